@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, resolveConfig, type ResolvedConfig } from "./resolve";
+
+/** The environment variable naming a JSON config file that replaces cdktf.json's `context.glacierRestore`. */
+export const CONFIG_ENV_VAR = "GLACIER_RESTORE_CONFIG";
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError([`${what}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ConfigError([`${what}: ${file} is not valid JSON (${(err as Error).message})`]);
+  }
+}
+
+/**
+ * Reads the raw configuration: the file named by GLACIER_RESTORE_CONFIG when set, otherwise
+ * `context.glacierRestore` of cdktf.json in the project directory.
+ */
+export function readRawConfig(projectDir: string, env: NodeJS.ProcessEnv): unknown {
+  const fromEnv = env[CONFIG_ENV_VAR];
+  if (fromEnv) return readJson(path.resolve(projectDir, fromEnv), CONFIG_ENV_VAR);
+  const cdktfJson = readJson(path.join(projectDir, "cdktf.json"), "cdktf.json") as {
+    context?: { glacierRestore?: unknown };
+  };
+  const raw = cdktfJson.context?.glacierRestore;
+  if (raw === undefined)
+    throw new ConfigError([`cdktf.json: context.glacierRestore is missing (or set ${CONFIG_ENV_VAR} to a config file)`]);
+  return raw;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every problem. */
+export function loadConfig(projectDir: string, env: NodeJS.ProcessEnv): ResolvedConfig {
+  return resolveConfig(readRawConfig(projectDir, env));
+}

@@ -1,0 +1,253 @@
+import type { z } from "zod";
+import {
+  configSchema,
+  type AssumeRole,
+  type DefaultsInput,
+  type ParsedConfig,
+  type RestoreTier,
+  type TargetInput,
+  type TrailMode,
+} from "./schema";
+
+/** CloudTrail allows at most this many trails per region per account; the quota cannot be raised. */
+export const MAX_TRAILS_PER_REGION = 5;
+/** CloudTrail allows at most this many condition values across a trail's advanced event selectors. */
+export const MAX_SELECTOR_VALUES_PER_TRAIL = 500;
+
+export interface ResolvedTrail {
+  readonly mode: TrailMode;
+  readonly existingTrailArn?: string;
+  readonly cloudWatchLogs: boolean;
+  readonly cloudWatchLogsRetentionDays: number;
+  readonly logExpirationDays: number;
+  readonly readerArnPrefixes: readonly string[];
+}
+
+/** A target with every default applied: what a stack is built from. */
+export interface ResolvedTarget {
+  readonly name: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly region: string;
+  readonly restoreTier: RestoreTier;
+  readonly restoreDays: number;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly assumeRole?: AssumeRole;
+  readonly trail: ResolvedTrail;
+  readonly function: {
+    readonly memoryMb: number;
+    readonly timeoutSeconds: number;
+    readonly reservedConcurrency?: number;
+    readonly logRetentionDays: number;
+  };
+  readonly eventRetry: {
+    readonly maximumEventAgeSeconds: number;
+    readonly maximumRetryAttempts: number;
+  };
+}
+
+/** One trail shared by every `shared`-mode target of a region (and account). */
+export interface SharedTrailGroup {
+  readonly stackName: string;
+  readonly region: string;
+  readonly assumeRole?: AssumeRole;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly trail: ResolvedTrail;
+  readonly targets: readonly ResolvedTarget[];
+}
+
+export interface ResolvedConfig {
+  readonly stateBackend: ParsedConfig["stateBackend"];
+  readonly targets: readonly ResolvedTarget[];
+  readonly sharedTrails: readonly SharedTrailGroup[];
+}
+
+/** Built-in values for everything neither a target nor `defaults` sets. */
+export const BUILT_IN_DEFAULTS = {
+  restoreTier: "Standard" as RestoreTier,
+  restoreDays: 7,
+  trail: {
+    mode: "dedicated" as TrailMode,
+    cloudWatchLogs: true,
+    cloudWatchLogsRetentionDays: 30,
+    logExpirationDays: 90,
+    readerArnPrefixes: [] as string[],
+  },
+  function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30 },
+  eventRetry: { maximumEventAgeSeconds: 21600, maximumRetryAttempts: 185 },
+};
+
+/** Every problem found in a configuration, each as `field.path: what is wrong; what is allowed`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid glacier-restore configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
+    .join("");
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = formatPath(issue.path) || "(config)";
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return `${at}: is required (expected ${issue.expected})`;
+      return `${at}: expected ${issue.expected}, got ${issue.input === null ? "null" : typeof issue.input}`;
+    case "unrecognized_keys":
+      return `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (see the "help" file for the allowed keys)`;
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+/** Validates raw configuration and applies defaults; throws ConfigError listing every problem. */
+export function resolveConfig(raw: unknown): ResolvedConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  const config = parsed.data;
+  const problems: string[] = [];
+  const targets = config.targets.map((t, i) => applyDefaults(t, config.defaults, i, problems));
+  if (config.stateBackend.locking === "dynamodb" && !config.stateBackend.dynamodbTable)
+    problems.push('stateBackend.dynamodbTable: is required when stateBackend.locking is "dynamodb"');
+  if (config.stateBackend.locking !== "dynamodb" && config.stateBackend.dynamodbTable)
+    problems.push('stateBackend.dynamodbTable: only allowed when stateBackend.locking is "dynamodb"');
+  checkTargetsAgainstEachOther(targets, problems);
+  const sharedTrails = groupSharedTrails(targets, config.defaults, problems);
+  checkTrailBudget(targets, sharedTrails, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { stateBackend: config.stateBackend, targets, sharedTrails };
+}
+
+function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems: string[]): ResolvedTarget {
+  const at = `targets[${index}]`;
+  const region = t.region ?? d.region;
+  if (!region) problems.push(`${at}.region: is required (set it on the target or in defaults.region)`);
+  const trail = { ...BUILT_IN_DEFAULTS.trail, ...d.trail, ...t.trail };
+  if (trail.mode === "existing" && !trail.existingTrailArn)
+    problems.push(`${at}.trail.existingTrailArn: is required when trail.mode is "existing"`);
+  if (trail.mode !== "existing" && t.trail?.existingTrailArn)
+    problems.push(`${at}.trail.existingTrailArn: only allowed when trail.mode is "existing"`);
+  if (trail.mode === "existing" && trail.existingTrailArn && region && trail.existingTrailArn.split(":")[3] !== region)
+    problems.push(`${at}.trail.existingTrailArn: the trail is in region ${trail.existingTrailArn.split(":")[3]} but the target is in ${region}; EventBridge only sees events of its own region`);
+  const fn = { ...BUILT_IN_DEFAULTS.function, ...d.function, ...t.function };
+  const assumeRole = t.assumeRole ?? d.assumeRole;
+  return {
+    name: t.name,
+    bucket: t.bucket,
+    prefix: t.prefix,
+    region: region ?? "",
+    restoreTier: t.restoreTier ?? d.restoreTier ?? BUILT_IN_DEFAULTS.restoreTier,
+    restoreDays: t.restoreDays ?? d.restoreDays ?? BUILT_IN_DEFAULTS.restoreDays,
+    tags: { ...d.tags, ...t.tags },
+    ...(assumeRole ? { assumeRole } : {}),
+    trail,
+    function: fn,
+    eventRetry: { ...BUILT_IN_DEFAULTS.eventRetry, ...d.eventRetry, ...t.eventRetry },
+  };
+}
+
+function checkTargetsAgainstEachOther(targets: readonly ResolvedTarget[], problems: string[]): void {
+  targets.forEach((t, i) => {
+    for (let j = 0; j < i; j++) {
+      const other = targets[j]!;
+      if (other.name === t.name)
+        problems.push(`targets[${i}].name: "${t.name}" is already used by targets[${j}]; target names must be unique`);
+      if (other.bucket !== t.bucket) continue;
+      if (other.region !== t.region && t.region && other.region)
+        problems.push(
+          `targets[${i}].region: bucket "${t.bucket}" is also used by target "${other.name}" in ${other.region}; a bucket lives in one region`,
+        );
+      if (t.prefix.startsWith(other.prefix) || other.prefix.startsWith(t.prefix))
+        problems.push(
+          `targets[${i}].prefix: "${t.prefix}" overlaps target "${other.name}" (prefix "${other.prefix}") on bucket "${t.bucket}"; every object must belong to at most one target`,
+        );
+    }
+    if (t.name.startsWith("shared-trail-"))
+      problems.push(`targets[${i}].name: names starting with "shared-trail-" are reserved for shared trail stacks`);
+  });
+}
+
+function accountKey(assumeRole: AssumeRole | undefined): string {
+  const account = assumeRole?.roleArn.split(":")[4];
+  return account ?? "default";
+}
+
+function groupSharedTrails(
+  targets: readonly ResolvedTarget[],
+  defaults: DefaultsInput,
+  problems: string[],
+): SharedTrailGroup[] {
+  const groups = new Map<string, ResolvedTarget[]>();
+  for (const t of targets) {
+    if (t.trail.mode !== "shared" || !t.region) continue;
+    const key = `${t.region}|${accountKey(t.assumeRole)}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  const accountsPerRegion = new Map<string, Set<string>>();
+  for (const key of groups.keys()) {
+    const [region, account] = key.split("|") as [string, string];
+    accountsPerRegion.set(region, (accountsPerRegion.get(region) ?? new Set()).add(account));
+  }
+  return [...groups.entries()].map(([key, members]) => {
+    const [region, account] = key.split("|") as [string, string];
+    const first = members[0]!;
+    for (const m of members.slice(1)) {
+      for (const field of ["cloudWatchLogs", "cloudWatchLogsRetentionDays", "logExpirationDays"] as const) {
+        if (m.trail[field] !== first.trail[field])
+          problems.push(
+            `targets[${targets.indexOf(m)}].trail.${field}: targets sharing the ${region} trail must agree (target "${first.name}" has ${String(first.trail[field])}, this one ${String(m.trail[field])}); set it in defaults.trail`,
+          );
+      }
+    }
+    const several = (accountsPerRegion.get(region)?.size ?? 0) > 1;
+    return {
+      stackName: several ? `shared-trail-${region}-${account}` : `shared-trail-${region}`,
+      region,
+      ...(first.assumeRole ? { assumeRole: first.assumeRole } : {}),
+      tags: { ...defaults.tags },
+      trail: first.trail,
+      targets: members,
+    };
+  });
+}
+
+/** Condition values one selector per distinct reader filter uses: category, type, name, ARNs, readers. */
+export function selectorValueCount(targets: readonly ResolvedTarget[]): number {
+  const byReaders = new Map<string, number>();
+  for (const t of targets) {
+    const key = JSON.stringify(t.trail.readerArnPrefixes);
+    byReaders.set(key, (byReaders.get(key) ?? 0) + 1);
+  }
+  let total = 0;
+  for (const [key, arnCount] of byReaders) total += 3 + arnCount + (JSON.parse(key) as string[]).length;
+  return total;
+}
+
+function checkTrailBudget(
+  targets: readonly ResolvedTarget[],
+  shared: readonly SharedTrailGroup[],
+  problems: string[],
+): void {
+  const count = new Map<string, number>();
+  const bump = (key: string) => count.set(key, (count.get(key) ?? 0) + 1);
+  for (const t of targets) if (t.trail.mode === "dedicated" && t.region) bump(`${t.region}|${accountKey(t.assumeRole)}`);
+  for (const g of shared) {
+    bump(`${g.region}|${accountKey(g.assumeRole)}`);
+    const values = selectorValueCount(g.targets);
+    if (values > MAX_SELECTOR_VALUES_PER_TRAIL)
+      problems.push(
+        `targets: the shared ${g.region} trail would need ${values} advanced event selector values; CloudTrail allows ${MAX_SELECTOR_VALUES_PER_TRAIL} per trail (use fewer, broader prefixes)`,
+      );
+  }
+  for (const [key, n] of count) {
+    if (n <= MAX_TRAILS_PER_REGION) continue;
+    const [region, account] = key.split("|");
+    problems.push(
+      `targets: this configuration creates ${n} trails in ${region}${account === "default" ? "" : ` for account ${account}`}; CloudTrail allows at most ${MAX_TRAILS_PER_REGION} per region (set defaults.trail.mode to "shared" for one trail per region, or "existing")`,
+    );
+  }
+}

@@ -1,0 +1,187 @@
+import { z } from "zod";
+
+/** Restore speeds S3 offers (RestoreObject `GlacierJobParameters.Tier`). */
+export const RESTORE_TIERS = ["Expedited", "Standard", "Bulk"] as const;
+export type RestoreTier = (typeof RESTORE_TIERS)[number];
+
+/** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** AWS regions are written like `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-5`. */
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const TARGET_NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+const region = z
+  .string()
+  .regex(REGION_PATTERN, { message: "must be an AWS region code such as us-east-1" });
+
+/** S3 general purpose bucket naming rules (S3 User Guide, "Bucket naming rules"). */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "may contain only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit";
+  if (name.includes("..")) return "must not contain two adjacent dots";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "must not be formatted as an IP address";
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "must not start with a reserved prefix";
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "must not end with a reserved suffix";
+  return undefined;
+}
+
+const bucketName = z.string().superRefine((value, ctx) => {
+  const problem = bucketNameProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: `"${value}" is not a valid S3 bucket name: ${problem}` });
+});
+
+const tier = z.enum(RESTORE_TIERS, {
+  error: (issue) => `invalid restore tier ${JSON.stringify(issue.input)}; allowed: ${RESTORE_TIERS.join(", ")}`,
+});
+
+const positiveInt = (what: string, max: number) =>
+  z
+    .number({ error: `must be a whole number of ${what}` })
+    .int({ message: `must be a whole number of ${what}` })
+    .min(1, { message: `must be at least 1 (${what})` })
+    .max(max, { message: `must be at most ${max} (${what})` });
+
+const retentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+  message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
+const tags = z
+  .record(
+    z.string().min(1).max(128).regex(/^(?!aws:)/, { message: "tag keys must not start with aws:" }),
+    z.string().max(256),
+  )
+  .refine((t) => Object.keys(t).length <= 40, { message: "at most 40 tags (AWS allows 50, the stack adds its own)" });
+
+const assumeRole = z
+  .object({
+    roleArn: z.string().regex(IAM_ROLE_ARN_PATTERN, { message: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)" }),
+    externalId: z.string().min(2).max(1224).optional(),
+    sessionName: z
+      .string()
+      .regex(/^[\w+=,.@-]{2,64}$/, { message: "must be 2-64 characters of letters, digits and +=,.@_-" })
+      .optional(),
+  })
+  .strict();
+
+/** Where the trail that logs GetObject data events comes from. */
+export const TRAIL_MODES = ["dedicated", "shared", "existing"] as const;
+export type TrailMode = (typeof TRAIL_MODES)[number];
+
+const trail = z
+  .object({
+    mode: z.enum(TRAIL_MODES, {
+      error: (issue) => `invalid trail mode ${JSON.stringify(issue.input)}; allowed: ${TRAIL_MODES.join(", ")}`,
+    }),
+    existingTrailArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/, {
+        message: "must be a CloudTrail trail ARN (arn:aws:cloudtrail:<region>:<account>:trail/<name>)",
+      }),
+    cloudWatchLogs: z.boolean(),
+    cloudWatchLogsRetentionDays: retentionDays,
+    logExpirationDays: positiveInt("days", 3650),
+    readerArnPrefixes: z
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:(sts|iam)::\d{12}:/, {
+          message: "must start with arn:aws:sts::<account>: or arn:aws:iam::<account>:",
+        }),
+      )
+      .max(20),
+  })
+  .partial()
+  .strict();
+
+const fn = z
+  .object({
+    memoryMb: z.number().int().min(128).max(10240),
+    timeoutSeconds: positiveInt("seconds", 900),
+    reservedConcurrency: z.number().int().min(0).max(1000),
+    logRetentionDays: retentionDays,
+  })
+  .partial()
+  .strict();
+
+const eventRetry = z
+  .object({
+    maximumEventAgeSeconds: z.number().int().min(60).max(86400),
+    maximumRetryAttempts: z.number().int().min(0).max(185),
+  })
+  .partial()
+  .strict();
+
+/** Settings a target may set itself or inherit from `defaults`. */
+const inheritable = {
+  region,
+  restoreTier: tier,
+  restoreDays: positiveInt("days", 30000),
+  tags,
+  assumeRole,
+  trail,
+  function: fn,
+  eventRetry,
+};
+
+export const defaultsSchema = z.object(inheritable).partial().strict();
+
+export const targetSchema = z
+  .object({
+    name: z
+      .string()
+      .max(40, { message: "must be at most 40 characters" })
+      .regex(TARGET_NAME_PATTERN, {
+        message:
+          "must start with a lowercase letter, contain only lowercase letters, digits and single hyphens, and not end with a hyphen",
+      }),
+    bucket: bucketName,
+    prefix: z
+      .string()
+      .max(1024, { message: "must be at most 1024 characters" })
+      .refine((p) => !p.startsWith("/"), {
+        message: 'must not start with "/": S3 keys have no leading slash (use "raw/" not "/raw/")',
+      })
+      .refine((p) => !p.includes("*"), { message: "is a literal key prefix; wildcards (*) are not allowed" })
+      .default(""),
+  })
+  .extend(defaultsSchema.shape)
+  .strict();
+
+export const stateBackendSchema = z
+  .object({
+    bucket: bucketName,
+    region,
+    keyPrefix: z
+      .string()
+      .regex(/^[\w!.*'()/-]{1,200}$/, { message: "must be 1-200 characters of letters, digits and !-_.*'()/" })
+      .refine((p) => !p.startsWith("/") && !p.endsWith("/"), { message: "must not start or end with /" })
+      .default("glacier-restore"),
+    locking: z
+      .enum(["lockfile", "dynamodb", "none"], {
+        error: (issue) => `invalid locking ${JSON.stringify(issue.input)}; allowed: lockfile, dynamodb, none`,
+      })
+      .default("lockfile"),
+    dynamodbTable: z.string().regex(/^[\w.-]{3,255}$/, { message: "must be a DynamoDB table name (3-255 of A-Za-z0-9_.-)" }).optional(),
+    assumeRole: assumeRole.optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    stateBackend: stateBackendSchema,
+    defaults: defaultsSchema.default({}),
+    targets: z.array(targetSchema).min(1, { message: "must list at least one target" }).max(500),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type TargetInput = z.output<typeof targetSchema>;
+export type DefaultsInput = z.output<typeof defaultsSchema>;
+export type AssumeRole = z.output<typeof assumeRole>;
+export type TrailInput = z.output<typeof trail>;

@@ -1,0 +1,39 @@
+/** Runtime settings of the restore function, read once per container from its environment. */
+export const TIERS = ["Expedited", "Standard", "Bulk"] as const;
+export type Tier = (typeof TIERS)[number];
+
+export interface HandlerConfig {
+  /** Tier asked for when the archive allows it (RESTORE_TIER). */
+  readonly tier: Tier;
+  /** Days a restored copy stays readable (RESTORED_OBJECT_AVAILABILITY_DAYS). */
+  readonly days: number;
+  /** Only events for this bucket are acted on (TARGET_BUCKET). */
+  readonly bucket: string;
+  /** Only keys starting with this are acted on (TARGET_PREFIX, may be empty). */
+  readonly prefix: string;
+}
+
+export class HandlerConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HandlerConfigError";
+  }
+}
+
+/** Parses the function's environment; throws HandlerConfigError naming the variable at fault. */
+export function configFromEnv(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
+  const tier = env.RESTORE_TIER;
+  if (!tier || !(TIERS as readonly string[]).includes(tier))
+    throw new HandlerConfigError(
+      `RESTORE_TIER must be one of ${TIERS.join(", ")}; got ${tier === undefined ? "nothing" : JSON.stringify(tier)}`,
+    );
+  const daysText = env.RESTORED_OBJECT_AVAILABILITY_DAYS;
+  const days = Number(daysText);
+  if (!daysText || !/^\d+$/.test(daysText) || !Number.isSafeInteger(days) || days < 1)
+    throw new HandlerConfigError(
+      `RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got ${daysText === undefined ? "nothing" : JSON.stringify(daysText)}`,
+    );
+  const bucket = env.TARGET_BUCKET;
+  if (!bucket) throw new HandlerConfigError("TARGET_BUCKET must name the bucket whose objects this function restores");
+  return { tier: tier as Tier, days, bucket, prefix: env.TARGET_PREFIX ?? "" };
+}

@@ -1,0 +1,49 @@
+/**
+ * Lambda entry point. EventBridge invokes it asynchronously with one CloudTrail "AWS API Call" event per
+ * failed GetObject; a thrown error makes Lambda retry and finally send the event to the on-failure queue.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { configFromEnv, type HandlerConfig } from "./config";
+import { RecentRestores } from "./recent";
+import { createRestoreHandler, type HandlerResult } from "./restore";
+import { powertoolsLog, powertoolsMetrics, type Log, type RestoreMetrics } from "./telemetry";
+
+export { configFromEnv, HandlerConfigError } from "./config";
+export { RestoreFailedError, type HandlerResult } from "./restore";
+
+export interface Deps {
+  readonly s3: S3Client;
+  /** Defaults to the function's environment (RESTORE_TIER, RESTORED_OBJECT_AVAILABILITY_DAYS, TARGET_*). */
+  readonly config?: HandlerConfig;
+  readonly log?: Log;
+  readonly metrics?: RestoreMetrics;
+  readonly clock?: () => number;
+  readonly recent?: RecentRestores;
+}
+
+export type Handler = (event: unknown, context?: unknown) => Promise<HandlerResult>;
+
+/** Builds a handler around injected clients; configuration errors surface here, naming the variable. */
+export function createHandler(deps: Deps): Handler {
+  const handle = createRestoreHandler({
+    s3: deps.s3,
+    config: deps.config ?? configFromEnv(process.env),
+    log: deps.log ?? powertoolsLog(),
+    metrics: deps.metrics ?? powertoolsMetrics(),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.recent ? { recent: deps.recent } : {}),
+  });
+  return (event) => handle(event);
+}
+
+let containerHandler: Handler | undefined;
+
+/**
+ * The Lambda handler. The S3 client and configuration are created once per container, on the first
+ * invocation, from the SDK's standard environment (region, credentials, AWS_ENDPOINT_URL_S3). A bad
+ * configuration throws on every invocation, so no event is dropped while it is wrong.
+ */
+export const handler: Handler = async (event, context) => {
+  containerHandler ??= createHandler({ s3: new S3Client({ retryMode: "standard", maxAttempts: 4 }) });
+  return containerHandler(event, context);
+};

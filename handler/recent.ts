@@ -1,0 +1,38 @@
+/**
+ * Objects this container recently asked S3 to restore. A reader that retries, or many readers of one file,
+ * produce a burst of identical events; a warm container answers the repeats from here without calling S3.
+ */
+export class RecentRestores {
+  private readonly expiries = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  static keyOf(bucket: string, key: string, versionId?: string): string {
+    return `${bucket}\u0000${key}\u0000${versionId ?? ""}`;
+  }
+
+  has(id: string, now: number): boolean {
+    const expiry = this.expiries.get(id);
+    if (expiry === undefined) return false;
+    if (expiry > now) return true;
+    this.expiries.delete(id);
+    return false;
+  }
+
+  remember(id: string, now: number): void {
+    this.expiries.delete(id);
+    this.expiries.set(id, now + this.ttlMs);
+    // Maps iterate in insertion order, so the first entries are the oldest.
+    while (this.expiries.size > this.maxEntries) {
+      const oldest = this.expiries.keys().next().value as string;
+      this.expiries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.expiries.size;
+  }
+}
