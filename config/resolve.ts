@@ -96,7 +96,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return `${at}: is required (expected ${issue.expected})`;
-      return `${at}: expected ${issue.expected}, got ${issue.input === null ? "null" : typeof issue.input}`;
+      return `${at}: ${issue.message}`;
     case "unrecognized_keys":
       return `${at}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (see the "help" file for the allowed keys)`;
     default:
@@ -106,7 +106,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Validates raw configuration and applies defaults; throws ConfigError listing every problem. */
 export function resolveConfig(raw: unknown): ResolvedConfig {
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
   const config = parsed.data;
   const problems: string[] = [];
@@ -152,15 +152,18 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
 
 function checkTargetsAgainstEachOther(targets: readonly ResolvedTarget[], problems: string[]): void {
   targets.forEach((t, i) => {
+    let regionReported = false;
     for (let j = 0; j < i; j++) {
       const other = targets[j]!;
       if (other.name === t.name)
         problems.push(`targets[${i}].name: "${t.name}" is already used by targets[${j}]; target names must be unique`);
       if (other.bucket !== t.bucket) continue;
-      if (other.region !== t.region && t.region && other.region)
+      if (other.region !== t.region && t.region && other.region && !regionReported) {
+        regionReported = true;
         problems.push(
           `targets[${i}].region: bucket "${t.bucket}" is also used by target "${other.name}" in ${other.region}; a bucket lives in one region`,
         );
+      }
       if (t.prefix.startsWith(other.prefix) || other.prefix.startsWith(t.prefix))
         problems.push(
           `targets[${i}].prefix: "${t.prefix}" overlaps target "${other.name}" (prefix "${other.prefix}") on bucket "${t.bucket}"; every object must belong to at most one target`,

@@ -1,0 +1,5 @@
+import { Testing } from "cdktf";
+import "cdktf/lib/testing/adapters/jest";
+import "aws-sdk-client-mock-jest";
+
+Testing.setupJest();

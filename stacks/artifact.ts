@@ -1,0 +1,22 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+/** The restore function's deployment package as built by `npm run build`. */
+export interface HandlerArtifact {
+  /** Path of the zip, relative to the project directory (where cdktf.json is). */
+  readonly zipPath: string;
+  /** Base64 SHA-256 of the zip: what Lambda reports as CodeSha256, so an unchanged bundle plans no diff. */
+  readonly sha256: string;
+}
+
+export const DEFAULT_HANDLER_ZIP = "dist/handler.zip";
+
+export function loadHandlerArtifact(zipPath = DEFAULT_HANDLER_ZIP): HandlerArtifact {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(zipPath);
+  } catch {
+    throw new Error(`${zipPath} is missing: run "npm run build" (npm run synth does it for you)`);
+  }
+  return { zipPath, sha256: createHash("sha256").update(bytes).digest("base64") };
+}

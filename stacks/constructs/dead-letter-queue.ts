@@ -1,0 +1,45 @@
+import { Construct } from "constructs";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { denyInsecureTransport, policyDocument, serviceStatement } from "../policy";
+
+export interface DeadLetterQueueProps {
+  readonly queueName: string;
+  readonly accountId: string;
+}
+
+/**
+ * Where events end that could not be turned into a restore: EventBridge puts events it could not deliver
+ * to the function here, and Lambda puts invocations that still failed after its retries.
+ */
+export class DeadLetterQueue extends Construct {
+  readonly queue: SqsQueue;
+  private readonly accountId: string;
+
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+    super(scope, id);
+    this.accountId = props.accountId;
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.queueName,
+      sqsManagedSseEnabled: true,
+      // The longest SQS allows: operators get two weeks to look at and redrive failures.
+      messageRetentionSeconds: 1_209_600,
+    });
+  }
+
+  /** Writes the queue policy: TLS only, and EventBridge may send only for the given rule. */
+  allowEventBridgeRule(ruleArn: string): SqsQueuePolicy {
+    const document = policyDocument(this, "policy-document", [
+      denyInsecureTransport(["sqs:*"], [this.queue.arn]),
+      serviceStatement({
+        sid: "EventBridgeDeadLetters",
+        service: "events.amazonaws.com",
+        actions: ["sqs:SendMessage"],
+        resources: [this.queue.arn],
+        sourceArn: ruleArn,
+        sourceAccount: this.accountId,
+      }),
+    ]);
+    return new SqsQueuePolicy(this, "policy", { queueUrl: this.queue.url, policy: document.json });
+  }
+}

@@ -1,0 +1,59 @@
+import { Construct } from "constructs";
+import { S3Backend, type TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import type { AssumeRole } from "../../config/schema";
+import type { ResolvedConfig } from "../../config/resolve";
+import { NAME_PREFIX } from "../names";
+
+export interface FoundationProps {
+  /** The stack's name; its state lives at `<keyPrefix>/<stackName>.tfstate`. */
+  readonly stackName: string;
+  readonly region: string;
+  readonly stateBackend: ResolvedConfig["stateBackend"];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly assumeRole?: AssumeRole;
+}
+
+/** What every stack starts with: its remote state, the AWS provider and the account it deploys to. */
+export class Foundation extends Construct {
+  readonly provider: AwsProvider;
+  /** The deploying account's ID, for ARNs and `aws:SourceAccount` conditions. */
+  readonly accountId: string;
+
+  constructor(stack: TerraformStack, id: string, props: FoundationProps) {
+    super(stack, id);
+    const sb = props.stateBackend;
+    const backend = new S3Backend(stack, {
+      bucket: sb.bucket,
+      key: `${sb.keyPrefix}/${props.stackName}.tfstate`,
+      region: sb.region,
+      encrypt: true,
+      ...(sb.locking === "dynamodb" && sb.dynamodbTable ? { dynamodbTable: sb.dynamodbTable } : {}),
+      ...(sb.assumeRole ? { assumeRole: { roleArn: sb.assumeRole.roleArn, externalId: sb.assumeRole.externalId, sessionName: sb.assumeRole.sessionName } } : {}),
+    });
+    // S3-native state locking (Terraform >= 1.10); CDKTF 0.21's S3BackendConfig has no field for it.
+    if (sb.locking === "lockfile") backend.addOverride("use_lockfile", true);
+
+    this.provider = new AwsProvider(this, "aws", {
+      region: props.region,
+      defaultTags: [{ tags: { ...props.tags, ManagedBy: NAME_PREFIX, GlacierRestoreStack: props.stackName } }],
+      ...(props.assumeRole
+        ? {
+            assumeRole: [
+              {
+                roleArn: props.assumeRole.roleArn,
+                ...(props.assumeRole.externalId ? { externalId: props.assumeRole.externalId } : {}),
+                sessionName: props.assumeRole.sessionName ?? NAME_PREFIX,
+              },
+            ],
+            // A role in another account must not be paired with this state by mistake.
+            allowedAccountIds: [props.assumeRole.roleArn.split(":")[4]!],
+          }
+        : {}),
+    });
+    // The fully-qualified source works with terraform and OpenTofu alike, without CDKTF.
+    stack.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    this.accountId = new DataAwsCallerIdentity(this, "account").accountId;
+  }
+}

@@ -1,0 +1,117 @@
+import { Construct } from "constructs";
+import { TerraformAsset, AssetType } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import type { HandlerArtifact } from "../artifact";
+import { policyDocument } from "../policy";
+import { objectArnPrefix } from "./restore-trail";
+import type { RestoreTier } from "../../config/schema";
+
+export interface RestoreFunctionProps {
+  readonly functionName: string;
+  readonly roleName: string;
+  readonly accountId: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly restoreTier: RestoreTier;
+  readonly restoreDays: number;
+  readonly artifact: HandlerArtifact;
+  /** Queue receiving invocations that still fail after Lambda's own retries. */
+  readonly deadLetterQueueArn: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly logRetentionDays: number;
+  /** Caps concurrent restores; unreserved when omitted. */
+  readonly reservedConcurrency?: number;
+}
+
+/** The Lambda that asks S3 to restore archived objects, with a role limited to its target's keys. */
+export class RestoreFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: RestoreFunctionProps) {
+    super(scope, id);
+    const objects = `${objectArnPrefix(props.bucket, props.prefix)}*`;
+
+    // Created here, not by Lambda on first write, so retention is set and the role needs no CreateLogGroup.
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    const trust = policyDocument(this, "trust", [
+      {
+        sid: "LambdaAssume",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        actions: ["sts:AssumeRole"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+      },
+    ]);
+    this.role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "permissions", [
+      {
+        // HeadObject is authorized as GetObject (GetObjectVersion with a versionId); no object data is read.
+        sid: "RestoreArchivedObjectsInScope",
+        effect: "Allow",
+        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"],
+        resources: [objects],
+      },
+      {
+        sid: "WriteOwnLogs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+      {
+        sid: "DeadLetterFailedInvocations",
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        resources: [props.deadLetterQueueArn],
+      },
+    ]);
+    const rolePolicy = new IamRolePolicy(this, "role-policy", {
+      name: "restore-archived-objects",
+      role: this.role.id,
+      policy: permissions.json,
+    });
+
+    // Copied into each stack's output directory, so every stack is a self-contained Terraform root module.
+    const asset = new TerraformAsset(this, "bundle", { path: props.artifact.zipPath, type: AssetType.FILE });
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: `Restores archived objects under s3://${props.bucket}/${props.prefix} when a read fails with InvalidObjectState`,
+      role: this.role.arn,
+      filename: asset.path,
+      sourceCodeHash: props.artifact.sha256,
+      handler: "index.handler",
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      memorySize: props.memoryMb,
+      timeout: props.timeoutSeconds,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      environment: {
+        variables: {
+          RESTORE_TIER: props.restoreTier,
+          RESTORED_OBJECT_AVAILABILITY_DAYS: String(props.restoreDays),
+          TARGET_BUCKET: props.bucket,
+          TARGET_PREFIX: props.prefix,
+        },
+      },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      dependsOn: [this.logGroup, rolePolicy],
+    });
+
+    new LambdaFunctionEventInvokeConfig(this, "async-config", {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 21600,
+      destinationConfig: { onFailure: { destination: props.deadLetterQueueArn } },
+    });
+  }
+}

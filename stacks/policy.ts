@@ -1,0 +1,53 @@
+import type { Construct } from "constructs";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+  type DataAwsIamPolicyDocumentStatementCondition,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+
+export type Statement = DataAwsIamPolicyDocumentStatement;
+
+/**
+ * Policies are built as `aws_iam_policy_document` data sources: Terraform renders the JSON, so references
+ * stay references in both JSON and HCL output, and tests can read each statement as structured data.
+ */
+export function policyDocument(scope: Construct, id: string, statements: Statement[]): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, { version: "2012-10-17", statement: statements });
+}
+
+/** Denies every request that does not use TLS. */
+export function denyInsecureTransport(actions: string[], resources: string[]): Statement {
+  return {
+    sid: "DenyInsecureTransport",
+    effect: "Deny",
+    principals: [{ type: "*", identifiers: ["*"] }],
+    actions,
+    resources,
+    condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+  };
+}
+
+/** Lets an AWS service principal act only on behalf of one resource of this account. */
+export function serviceStatement(options: {
+  sid: string;
+  service: string;
+  actions: string[];
+  /** Omitted for trust policies, which name no resource. */
+  resources?: string[];
+  sourceArn: string;
+  sourceAccount: string;
+  extraConditions?: DataAwsIamPolicyDocumentStatementCondition[];
+}): Statement {
+  return {
+    sid: options.sid,
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: [options.service] }],
+    actions: options.actions,
+    ...(options.resources ? { resources: options.resources } : {}),
+    condition: [
+      { test: "ArnEquals", variable: "aws:SourceArn", values: [options.sourceArn] },
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [options.sourceAccount] },
+      ...(options.extraConditions ?? []),
+    ],
+  };
+}

@@ -1,0 +1,41 @@
+import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { ResolvedConfig, SharedTrailGroup } from "../config/resolve";
+import { Foundation } from "./constructs/foundation";
+import { RestoreTrail } from "./constructs/restore-trail";
+import { targetNames } from "./names";
+
+export interface SharedTrailStackProps {
+  readonly group: SharedTrailGroup;
+  readonly stateBackend: ResolvedConfig["stateBackend"];
+}
+
+/** One trail per region (and account) whose selectors cover every `shared`-mode target there. */
+export class SharedTrailStack extends TerraformStack {
+  constructor(scope: Construct, props: SharedTrailStackProps) {
+    const g = props.group;
+    super(scope, g.stackName);
+    const base = new Foundation(this, "foundation", {
+      stackName: g.stackName,
+      region: g.region,
+      stateBackend: props.stateBackend,
+      tags: g.tags,
+      ...(g.assumeRole ? { assumeRole: g.assumeRole } : {}),
+    });
+    const names = targetNames(g.stackName);
+    const trail = new RestoreTrail(this, "trail", {
+      trailName: names.trail,
+      region: g.region,
+      accountId: base.accountId,
+      scopes: g.targets.map((t) => ({ bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes })),
+      logBucketPrefix: names.trailBucketPrefix,
+      logExpirationDays: g.trail.logExpirationDays,
+      ...(g.trail.cloudWatchLogs
+        ? { cloudWatchLogs: { logGroupName: names.trailLogGroup, retentionDays: g.trail.cloudWatchLogsRetentionDays, roleName: names.trailRole } }
+        : {}),
+    });
+    new TerraformOutput(this, "trail_arn", { value: trail.trail.arn });
+    new TerraformOutput(this, "trail_log_bucket", { value: trail.logBucket.bucket });
+    new TerraformOutput(this, "targets", { value: g.targets.map((t) => t.name) });
+  }
+}

@@ -1,0 +1,103 @@
+import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { ResolvedConfig, ResolvedTarget } from "../config/resolve";
+import type { HandlerArtifact } from "./artifact";
+import { DeadLetterQueue } from "./constructs/dead-letter-queue";
+import { Foundation } from "./constructs/foundation";
+import { RestoreFunction } from "./constructs/restore-function";
+import { RestoreRule } from "./constructs/restore-rule";
+import { advancedEventSelectors, RestoreTrail } from "./constructs/restore-trail";
+import { targetNames } from "./names";
+
+export interface TargetStackProps {
+  readonly target: ResolvedTarget;
+  readonly stateBackend: ResolvedConfig["stateBackend"];
+  readonly artifact: HandlerArtifact;
+  /** The stack holding the shared trail, for `trail.mode: "shared"` targets. */
+  readonly sharedTrailStack?: string;
+}
+
+/** Everything one bucket/prefix target needs: trail (unless shared or existing), rule, function, queue. */
+export class TargetStack extends TerraformStack {
+  constructor(scope: Construct, props: TargetStackProps) {
+    const t = props.target;
+    super(scope, t.name);
+    if (t.trail.mode === "shared" && !props.sharedTrailStack)
+      throw new Error(`target ${t.name}: trail.mode is "shared" but no shared trail stack was given`);
+    const names = targetNames(t.name);
+    const base = new Foundation(this, "foundation", {
+      stackName: t.name,
+      region: t.region,
+      stateBackend: props.stateBackend,
+      tags: { ...t.tags, GlacierRestoreTarget: t.name },
+      ...(t.assumeRole ? { assumeRole: t.assumeRole } : {}),
+    });
+    const scope_ = { bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes };
+
+    if (t.trail.mode === "dedicated") {
+      const trail = new RestoreTrail(this, "trail", {
+        trailName: names.trail,
+        region: t.region,
+        accountId: base.accountId,
+        scopes: [scope_],
+        logBucketPrefix: names.trailBucketPrefix,
+        logExpirationDays: t.trail.logExpirationDays,
+        ...(t.trail.cloudWatchLogs
+          ? {
+              cloudWatchLogs: {
+                logGroupName: names.trailLogGroup,
+                retentionDays: t.trail.cloudWatchLogsRetentionDays,
+                roleName: names.trailRole,
+              },
+            }
+          : {}),
+      });
+      new TerraformOutput(this, "trail_arn", { value: trail.trail.arn, description: "CloudTrail trail logging this target's GetObject data events" });
+      new TerraformOutput(this, "trail_log_bucket", { value: trail.logBucket.bucket });
+    } else if (t.trail.mode === "existing") {
+      new TerraformOutput(this, "trail_arn", { value: t.trail.existingTrailArn, description: "Existing trail that must log this target's GetObject data events" });
+      // What to add to the existing trail, since this stack does not manage it.
+      new TerraformOutput(this, "required_event_selectors", {
+        value: JSON.stringify(advancedEventSelectors([scope_])),
+        description: "Advanced event selectors the existing trail needs (JSON, CDKTF field names)",
+      });
+    } else {
+      new TerraformOutput(this, "trail_stack", { value: props.sharedTrailStack, description: "Stack whose shared trail logs this target's reads" });
+    }
+
+    const deadLetters = new DeadLetterQueue(this, "dead-letters", {
+      queueName: names.deadLetterQueue,
+      accountId: base.accountId,
+    });
+    const fn = new RestoreFunction(this, "restore-function", {
+      functionName: names.function,
+      roleName: names.role,
+      accountId: base.accountId,
+      bucket: t.bucket,
+      prefix: t.prefix,
+      restoreTier: t.restoreTier,
+      restoreDays: t.restoreDays,
+      artifact: props.artifact,
+      deadLetterQueueArn: deadLetters.queue.arn,
+      memoryMb: t.function.memoryMb,
+      timeoutSeconds: t.function.timeoutSeconds,
+      logRetentionDays: t.function.logRetentionDays,
+      ...(t.function.reservedConcurrency !== undefined ? { reservedConcurrency: t.function.reservedConcurrency } : {}),
+    });
+    const rule = new RestoreRule(this, "restore-rule", {
+      ruleName: names.rule,
+      bucket: t.bucket,
+      prefix: t.prefix,
+      restoreFunction: fn.function,
+      deadLetters,
+      maximumEventAgeSeconds: t.eventRetry.maximumEventAgeSeconds,
+      maximumRetryAttempts: t.eventRetry.maximumRetryAttempts,
+    });
+
+    new TerraformOutput(this, "function_name", { value: fn.function.functionName });
+    new TerraformOutput(this, "function_arn", { value: fn.function.arn });
+    new TerraformOutput(this, "function_log_group", { value: fn.logGroup.name });
+    new TerraformOutput(this, "rule_arn", { value: rule.rule.arn });
+    new TerraformOutput(this, "dead_letter_queue_url", { value: deadLetters.queue.url, description: "Events that could not be turned into a restore; inspect and redrive" });
+  }
+}
