@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // Type checking is done once by `npm run typecheck`; ts-jest only transpiles (see CDKTF notes on cost).
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true, diagnostics: false }] },
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/jest-setup.ts"],
   testTimeout: 30000,
   maxWorkers: 2,

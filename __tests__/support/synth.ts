@@ -1,0 +1,62 @@
+import { Testing, type TerraformStack } from "cdktf";
+import { resolveConfig, type ResolvedConfig } from "../../config/resolve";
+import { loadHandlerArtifact } from "../../stacks/artifact";
+import { addStacks } from "../../stacks/app";
+
+/** Synthesized Terraform JSON of one stack. */
+export interface Synth {
+  resource: Record<string, Record<string, any>>;
+  data: Record<string, Record<string, any>>;
+  output: Record<string, any>;
+  terraform: Record<string, any>;
+  provider: Record<string, any>;
+}
+
+/** Synthesizes every stack of a configuration in memory, keyed by stack name. */
+export function synthConfig(raw: unknown): { config: ResolvedConfig; stacks: Record<string, Synth> } {
+  const config = resolveConfig(raw);
+  const app = Testing.app();
+  addStacks(app, config, loadHandlerArtifact());
+  const stacks: Record<string, Synth> = {};
+  for (const child of app.node.children) {
+    const stack = child as TerraformStack;
+    stacks[stack.node.id] = JSON.parse(Testing.synth(stack)) as Synth;
+  }
+  return { config, stacks };
+}
+
+/** The only resource of a type in a stack (fails when there is not exactly one). */
+export function single(synth: Synth, type: string): any {
+  const all = Object.values(synth.resource[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function all(synth: Synth, type: string): any[] {
+  return Object.values(synth.resource[type] ?? {});
+}
+
+export interface PolicyStatement {
+  sid?: string;
+  effect: string;
+  actions: string[];
+  resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  condition?: { test: string; variable: string; values: string[] }[];
+}
+
+/** Resolves `${data.aws_iam_policy_document.X.json}` to the statements of that document. */
+export function statementsOf(synth: Synth, reference: string): PolicyStatement[] {
+  const match = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(reference);
+  if (!match) throw new Error(`not a policy document reference: ${reference}`);
+  const doc = synth.data.aws_iam_policy_document?.[match[1]!];
+  if (!doc) throw new Error(`no policy document ${match[1]}`);
+  return doc.statement as PolicyStatement[];
+}
+
+/** `${aws_x.name.attr}` for a resource, as Terraform JSON references it. */
+export function ref(synth: Synth, type: string, resource: any, attr: string): string {
+  const entry = Object.entries(synth.resource[type] ?? {}).find(([, v]) => v === resource);
+  if (!entry) throw new Error(`resource not in ${type}`);
+  return `\${${type}.${entry[0]}.${attr}}`;
+}
