@@ -9,4 +9,5 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/jest-setup.ts"],
   testTimeout: 30000,
   maxWorkers: 2,
+  maxConcurrency: 2,
 };

@@ -1,0 +1,76 @@
+/** The app as `cdktf synth` runs it: `node dist/main.js` in the project directory. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { exampleConfig } from "./support/config";
+
+const root = path.join(__dirname, "..");
+
+function synth(env: Record<string, string>) {
+  const outdir = path.join(mkdtempSync(path.join(tmpdir(), "gr-main-")), "cdktf.out");
+  const result = spawnSync(process.execPath, ["dist/main.js"], {
+    cwd: root,
+    env: { ...process.env, GLACIER_RESTORE_CONFIG: "", CDKTF_OUTDIR: outdir, ...env },
+    encoding: "utf8",
+  });
+  return { ...result, outdir };
+}
+
+function configFile(raw: unknown): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "gr-config-")), "config.json");
+  writeFileSync(file, JSON.stringify(raw));
+  return file;
+}
+
+describe("main", () => {
+  it("synthesizes the example configuration from cdktf.json", () => {
+    const run = synth({});
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual(["genomics-raw", "genomics-ref"]);
+  });
+
+  it("reads GLACIER_RESTORE_CONFIG instead of cdktf.json when set", () => {
+    const raw = exampleConfig();
+    raw.targets = [{ name: "only-one", bucket: "another-bucket", prefix: "x/" }];
+    const run = synth({ GLACIER_RESTORE_CONFIG: configFile(raw) });
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(run.outdir, "stacks"))).toEqual(["only-one"]);
+  });
+
+  it("exits non-zero listing every problem and writes nothing for a bad config", () => {
+    const raw = exampleConfig();
+    raw.targets[0].restoreTier = "Instant";
+    raw.targets[1].prefix = "/reference/";
+    const run = synth({ GLACIER_RESTORE_CONFIG: configFile(raw) });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("invalid glacier-restore configuration (2 problems)");
+    expect(run.stderr).toContain('targets[0].restoreTier: invalid restore tier "Instant"; allowed: Expedited, Standard, Bulk');
+    expect(run.stderr).toContain('targets[1].prefix: must not start with "/"');
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("names the config file when it cannot be read or parsed", () => {
+    const missing = synth({ GLACIER_RESTORE_CONFIG: "/nonexistent/config.json" });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("GLACIER_RESTORE_CONFIG: cannot read /nonexistent/config.json (ENOENT)");
+    const file = configFile({});
+    writeFileSync(file, "{ not json");
+    const broken = synth({ GLACIER_RESTORE_CONFIG: file });
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain(`GLACIER_RESTORE_CONFIG: ${file} is not valid JSON`);
+  });
+
+  it("writes byte-identical output for the same input, so plans show no diff", () => {
+    const a = synth({});
+    const b = synth({});
+    for (const stack of ["genomics-raw", "genomics-ref"]) {
+      const read = (outdir: string) => readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect(read(a.outdir)).toBe(read(b.outdir));
+      const fn = Object.values(JSON.parse(read(a.outdir)).resource.aws_lambda_function)[0] as { filename: string };
+      const zip = (outdir: string) => readFileSync(path.join(outdir, "stacks", stack, fn.filename));
+      expect(zip(a.outdir).equals(zip(b.outdir))).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Every stack of several configurations passes `terraform init -backend=false`, `terraform validate` and
+ * an offline mock-provider plan (`terraform test`), using only the local provider mirror.
+ */
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { resolveConfig } from "../../config/resolve";
+import { loadHandlerArtifact } from "../../stacks/artifact";
+import { addStacks } from "../../stacks/app";
+import { exampleConfig } from "../support/config";
+import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../support/terraform";
+
+const available = terraformAvailable();
+if (!available.ok) {
+  // Loud on purpose: this layer is skipped, nothing else is.
+  console.warn(`\n*** SKIPPING terraform validate/plan checks: ${available.why} ***\n*** run scripts/find-tf-mirror.sh or set TF_PLUGIN_DIR ***\n`);
+}
+
+function configs(): Record<string, unknown> {
+  const shared = exampleConfig();
+  shared.defaults.trail = { mode: "shared" };
+  shared.targets.push({ name: "climate", bucket: "climate-archive", prefix: "", restoreTier: "Bulk" });
+
+  const existing = exampleConfig();
+  existing.targets = [existing.targets[0]];
+  existing.defaults.trail = { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org" };
+
+  const options = exampleConfig();
+  options.targets = [{ name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1" }];
+  options.stateBackend.locking = "dynamodb";
+  options.stateBackend.dynamodbTable = "tf-locks";
+  options.defaults.assumeRole = { roleArn: "arn:aws:iam::123456789012:role/deployer" };
+  options.defaults.trail = {
+    cloudWatchLogs: false,
+    readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
+  };
+  options.defaults.function = { reservedConcurrency: 10 };
+  return { example: exampleConfig(), shared, existing, options };
+}
+
+function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } {
+  const outdir = mkdtempSync(path.join(tmpdir(), "gr-synth-"));
+  const app = new App({ outdir });
+  addStacks(app, resolveConfig(raw), loadHandlerArtifact());
+  app.synth();
+  return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
+}
+
+const cases = Object.entries(configs()).flatMap(([name, raw]) => {
+  const { outdir, stacks } = synthToDisk(raw);
+  return stacks.map((stack) => ({ label: `${name}/${stack}`, dir: path.join(outdir, "stacks", stack) }));
+});
+
+(available.ok ? describe : describe.skip)("terraform on the synthesized stacks", () => {
+  it.concurrent.each(cases)("$label validates and plans offline", async ({ dir }) => {
+    // A copy, so terraform's working files never land in the synth output.
+    const work = mkdtempSync(path.join(tmpdir(), "gr-tf-"));
+    cpSync(dir, work, { recursive: true });
+    writeFileSync(path.join(work, "offline.tftest.hcl"), OFFLINE_PLAN_TEST);
+    await terraform(work, ["init", "-backend=false", "-no-color"]);
+    const validate = JSON.parse((await terraform(work, ["validate", "-json", "-no-color"])).stdout);
+    expect(validate).toMatchObject({ valid: true, error_count: 0 });
+    expect(validate.diagnostics.filter((d: { severity: string }) => d.severity === "warning")).toEqual([]);
+    const test = await terraform(work, ["test", "-no-color"]);
+    expect(test.stdout).toMatch(/run "offline_plan"\.\.\. pass/);
+    expect(test.stdout).toMatch(/1 passed, 0 failed/);
+  }, 120_000);
+});
