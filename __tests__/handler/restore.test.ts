@@ -1,0 +1,256 @@
+import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { createHandler, RestoreFailedError } from "../../handler";
+import type { HandlerConfig } from "../../handler/config";
+import { RecentRestores } from "../../handler/recent";
+import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
+import { RecordingLog, RecordingMetrics } from "../support/recorders";
+
+const s3Mock = mockClient(S3Client);
+
+function s3Error(name: string, status: number): S3ServiceException {
+  return new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status, requestId: "REQ1" }, message: name });
+}
+
+function meta(status: number) {
+  return { $metadata: { httpStatusCode: status } };
+}
+
+function setup(config: Partial<HandlerConfig> = {}) {
+  const log = new RecordingLog();
+  const metrics = new RecordingMetrics();
+  let now = 1_000_000;
+  const handler = createHandler({
+    s3: new S3Client({ region: "us-east-1" }),
+    config: { tier: "Standard", days: 7, bucket: "fsx4l-store", prefix: "raw/", ...config },
+    log,
+    metrics,
+    clock: () => (now += 5),
+  });
+  return { handler, log, metrics };
+}
+
+beforeEach(() => s3Mock.reset());
+
+describe("restore handler", () => {
+  it("heads the object, then restores it with the configured tier and days", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler, log, metrics } = setup();
+    const result = await handler(s3ApiCallEvent());
+    expect(result).toEqual({
+      outcome: "initiated",
+      bucket: "fsx4l-store",
+      key: "raw/run-42/sample.bam",
+      storageClass: "GLACIER",
+      tier: "Standard",
+      days: 7,
+      readyWithinHours: 5,
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: "fsx4l-store", Key: "raw/run-42/sample.bam" });
+    expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, {
+      Bucket: "fsx4l-store",
+      Key: "raw/run-42/sample.bam",
+      RestoreRequest: { Days: 7, GlacierJobParameters: { Tier: "Standard" } },
+    });
+    expect(metrics.counts).toEqual(["RestoreInitiated/GLACIER"]);
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]!.fields).toMatchObject({
+      bucket: "fsx4l-store",
+      key: "raw/run-42/sample.bam",
+      storageClass: "GLACIER",
+      tier: "Standard",
+      outcome: "initiated",
+      latencyMs: 5,
+    });
+  });
+
+  it("passes the reader's versionId to every S3 call", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "DEEP_ARCHIVE", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler } = setup();
+    const result = await handler(s3ApiCallEvent({ versionId: "v-123" }));
+    expect(result).toMatchObject({ outcome: "initiated", versionId: "v-123" });
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { VersionId: "v-123" });
+    expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, { VersionId: "v-123" });
+  });
+
+  it.each(["raw/with space/and ünïcødé 数据.h5", "raw/plus+sign.txt", "raw/percent%41.txt"])(
+    "restores key %j exactly as logged when it exists",
+    async (key) => {
+      s3Mock.on(HeadObjectCommand, { Key: key }).resolves({ StorageClass: "GLACIER", ...meta(200) });
+      s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+      const { handler } = setup();
+      await handler(s3ApiCallEvent({ key }));
+      expect(s3Mock.commandCalls(RestoreObjectCommand).map((c) => c.args[0].input.Key)).toEqual([key]);
+    },
+  );
+
+  it("falls back to the URL-decoded key when the logged form does not exist", async () => {
+    s3Mock.on(HeadObjectCommand, { Key: "raw/a+b%2Bc.txt" }).rejects(s3Error("NotFound", 404));
+    s3Mock.on(HeadObjectCommand, { Key: "raw/a b+c.txt" }).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler } = setup();
+    const result = await handler(s3ApiCallEvent({ key: "raw/a+b%2Bc.txt" }));
+    expect(result).toMatchObject({ outcome: "initiated", key: "raw/a b+c.txt" });
+    expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, { Key: "raw/a b+c.txt" });
+  });
+
+  it("uses Standard for Deep Archive when Expedited is configured and counts the fallback", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "DEEP_ARCHIVE", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler, metrics } = setup({ tier: "Expedited", days: 1 });
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ tier: "Standard", fellBackFrom: "Expedited", readyWithinHours: 12 });
+    expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } });
+    expect(metrics.counts).toEqual(["TierFallback/archive-has-no-expedited", "RestoreInitiated/DEEP_ARCHIVE"]);
+  });
+
+  it("sends no Days for Intelligent-Tiering archive access", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "INTELLIGENT_TIERING", ArchiveStatus: "ARCHIVE_ACCESS", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler } = setup({ tier: "Expedited" });
+    const result = await handler(s3ApiCallEvent());
+    expect(result).toMatchObject({ outcome: "initiated", tier: "Expedited" });
+    expect(result).not.toHaveProperty("days");
+    const input = s3Mock.commandCalls(RestoreObjectCommand)[0]!.args[0].input;
+    expect(input.RestoreRequest).toEqual({ GlacierJobParameters: { Tier: "Expedited" } });
+  });
+
+  it("retries once with Standard when Expedited capacity is unavailable", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock
+      .on(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Expedited" } } })
+      .rejects(s3Error("GlacierExpeditedRetrievalNotAvailable", 503));
+    s3Mock.on(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }).resolves(meta(202));
+    const { handler, metrics } = setup({ tier: "Expedited", days: 1 });
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "initiated", tier: "Standard", fellBackFrom: "Expedited" });
+    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 2);
+    expect(metrics.counts).toEqual(["TierFallback/expedited-unavailable", "RestoreInitiated/GLACIER"]);
+  });
+
+  it("treats 200 OK as an existing restored copy", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(200));
+    const { handler, metrics } = setup();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "already-restored" });
+    expect(metrics.counts).toEqual(["RestoreSkipped/already-restored"]);
+  });
+
+  it("treats 409 RestoreAlreadyInProgress as success", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("RestoreAlreadyInProgress", 409));
+    const { handler, metrics } = setup();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "already-in-progress" });
+    expect(metrics.counts).toEqual(["RestoreSkipped/already-in-progress"]);
+  });
+
+  it.each([
+    ["restore in progress", { StorageClass: "GLACIER", Restore: 'ongoing-request="true"' }, "restore-in-progress"],
+    ["already restored", { StorageClass: "GLACIER", Restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"' }, "already-restored"],
+    ["STANDARD", {}, "not-archived"],
+    ["STANDARD_IA", { StorageClass: "STANDARD_IA" }, "not-archived"],
+    ["GLACIER_IR", { StorageClass: "GLACIER_IR" }, "not-archived"],
+    ["Intelligent-Tiering frequent access", { StorageClass: "INTELLIGENT_TIERING" }, "not-archived"],
+  ])("skips without restoring when %s", async (_label, head, reason) => {
+    s3Mock.on(HeadObjectCommand).resolves({ ...head, ...meta(200) });
+    const { handler, log, metrics } = setup();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "skipped", reason });
+    expect(s3Mock).not.toHaveReceivedCommand(RestoreObjectCommand);
+    expect(metrics.counts).toEqual([`RestoreSkipped/${reason}`]);
+    expect(log.lines[0]).toMatchObject({ level: "info", fields: { outcome: "skipped", reason } });
+  });
+
+  it("skips an object that no longer exists", async () => {
+    s3Mock.on(HeadObjectCommand).rejects(s3Error("NotFound", 404));
+    const { handler } = setup();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "skipped", reason: "not-found" });
+    expect(s3Mock).not.toHaveReceivedCommand(RestoreObjectCommand);
+  });
+
+  it("ignores events outside its target without calling S3", async () => {
+    const { handler, metrics, log } = setup();
+    expect(await handler(s3ApiCallEvent({ bucket: "someone-elses" }))).toEqual({ outcome: "ignored", reason: "other-bucket" });
+    expect(await handler({ hello: "world" })).toEqual({ outcome: "ignored", reason: "malformed-event" });
+    expect(s3Mock.calls()).toHaveLength(0);
+    expect(metrics.counts).toEqual(["EventIgnored/other-bucket", "EventIgnored/malformed-event"]);
+    expect(log.lines.map((l) => l.fields.reason)).toEqual(["other-bucket", "malformed-event"]);
+  });
+
+  it("answers repeated events for one object from memory after the first restore", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler } = setup();
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await handler(s3ApiCallEvent()));
+    expect(results.map((r) => r.outcome)).toEqual(["initiated", "skipped", "skipped", "skipped", "skipped"]);
+    expect(results[1]).toMatchObject({ reason: "recently-requested" });
+    expect(s3Mock).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
+    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 1);
+    // Another version of the same key is another object.
+    await handler(s3ApiCallEvent({ versionId: "v2" }));
+    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 2);
+  });
+
+  it("asks S3 again once the memory of a restore expires", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    let now = 0;
+    const handler = createHandler({
+      s3: new S3Client({ region: "us-east-1" }),
+      config: { tier: "Bulk", days: 2, bucket: "fsx4l-store", prefix: "" },
+      log: new RecordingLog(),
+      metrics: new RecordingMetrics(),
+      clock: () => now,
+      recent: new RecentRestores(1000, 10),
+    });
+    await handler(s3ApiCallEvent());
+    now = 999;
+    await handler(s3ApiCallEvent());
+    now = 1001;
+    await handler(s3ApiCallEvent());
+    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 2);
+  });
+
+  it.each([
+    ["AccessDenied on RestoreObject", 403, "AccessDenied"],
+    ["a server error that outlived the SDK's retries", 500, "InternalError"],
+    ["throttling that outlived the SDK's retries", 503, "SlowDown"],
+  ])("rethrows %s so Lambda retries and dead-letters the event", async (_label, status, code) => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error(code, status));
+    const { handler, log, metrics } = setup();
+    const error = await handler(s3ApiCallEvent()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RestoreFailedError);
+    expect((error as RestoreFailedError).message).toBe(`RestoreObject s3://fsx4l-store/raw/run-42/sample.bam failed: ${code}`);
+    expect((error as RestoreFailedError).cause).toBeInstanceOf(S3ServiceException);
+    expect(metrics.counts).toEqual([`RestoreFailed/${code}`]);
+    expect(log.lines).toEqual([
+      expect.objectContaining({ level: "error", fields: expect.objectContaining({ outcome: "failed", errorCode: code, httpStatus: status, requestId: "REQ1" }) }),
+    ]);
+  });
+
+  it("does not remember a failed restore, so the retry asks S3 again", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejectsOnce(s3Error("InternalError", 500)).resolves(meta(202));
+    const { handler } = setup();
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow(RestoreFailedError);
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "initiated" });
+  });
+
+  it("reports a denied HeadObject clearly and rethrows", async () => {
+    s3Mock.on(HeadObjectCommand).rejects(s3Error("Forbidden", 403));
+    const { handler, log } = setup();
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow(
+      "HeadObject s3://fsx4l-store/raw/run-42/sample.bam was denied (403): the role lacks s3:GetObject on this key, or the object no longer exists",
+    );
+    expect(log.lines[0]).toMatchObject({ level: "error", fields: { errorCode: "Forbidden", httpStatus: 403 } });
+  });
+
+  it("does not fall back to Standard for errors other than missing Expedited capacity", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("SlowDown", 503));
+    const { handler } = setup({ tier: "Expedited" });
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: SlowDown");
+    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 1);
+  });
+});
