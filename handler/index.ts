@@ -6,6 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { configFromEnv, type HandlerConfig } from "./config";
 import { RecentRestores } from "./recent";
 import { createRestoreHandler, type HandlerResult } from "./restore";
+import { maxAttemptsFrom, RestoreRetryStrategy } from "./retry";
 import { powertoolsLog, powertoolsMetrics, type Log, type RestoreMetrics } from "./telemetry";
 
 export { configFromEnv, HandlerConfigError } from "./config";
@@ -44,6 +45,8 @@ let containerHandler: Handler | undefined;
  * configuration throws on every invocation, so no event is dropped while it is wrong.
  */
 export const handler: Handler = async (event, context) => {
-  containerHandler ??= createHandler({ s3: new S3Client({ retryMode: "standard", maxAttempts: 4 }) });
+  containerHandler ??= createHandler({
+    s3: new S3Client({ retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(process.env)) }),
+  });
   return containerHandler(event, context);
 };

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHandler, RestoreFailedError } from "../../handler";
 import type { HandlerConfig } from "../../handler/config";
@@ -152,7 +152,7 @@ describe("restore handler", () => {
     ["GLACIER_IR", { StorageClass: "GLACIER_IR" }, "not-archived"],
     ["Intelligent-Tiering frequent access", { StorageClass: "INTELLIGENT_TIERING" }, "not-archived"],
   ])("skips without restoring when %s", async (_label, head, reason) => {
-    s3Mock.on(HeadObjectCommand).resolves({ ...head, ...meta(200) });
+    s3Mock.on(HeadObjectCommand).resolves({ ...(head as Partial<HeadObjectCommandOutput>), ...meta(200) });
     const { handler, log, metrics } = setup();
     expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "skipped", reason });
     expect(s3Mock).not.toHaveReceivedCommand(RestoreObjectCommand);

@@ -1,0 +1,142 @@
+/**
+ * The deployment zip's index.js, run in its own Node.js process with the real AWS SDK, against the local
+ * S3 emulator over HTTP on 127.0.0.1.
+ */
+import { extractBundle, runBundle } from "../support/bundle";
+import { S3Emulator } from "../support/s3-emulator";
+import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
+
+const emulator = new S3Emulator();
+let endpoint: string;
+let bundle: string;
+
+beforeAll(async () => {
+  endpoint = await emulator.start();
+  bundle = extractBundle();
+});
+afterAll(() => emulator.stop());
+beforeEach(() => emulator.reset());
+
+function env(extra: Record<string, string> = {}) {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    RESTORE_TIER: "Standard",
+    RESTORED_OBJECT_AVAILABILITY_DAYS: "7",
+    TARGET_BUCKET: "fsx4l-store",
+    TARGET_PREFIX: "raw/",
+    ...extra,
+  };
+}
+
+const B = "fsx4l-store";
+
+describe("deployed bundle against the S3 emulator", () => {
+  it("restores each archived object once, with the right request for its storage class", async () => {
+    emulator.put(B, "raw/glacier file with spaces.bam", "GLACIER");
+    emulator.put(B, "raw/ünïcødé/数据+100%.h5", "DEEP_ARCHIVE");
+    emulator.put(B, "raw/it-archive.dat", "INTELLIGENT_TIERING", "ARCHIVE_ACCESS");
+    emulator.put(B, "raw/standard.txt", "STANDARD");
+    emulator.put(B, "raw/instant.txt", "GLACIER_IR");
+    const keys = ["raw/glacier file with spaces.bam", "raw/ünïcødé/数据+100%.h5", "raw/it-archive.dat", "raw/standard.txt", "raw/instant.txt", "raw/gone.txt"];
+    const { results, stdout } = await runBundle(bundle, keys.map((key) => s3ApiCallEvent({ key })), env({ RESTORE_TIER: "Expedited" }));
+    expect(results.map((r) => (r.ok ? [r.result.outcome, r.result.reason ?? r.result.tier] : ["error", r.error.message]))).toEqual([
+      ["initiated", "Expedited"],
+      ["initiated", "Standard"],
+      ["initiated", "Expedited"],
+      ["skipped", "not-archived"],
+      ["skipped", "not-archived"],
+      ["skipped", "not-found"],
+    ]);
+    const restores = emulator.requests.filter((r) => r.op === "restore");
+    expect(restores).toEqual([
+      { op: "restore", bucket: B, key: "raw/glacier file with spaces.bam", tier: "Expedited", days: 7, status: 202 },
+      { op: "restore", bucket: B, key: "raw/ünïcødé/数据+100%.h5", tier: "Standard", days: 7, status: 202 },
+      { op: "restore", bucket: B, key: "raw/it-archive.dat", tier: "Expedited", status: 202 },
+    ]);
+    expect(emulator.get(B, "raw/ünïcødé/数据+100%.h5")!.restore).toBe("ongoing");
+
+    // One structured log line per event, plus CloudWatch EMF metric lines.
+    const lines = stdout.map((l) => JSON.parse(l));
+    const decisions = lines.filter((l) => l.outcome);
+    expect(decisions).toHaveLength(keys.length);
+    expect(decisions[0]).toMatchObject({ level: "INFO", service: "glacier-restore", bucket: B, key: keys[0], storageClass: "GLACIER", tier: "Expedited", outcome: "initiated" });
+    expect(typeof decisions[0].latencyMs).toBe("number");
+    const emf = lines.filter((l) => l._aws);
+    expect(emf.map((l) => l._aws.CloudWatchMetrics[0].Metrics[0].Name)).toEqual(
+      expect.arrayContaining(["RestoreInitiated", "RestoreSkipped", "TierFallback"]),
+    );
+    expect(emf[0]._aws.CloudWatchMetrics[0].Namespace).toBe("GlacierRestore");
+  });
+
+  it("honours the reader's versionId on HEAD and restore", async () => {
+    const old = emulator.put(B, "raw/versioned.bin", "GLACIER");
+    emulator.put(B, "raw/versioned.bin", "STANDARD");
+    const { results } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/versioned.bin", versionId: old.versionId })], env());
+    expect(results[0]).toMatchObject({ ok: true, result: { outcome: "initiated", versionId: old.versionId } });
+    expect(emulator.requests.map((r) => [r.op, r.versionId])).toEqual([
+      ["head", old.versionId],
+      ["restore", old.versionId],
+    ]);
+    expect(emulator.get(B, "raw/versioned.bin", old.versionId)!.restore).toBe("ongoing");
+  });
+
+  it("skips objects whose restore is running or done, and repeats from memory", async () => {
+    emulator.put(B, "raw/a", "GLACIER");
+    const events = [s3ApiCallEvent({ key: "raw/a" }), s3ApiCallEvent({ key: "raw/a" }), s3ApiCallEvent({ key: "raw/a" })];
+    const first = await runBundle(bundle, events, env());
+    expect(first.results.map((r) => r.ok && r.result.outcome)).toEqual(["initiated", "skipped", "skipped"]);
+    expect(emulator.count("restore")).toBe(1);
+    expect(emulator.count("head")).toBe(1);
+    // A new container only knows what S3 says: ongoing, then (after completion) restored.
+    const second = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/a" })], env());
+    expect(second.results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "restore-in-progress" } });
+    emulator.complete(B, "raw/a");
+    const third = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/a" })], env());
+    expect(third.results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "already-restored" } });
+    expect(emulator.count("restore")).toBe(1);
+  });
+
+  it("treats 409 RestoreAlreadyInProgress as success", async () => {
+    emulator.put(B, "raw/race", "GLACIER");
+    emulator.inject({ op: "restore", status: 409, code: "RestoreAlreadyInProgress" });
+    const { results } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/race" })], env());
+    expect(results[0]).toMatchObject({ ok: true, result: { outcome: "already-in-progress" } });
+  });
+
+  it("falls back to Standard when Expedited capacity is unavailable", async () => {
+    emulator.put(B, "raw/urgent", "GLACIER");
+    emulator.inject({ op: "restore", status: 503, code: "GlacierExpeditedRetrievalNotAvailable", tier: "Expedited", times: Infinity });
+    const { results } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/urgent" })], env({ RESTORE_TIER: "Expedited" }));
+    expect(results[0]).toMatchObject({ ok: true, result: { outcome: "initiated", tier: "Standard", fellBackFrom: "Expedited" } });
+    const restores = emulator.requests.filter((r) => r.op === "restore");
+    expect(restores.at(-1)).toMatchObject({ tier: "Standard", status: 202 });
+    // Capacity errors are not retried by the SDK: one Expedited attempt, then Standard.
+    expect(restores.map((r) => r.tier)).toEqual(["Expedited", "Standard"]);
+  });
+
+  it("lets the SDK retry a transient 500 and succeeds", async () => {
+    emulator.put(B, "raw/flaky", "GLACIER");
+    emulator.inject({ op: "restore", status: 500, code: "InternalError" });
+    const { results } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/flaky" })], env());
+    expect(results[0]).toMatchObject({ ok: true, result: { outcome: "initiated" } });
+    expect(emulator.requests.filter((r) => r.op === "restore").map((r) => r.status)).toEqual([500, 202]);
+  });
+
+  it("rethrows persistent throttling after the SDK's retries, so Lambda retries and dead-letters", async () => {
+    emulator.put(B, "raw/busy", "GLACIER");
+    emulator.inject({ op: "restore", status: 503, code: "SlowDown", times: Infinity });
+    const { results, stdout, stderr } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/busy" })], env());
+    expect(results[0]).toEqual({ ok: false, error: { name: "RestoreFailedError", message: "RestoreObject s3://fsx4l-store/raw/busy failed: SlowDown" } });
+    expect(emulator.count("restore")).toBe(3);
+    // Powertools writes ERROR lines to stderr; Lambda sends both streams to the function's log group.
+    const lines = [...stdout, ...stderr.split("\n").filter((l) => l.startsWith("{"))].map((l) => JSON.parse(l));
+    const error = lines.find((l) => l.level === "ERROR");
+    expect(error).toMatchObject({ outcome: "failed", errorCode: "SlowDown", httpStatus: 503, key: "raw/busy" });
+  });
+
+  it("fails every invocation with a message naming a bad variable", async () => {
+    const { results } = await runBundle(bundle, [s3ApiCallEvent(), s3ApiCallEvent()], env({ RESTORE_TIER: "Instant" }));
+    for (const r of results) expect(r).toEqual({ ok: false, error: { name: "HandlerConfigError", message: 'RESTORE_TIER must be one of Expedited, Standard, Bulk; got "Instant"' } });
+    expect(emulator.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * A small S3 emulator for the handler's integration tests: HeadObject and RestoreObject with Glacier
+ * semantics (storage classes, Intelligent-Tiering archive tiers, versions, restores that stay "ongoing"
+ * until completed) and injectable faults. It listens on 127.0.0.1 only and speaks path-style S3 REST,
+ * which the AWS SDK uses for an IP endpoint.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type StorageClass =
+  | "STANDARD"
+  | "STANDARD_IA"
+  | "ONEZONE_IA"
+  | "GLACIER_IR"
+  | "GLACIER"
+  | "DEEP_ARCHIVE"
+  | "INTELLIGENT_TIERING";
+
+export interface StoredObject {
+  storageClass: StorageClass;
+  archiveStatus?: "ARCHIVE_ACCESS" | "DEEP_ARCHIVE_ACCESS";
+  restore: "none" | "ongoing" | "restored";
+  restoreExpiry?: Date;
+  versionId: string;
+}
+
+export interface Fault {
+  op: "head" | "restore";
+  status: number;
+  code: string;
+  /** Only requests with this tier (restore) are affected. */
+  tier?: string;
+  /** How many requests the fault answers; Infinity for all. */
+  times: number;
+}
+
+export interface RequestRecord {
+  op: "head" | "restore" | "other";
+  bucket: string;
+  key: string;
+  versionId?: string;
+  tier?: string;
+  days?: number;
+  status: number;
+}
+
+export class S3Emulator {
+  private server?: Server;
+  private readonly buckets = new Map<string, Map<string, StoredObject[]>>();
+  private readonly faults: Fault[] = [];
+  readonly requests: RequestRecord[] = [];
+  private nextVersion = 1;
+  /** Milliseconds from a 202 until the restored copy is readable; undefined: only `complete()` finishes it. */
+  restoreDelayMs: number | undefined;
+  /** Artificial latency per request, to model a real network round trip in benchmarks. */
+  latencyMs = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.server?.close((err) => (err ? reject(err) : resolve())) ?? resolve());
+  }
+
+  /** Adds a new (current) version of an object. */
+  put(bucket: string, key: string, storageClass: StorageClass, archiveStatus?: StoredObject["archiveStatus"]): StoredObject {
+    const objects = this.buckets.get(bucket) ?? new Map<string, StoredObject[]>();
+    this.buckets.set(bucket, objects);
+    const version: StoredObject = { storageClass, archiveStatus, restore: "none", versionId: `v${this.nextVersion++}` };
+    objects.set(key, [...(objects.get(key) ?? []), version]);
+    return version;
+  }
+
+  get(bucket: string, key: string, versionId?: string): StoredObject | undefined {
+    const versions = this.buckets.get(bucket)?.get(key);
+    if (!versions) return undefined;
+    return versionId ? versions.find((v) => v.versionId === versionId) : versions[versions.length - 1];
+  }
+
+  /** Finishes a running restore, as S3 does hours later. */
+  complete(bucket: string, key: string, versionId?: string): void {
+    const obj = this.get(bucket, key, versionId);
+    if (!obj || obj.restore !== "ongoing") throw new Error(`no restore running for ${key}`);
+    this.finish(obj);
+  }
+
+  inject(fault: Omit<Fault, "times"> & { times?: number }): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  count(op: RequestRecord["op"]): number {
+    return this.requests.filter((r) => r.op === op).length;
+  }
+
+  reset(): void {
+    this.buckets.clear();
+    this.faults.length = 0;
+    this.requests.length = 0;
+    this.restoreDelayMs = undefined;
+    this.latencyMs = 0;
+  }
+
+  private finish(obj: StoredObject): void {
+    if (obj.storageClass === "INTELLIGENT_TIERING") {
+      // Intelligent-Tiering moves a restored object back to the Frequent Access tier.
+      obj.archiveStatus = undefined;
+      obj.restore = "none";
+    } else {
+      obj.restore = "restored";
+    }
+  }
+
+  private takeFault(op: Fault["op"], tier?: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.op === op && f.times > 0 && (f.tier === undefined || f.tier === tier));
+    if (fault) fault.times -= 1;
+    return fault;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    });
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
+    const key = rest.map((segment) => decodeURIComponent(segment)).join("/");
+    const versionId = url.searchParams.get("versionId") ?? undefined;
+    const record = (r: Omit<RequestRecord, "bucket" | "key" | "versionId">) =>
+      this.requests.push({ bucket, key, ...(versionId ? { versionId } : {}), ...r });
+
+    if (req.method === "HEAD") {
+      const fault = this.takeFault("head");
+      if (fault) return this.fail(res, fault.status, fault.code, true, () => record({ op: "head", status: fault.status }));
+      const obj = this.get(bucket, key, versionId);
+      if (!obj) return this.fail(res, 404, "NotFound", true, () => record({ op: "head", status: 404 }));
+      record({ op: "head", status: 200 });
+      const headers: Record<string, string> = { "x-amz-version-id": obj.versionId, "content-length": "0" };
+      if (obj.storageClass !== "STANDARD") headers["x-amz-storage-class"] = obj.storageClass;
+      if (obj.archiveStatus) headers["x-amz-archive-status"] = obj.archiveStatus;
+      if (obj.restore === "ongoing") headers["x-amz-restore"] = 'ongoing-request="true"';
+      if (obj.restore === "restored")
+        headers["x-amz-restore"] = `ongoing-request="false", expiry-date="${(obj.restoreExpiry ?? new Date()).toUTCString()}"`;
+      res.writeHead(200, headers);
+      res.end();
+      return;
+    }
+
+    if (req.method === "POST" && url.searchParams.has("restore")) {
+      const days = /<Days>(\d+)<\/Days>/.exec(body)?.[1];
+      const tier = /<Tier>(\w+)<\/Tier>/.exec(body)?.[1] ?? "Standard";
+      const rec = (status: number) => record({ op: "restore", tier, ...(days ? { days: Number(days) } : {}), status });
+      const fault = this.takeFault("restore", tier);
+      if (fault) return this.fail(res, fault.status, fault.code, false, () => rec(fault.status));
+      const obj = this.get(bucket, key, versionId);
+      if (!obj) return this.fail(res, 404, "NoSuchKey", false, () => rec(404));
+      const archived =
+        obj.storageClass === "GLACIER" ||
+        obj.storageClass === "DEEP_ARCHIVE" ||
+        (obj.storageClass === "INTELLIGENT_TIERING" && obj.archiveStatus !== undefined);
+      if (!archived) return this.fail(res, 403, "ObjectAlreadyInActiveTierError", false, () => rec(403));
+      const deep = obj.storageClass === "DEEP_ARCHIVE" || obj.archiveStatus === "DEEP_ARCHIVE_ACCESS";
+      if (obj.storageClass === "INTELLIGENT_TIERING" && days) return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
+      if (obj.storageClass !== "INTELLIGENT_TIERING" && !days) return this.fail(res, 400, "MalformedXML", false, () => rec(400));
+      if (deep && tier === "Expedited") return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
+      if (obj.restore === "ongoing") return this.fail(res, 409, "RestoreAlreadyInProgress", false, () => rec(409));
+      if (obj.restore === "restored") {
+        obj.restoreExpiry = new Date(Date.now() + Number(days ?? 1) * 86_400_000);
+        rec(200);
+        res.writeHead(200, { "content-length": "0" });
+        res.end();
+        return;
+      }
+      obj.restore = "ongoing";
+      obj.restoreExpiry = new Date(Date.now() + Number(days ?? 1) * 86_400_000);
+      if (this.restoreDelayMs !== undefined) setTimeout(() => obj.restore === "ongoing" && this.finish(obj), this.restoreDelayMs);
+      rec(202);
+      res.writeHead(202, { "content-length": "0" });
+      res.end();
+      return;
+    }
+
+    record({ op: "other", status: 501 });
+    this.fail(res, 501, "NotImplemented", false, () => undefined);
+  }
+
+  private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
+    record();
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>EMU${this.requests.length}</RequestId></Error>`;
+    res.writeHead(status, { "content-type": "application/xml", "x-amz-request-id": `EMU${this.requests.length}`, "content-length": head ? "0" : String(Buffer.byteLength(xml)) });
+    res.end(head ? undefined : xml);
+  }
+}
