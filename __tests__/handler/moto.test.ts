@@ -1,0 +1,100 @@
+/**
+ * The deployment bundle against moto, a maintained S3 implementation written elsewhere: it checks that the
+ * requests this project's own emulator accepts are the ones a real S3 model accepts too. moto completes
+ * restores at once, so "in progress" and injected faults stay with the project's emulator.
+ */
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  type StorageClass,
+} from "@aws-sdk/client-s3";
+import { extractBundle, runBundle } from "../support/bundle";
+import { MotoServer, motoAvailable } from "../support/moto";
+import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
+
+const available = motoAvailable();
+if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the handler tests: ${available.why} ***\n`);
+
+const BUCKET = "moto-archive";
+const moto = new MotoServer();
+let s3: S3Client;
+let bundle: string;
+
+async function put(key: string, storageClass: StorageClass): Promise<string | undefined> {
+  const out = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `data of ${key}`, StorageClass: storageClass }));
+  return out.VersionId;
+}
+
+function env() {
+  return {
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    RESTORE_TIER: "Expedited",
+    RESTORED_OBJECT_AVAILABILITY_DAYS: "2",
+    TARGET_BUCKET: BUCKET,
+    TARGET_PREFIX: "data/",
+  };
+}
+
+(available.ok ? describe : describe.skip)("deployed bundle against moto's S3", () => {
+  beforeAll(async () => {
+    await moto.start();
+    s3 = new S3Client({
+      region: "us-east-1",
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }));
+    bundle = extractBundle();
+  }, 30_000);
+  afterAll(() => moto.stop());
+
+  it("sees GetObject fail with InvalidObjectState for archived objects (the event this project reacts to)", async () => {
+    await put("data/premise.bin", "GLACIER");
+    const error = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "data/premise.bin" })).catch((e: unknown) => e);
+    expect((error as { name: string }).name).toBe("InvalidObjectState");
+  });
+
+  it("restores Glacier and Deep Archive objects, keys with spaces and unicode included", async () => {
+    const keys = ["data/glacier file.bam", "data/ünïcødé/数据.h5", "data/deep.tar"];
+    await put(keys[0]!, "GLACIER");
+    await put(keys[1]!, "GLACIER");
+    await put(keys[2]!, "DEEP_ARCHIVE");
+    await put("data/hot.txt", "STANDARD");
+    const { results } = await runBundle(bundle, [...keys, "data/hot.txt"].map((key) => s3ApiCallEvent({ bucket: BUCKET, key })), env());
+    expect(results.map((r) => (r.ok ? `${r.result.outcome}:${r.result.tier ?? r.result.reason}` : r.error.message))).toEqual([
+      "initiated:Expedited",
+      "initiated:Expedited",
+      "initiated:Standard",
+      "skipped:not-archived",
+    ]);
+    for (const key of keys) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+      expect(head.Restore).toMatch(/ongoing-request="(true|false)"/);
+    }
+    // moto finishes restores at once: the next event for the same object finds a restored copy.
+    const again = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: keys[0] })], env());
+    expect(again.results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "already-restored" } });
+  });
+
+  it("sends the reader's versionId on HEAD and RestoreObject", async () => {
+    // moto 5 ignores versionId in RestoreObject and restores the current version, so only a current,
+    // archived version is checked here; non-current versions are covered against the project's emulator.
+    const version = await put("data/versioned.dat", "GLACIER");
+    expect(version).toBeDefined();
+    const { results } = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: "data/versioned.dat", versionId: version })], env());
+    expect(results[0]).toEqual({ ok: true, result: expect.objectContaining({ outcome: "initiated", versionId: version }) });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "data/versioned.dat", VersionId: version }));
+    expect(head.Restore).toMatch(/ongoing-request/);
+  });
+
+  it("skips an object that does not exist", async () => {
+    const { results } = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: "data/never-written" })], env());
+    expect(results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "not-found" } });
+  });
+});
