@@ -46,7 +46,9 @@ describe("main", () => {
     const run = synth({ GLACIER_RESTORE_CONFIG: configFile(raw) });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("invalid glacier-restore configuration (2 problems)");
-    expect(run.stderr).toContain('targets[0].restoreTier: invalid restore tier "Instant"; allowed: Expedited, Standard, Bulk');
+    expect(run.stderr).toContain(
+      'targets[0].restoreTier: invalid restore tier "Instant"; allowed: Expedited, Standard, Bulk',
+    );
     expect(run.stderr).toContain('targets[1].prefix: must not start with "/"');
     expect(existsSync(run.outdir)).toBe(false);
   });

@@ -31,7 +31,9 @@ export function readRawConfig(projectDir: string, env: NodeJS.ProcessEnv): unkno
   };
   const raw = cdktfJson.context?.glacierRestore;
   if (raw === undefined)
-    throw new ConfigError([`cdktf.json: context.glacierRestore is missing (or set ${CONFIG_ENV_VAR} to a config file)`]);
+    throw new ConfigError([
+      `cdktf.json: context.glacierRestore is missing (or set ${CONFIG_ENV_VAR} to a config file)`,
+    ]);
   return raw;
 }
 

@@ -80,7 +80,9 @@ export const BUILT_IN_DEFAULTS = {
 /** Every problem found in a configuration, each as `field.path: what is wrong; what is allowed`. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid glacier-restore configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `invalid glacier-restore configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -132,7 +134,9 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
   if (trail.mode !== "existing" && t.trail?.existingTrailArn)
     problems.push(`${at}.trail.existingTrailArn: only allowed when trail.mode is "existing"`);
   if (trail.mode === "existing" && trail.existingTrailArn && region && trail.existingTrailArn.split(":")[3] !== region)
-    problems.push(`${at}.trail.existingTrailArn: the trail is in region ${trail.existingTrailArn.split(":")[3]} but the target is in ${region}; EventBridge only sees events of its own region`);
+    problems.push(
+      `${at}.trail.existingTrailArn: the trail is in region ${trail.existingTrailArn.split(":")[3]} but the target is in ${region}; EventBridge only sees events of its own region`,
+    );
   const fn = { ...BUILT_IN_DEFAULTS.function, ...d.function, ...t.function };
   const assumeRole = t.assumeRole ?? d.assumeRole;
   return {
@@ -237,7 +241,8 @@ function checkTrailBudget(
 ): void {
   const count = new Map<string, number>();
   const bump = (key: string) => count.set(key, (count.get(key) ?? 0) + 1);
-  for (const t of targets) if (t.trail.mode === "dedicated" && t.region) bump(`${t.region}|${accountKey(t.assumeRole)}`);
+  for (const t of targets)
+    if (t.trail.mode === "dedicated" && t.region) bump(`${t.region}|${accountKey(t.assumeRole)}`);
   for (const g of shared) {
     bump(`${g.region}|${accountKey(g.assumeRole)}`);
     const values = selectorValueCount(g.targets);

@@ -6,8 +6,7 @@ export type RestoreTier = (typeof RESTORE_TIERS)[number];
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** AWS regions are written like `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-5`. */
@@ -15,9 +14,7 @@ const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const TARGET_NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
-const region = z
-  .string()
-  .regex(REGION_PATTERN, { message: "must be an AWS region code such as us-east-1" });
+const region = z.string().regex(REGION_PATTERN, { message: "must be an AWS region code such as us-east-1" });
 
 /** S3 general purpose bucket naming rules (S3 User Guide, "Bucket naming rules"). */
 export function bucketNameProblem(name: string): string | undefined {
@@ -53,14 +50,20 @@ const retentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly n
 
 const tags = z
   .record(
-    z.string().min(1).max(128).regex(/^(?!aws:)/, { message: "tag keys must not start with aws:" }),
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^(?!aws:)/, { message: "tag keys must not start with aws:" }),
     z.string().max(256),
   )
   .refine((t) => Object.keys(t).length <= 40, { message: "at most 40 tags (AWS allows 50, the stack adds its own)" });
 
 const assumeRole = z
   .object({
-    roleArn: z.string().regex(IAM_ROLE_ARN_PATTERN, { message: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)" }),
+    roleArn: z
+      .string()
+      .regex(IAM_ROLE_ARN_PATTERN, { message: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)" }),
     externalId: z.string().min(2).max(1224).optional(),
     sessionName: z
       .string()
@@ -78,11 +81,9 @@ const trail = z
     mode: z.enum(TRAIL_MODES, {
       error: (issue) => `invalid trail mode ${JSON.stringify(issue.input)}; allowed: ${TRAIL_MODES.join(", ")}`,
     }),
-    existingTrailArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/, {
-        message: "must be a CloudTrail trail ARN (arn:aws:cloudtrail:<region>:<account>:trail/<name>)",
-      }),
+    existingTrailArn: z.string().regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/, {
+      message: "must be a CloudTrail trail ARN (arn:aws:cloudtrail:<region>:<account>:trail/<name>)",
+    }),
     cloudWatchLogs: z.boolean(),
     cloudWatchLogsRetentionDays: retentionDays,
     logExpirationDays: positiveInt("days", 3650),
@@ -131,13 +132,10 @@ export const defaultsSchema = z.object(inheritable).partial().strict();
 
 export const targetSchema = z
   .object({
-    name: z
-      .string()
-      .max(40, { message: "must be at most 40 characters" })
-      .regex(TARGET_NAME_PATTERN, {
-        message:
-          "must start with a lowercase letter, contain only lowercase letters, digits and single hyphens, and not end with a hyphen",
-      }),
+    name: z.string().max(40, { message: "must be at most 40 characters" }).regex(TARGET_NAME_PATTERN, {
+      message:
+        "must start with a lowercase letter, contain only lowercase letters, digits and single hyphens, and not end with a hyphen",
+    }),
     bucket: bucketName,
     prefix: z
       .string()
@@ -165,7 +163,10 @@ export const stateBackendSchema = z
         error: (issue) => `invalid locking ${JSON.stringify(issue.input)}; allowed: lockfile, dynamodb, none`,
       })
       .default("lockfile"),
-    dynamodbTable: z.string().regex(/^[\w.-]{3,255}$/, { message: "must be a DynamoDB table name (3-255 of A-Za-z0-9_.-)" }).optional(),
+    dynamodbTable: z
+      .string()
+      .regex(/^[\w.-]{3,255}$/, { message: "must be a DynamoDB table name (3-255 of A-Za-z0-9_.-)" })
+      .optional(),
     assumeRole: assumeRole.optional(),
   })
   .strict();

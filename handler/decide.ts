@@ -45,7 +45,8 @@ export function decodedKey(key: string): string | undefined {
 
 /** Decides whether an EventBridge event is a failed GetObject on an archived object inside this target. */
 export function classifyEvent(event: unknown, scope: Pick<HandlerConfig, "bucket" | "prefix">): EventVerdict {
-  if (!isRecord(event) || !isRecord(event.detail)) return { act: false, reason: "malformed-event", detail: "no detail object" };
+  if (!isRecord(event) || !isRecord(event.detail))
+    return { act: false, reason: "malformed-event", detail: "no detail object" };
   const d = event.detail;
   if (event.source !== "aws.s3" || d.eventSource !== "s3.amazonaws.com")
     return { act: false, reason: "not-cloudtrail-s3", detail: `source ${String(event.source)}` };
@@ -114,7 +115,8 @@ export function restoreStateOf(header: string | undefined): RestoreState {
   return "none";
 }
 
-export type SkipReason = "not-found" | "not-archived" | "restore-in-progress" | "already-restored" | "recently-requested";
+export type SkipReason =
+  "not-found" | "not-archived" | "restore-in-progress" | "already-restored" | "recently-requested";
 
 export interface RestorePlan {
   readonly archive: Archive;
@@ -125,7 +127,8 @@ export interface RestorePlan {
   readonly tierDowngradedFrom?: Tier;
 }
 
-export type Plan = { readonly restore: true; readonly plan: RestorePlan } | { readonly restore: false; readonly reason: SkipReason };
+export type Plan =
+  { readonly restore: true; readonly plan: RestorePlan } | { readonly restore: false; readonly reason: SkipReason };
 
 /** Expedited retrieval exists only for S3 Glacier Flexible Retrieval and Intelligent-Tiering Archive Access. */
 export function supportsExpedited(archive: Archive): boolean {

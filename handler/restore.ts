@@ -2,9 +2,21 @@
  * The shell around the decision core: reads the object's state with HeadObject, asks S3 for the restore,
  * interprets S3's answers, logs one structured line per event and counts outcomes.
  */
-import { HeadObjectCommand, RestoreObjectCommand, type HeadObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
+import {
+  HeadObjectCommand,
+  RestoreObjectCommand,
+  type HeadObjectCommandOutput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import type { HandlerConfig, Tier } from "./config";
-import { classifyEvent, expectedReadyHours, planRestore, type ArchivedRead, type RestorePlan, type SkipReason } from "./decide";
+import {
+  classifyEvent,
+  expectedReadyHours,
+  planRestore,
+  type ArchivedRead,
+  type RestorePlan,
+  type SkipReason,
+} from "./decide";
 import { RecentRestores } from "./recent";
 import type { Log, RestoreMetrics } from "./telemetry";
 
@@ -91,7 +103,9 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
           denied = err;
           continue;
         }
-        throw new RestoreFailedError(`HeadObject s3://${ref.bucket}/${key} failed: ${errorCode(err)}`, ref, { cause: err });
+        throw new RestoreFailedError(`HeadObject s3://${ref.bucket}/${key} failed: ${errorCode(err)}`, ref, {
+          cause: err,
+        });
       }
     }
     if (denied !== undefined) {
@@ -170,7 +184,13 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
         tier = "Standard";
         outcome = await restore(ref, plan, tier);
       }
-      if (fellBackFrom) metrics.count("TierFallback", fellBackFrom === "Expedited" && plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
+      if (fellBackFrom)
+        metrics.count(
+          "TierFallback",
+          fellBackFrom === "Expedited" && plan.tierDowngradedFrom
+            ? "archive-has-no-expedited"
+            : "expedited-unavailable",
+        );
       if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
       else metrics.count("RestoreSkipped", outcome);
       recent.remember(recentId, started);
@@ -183,16 +203,26 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
         ...(fellBackFrom ? { fellBackFrom } : {}),
         readyWithinHours: expectedReadyHours(plan.archive, tier).max,
       };
-      log.info("restore requested", { ...base, ...seen, ...result, archive: plan.archive, latencyMs: clock() - started });
+      log.info("restore requested", {
+        ...base,
+        ...seen,
+        ...result,
+        archive: plan.archive,
+        latencyMs: clock() - started,
+      });
       return result;
     } catch (err) {
       metrics.count("RestoreFailed", errorCode(err instanceof RestoreFailedError ? err.cause : err));
       const failure =
         err instanceof RestoreFailedError
           ? err
-          : new RestoreFailedError(`RestoreObject s3://${read.bucket}/${read.keys[0]} failed: ${errorCode(err)}`, base as ObjectRef, {
-              cause: err,
-            });
+          : new RestoreFailedError(
+              `RestoreObject s3://${read.bucket}/${read.keys[0]} failed: ${errorCode(err)}`,
+              base as ObjectRef,
+              {
+                cause: err,
+              },
+            );
       log.error("restore failed; the event will be retried and then dead-lettered", {
         ...base,
         tier,

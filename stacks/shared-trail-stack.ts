@@ -27,11 +27,21 @@ export class SharedTrailStack extends TerraformStack {
       trailName: names.trail,
       region: g.region,
       accountId: base.accountId,
-      scopes: g.targets.map((t) => ({ bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes })),
+      scopes: g.targets.map((t) => ({
+        bucket: t.bucket,
+        prefix: t.prefix,
+        readerArnPrefixes: t.trail.readerArnPrefixes,
+      })),
       logBucketPrefix: names.trailBucketPrefix,
       logExpirationDays: g.trail.logExpirationDays,
       ...(g.trail.cloudWatchLogs
-        ? { cloudWatchLogs: { logGroupName: names.trailLogGroup, retentionDays: g.trail.cloudWatchLogsRetentionDays, roleName: names.trailRole } }
+        ? {
+            cloudWatchLogs: {
+              logGroupName: names.trailLogGroup,
+              retentionDays: g.trail.cloudWatchLogsRetentionDays,
+              roleName: names.trailRole,
+            },
+          }
         : {}),
     });
     new TerraformOutput(this, "trail_arn", { value: trail.trail.arn });

@@ -52,17 +52,26 @@ export class TargetStack extends TerraformStack {
             }
           : {}),
       });
-      new TerraformOutput(this, "trail_arn", { value: trail.trail.arn, description: "CloudTrail trail logging this target's GetObject data events" });
+      new TerraformOutput(this, "trail_arn", {
+        value: trail.trail.arn,
+        description: "CloudTrail trail logging this target's GetObject data events",
+      });
       new TerraformOutput(this, "trail_log_bucket", { value: trail.logBucket.bucket });
     } else if (t.trail.mode === "existing") {
-      new TerraformOutput(this, "trail_arn", { value: t.trail.existingTrailArn, description: "Existing trail that must log this target's GetObject data events" });
+      new TerraformOutput(this, "trail_arn", {
+        value: t.trail.existingTrailArn,
+        description: "Existing trail that must log this target's GetObject data events",
+      });
       // What to add to the existing trail, since this stack does not manage it.
       new TerraformOutput(this, "required_event_selectors", {
         value: JSON.stringify(advancedEventSelectors([scope_])),
         description: "Advanced event selectors the existing trail needs (JSON, CDKTF field names)",
       });
     } else {
-      new TerraformOutput(this, "trail_stack", { value: props.sharedTrailStack, description: "Stack whose shared trail logs this target's reads" });
+      new TerraformOutput(this, "trail_stack", {
+        value: props.sharedTrailStack,
+        description: "Stack whose shared trail logs this target's reads",
+      });
     }
 
     const deadLetters = new DeadLetterQueue(this, "dead-letters", {
@@ -98,6 +107,9 @@ export class TargetStack extends TerraformStack {
     new TerraformOutput(this, "function_arn", { value: fn.function.arn });
     new TerraformOutput(this, "function_log_group", { value: fn.logGroup.name });
     new TerraformOutput(this, "rule_arn", { value: rule.rule.arn });
-    new TerraformOutput(this, "dead_letter_queue_url", { value: deadLetters.queue.url, description: "Events that could not be turned into a restore; inspect and redrive" });
+    new TerraformOutput(this, "dead_letter_queue_url", {
+      value: deadLetters.queue.url,
+      description: "Events that could not be turned into a restore; inspect and redrive",
+    });
   }
 }

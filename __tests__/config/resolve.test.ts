@@ -21,7 +21,13 @@ describe("resolveConfig", () => {
   it("applies defaults to targets and keeps target overrides", () => {
     const config = resolveConfig(exampleConfig());
     const [raw, ref] = config.targets;
-    expect(raw).toMatchObject({ name: "genomics-raw", restoreTier: "Expedited", restoreDays: 1, region: "us-east-1", tags: { team: "hpc" } });
+    expect(raw).toMatchObject({
+      name: "genomics-raw",
+      restoreTier: "Expedited",
+      restoreDays: 1,
+      region: "us-east-1",
+      tags: { team: "hpc" },
+    });
     expect(ref).toMatchObject({ name: "genomics-ref", restoreTier: "Standard", restoreDays: 7, prefix: "reference/" });
     expect(ref!.trail).toEqual({
       mode: "dedicated",
@@ -41,7 +47,10 @@ describe("resolveConfig", () => {
   });
 
   it.each([
-    [{ restoreTier: "Fast" }, 'targets[0].restoreTier: invalid restore tier "Fast"; allowed: Expedited, Standard, Bulk'],
+    [
+      { restoreTier: "Fast" },
+      'targets[0].restoreTier: invalid restore tier "Fast"; allowed: Expedited, Standard, Bulk',
+    ],
     [{ restoreDays: 0 }, "targets[0].restoreDays: must be at least 1 (days)"],
     [{ restoreDays: 1.5 }, "targets[0].restoreDays: must be a whole number of days"],
     [{ bucket: "Bad_Bucket" }, 'targets[0].bucket: "Bad_Bucket" is not a valid S3 bucket name'],
@@ -55,10 +64,19 @@ describe("resolveConfig", () => {
     [{ region: "mars-1" }, "targets[0].region: must be an AWS region code"],
     [{ colour: "blue" }, 'targets[0]: unknown key "colour"'],
     [{ function: { memoryMb: 64 } }, "targets[0].function.memoryMb"],
-    [{ function: { logRetentionDays: 10 } }, "targets[0].function.logRetentionDays: must be one of the CloudWatch Logs retention periods"],
-    [{ trail: { mode: "mine" } }, 'targets[0].trail.mode: invalid trail mode "mine"; allowed: dedicated, shared, existing'],
+    [
+      { function: { logRetentionDays: 10 } },
+      "targets[0].function.logRetentionDays: must be one of the CloudWatch Logs retention periods",
+    ],
+    [
+      { trail: { mode: "mine" } },
+      'targets[0].trail.mode: invalid trail mode "mine"; allowed: dedicated, shared, existing',
+    ],
     [{ trail: { mode: "existing" } }, 'targets[0].trail.existingTrailArn: is required when trail.mode is "existing"'],
-    [{ trail: { readerArnPrefixes: ["AWSServiceRoleForFSxS3Access_"] } }, "targets[0].trail.readerArnPrefixes[0]: must start with arn:aws:sts::<account>:"],
+    [
+      { trail: { readerArnPrefixes: ["AWSServiceRoleForFSxS3Access_"] } },
+      "targets[0].trail.readerArnPrefixes[0]: must start with arn:aws:sts::<account>:",
+    ],
     [{ assumeRole: { roleArn: "role/deployer" } }, "targets[0].assumeRole.roleArn: must be an IAM role ARN"],
   ])("rejects target %j naming the field", (patch, message) => {
     const problems = problemsOf(withTarget(patch));
@@ -86,7 +104,9 @@ describe("resolveConfig", () => {
 
   it("rejects duplicate target names", () => {
     const c = withTarget({ name: "genomics-raw" }, 1);
-    expect(problemsOf(c)).toEqual(['targets[1].name: "genomics-raw" is already used by targets[0]; target names must be unique']);
+    expect(problemsOf(c)).toEqual([
+      'targets[1].name: "genomics-raw" is already used by targets[0]; target names must be unique',
+    ]);
   });
 
   it.each([
@@ -99,7 +119,9 @@ describe("resolveConfig", () => {
     c.targets[1].prefix = second;
     const problems = problemsOf(c);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^targets\[1\]\.prefix: ".*" overlaps target "genomics-raw" .* on bucket "fsx4l-store"/);
+    expect(problems[0]).toMatch(
+      /^targets\[1\]\.prefix: ".*" overlaps target "genomics-raw" .* on bucket "fsx4l-store"/,
+    );
   });
 
   it("allows the same prefix on different buckets", () => {
@@ -119,7 +141,11 @@ describe("resolveConfig", () => {
 
   it(`rejects more than ${MAX_TRAILS_PER_REGION} dedicated trails in one region and suggests shared`, () => {
     const c = exampleConfig();
-    c.targets = Array.from({ length: MAX_TRAILS_PER_REGION + 1 }, (_, i) => ({ name: `t${i}`, bucket: "fsx4l-store", prefix: `p${i}/` }));
+    c.targets = Array.from({ length: MAX_TRAILS_PER_REGION + 1 }, (_, i) => ({
+      name: `t${i}`,
+      bucket: "fsx4l-store",
+      prefix: `p${i}/`,
+    }));
     const problems = problemsOf(c);
     expect(problems).toEqual([expect.stringContaining(`creates ${MAX_TRAILS_PER_REGION + 1} trails in us-east-1`)]);
     expect(problems[0]).toContain('"shared"');
@@ -145,7 +171,9 @@ describe("resolveConfig", () => {
     const c = exampleConfig();
     c.defaults.trail = { mode: "shared" };
     c.targets[1].trail = { cloudWatchLogs: false };
-    expect(problemsOf(c)).toEqual([expect.stringMatching(/^targets\[1\]\.trail\.cloudWatchLogs: targets sharing the us-east-1 trail must agree/)]);
+    expect(problemsOf(c)).toEqual([
+      expect.stringMatching(/^targets\[1\]\.trail\.cloudWatchLogs: targets sharing the us-east-1 trail must agree/),
+    ]);
   });
 
   it("rejects a shared trail that needs more than 500 selector values", () => {
@@ -156,8 +184,12 @@ describe("resolveConfig", () => {
   });
 
   it("rejects an existing trail in another region", () => {
-    const c = withTarget({ trail: { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org" } });
-    expect(problemsOf(c)).toEqual([expect.stringContaining("targets[0].trail.existingTrailArn: the trail is in region eu-west-1")]);
+    const c = withTarget({
+      trail: { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org" },
+    });
+    expect(problemsOf(c)).toEqual([
+      expect.stringContaining("targets[0].trail.existingTrailArn: the trail is in region eu-west-1"),
+    ]);
   });
 
   it("rejects target names reserved for shared trail stacks", () => {

@@ -37,9 +37,22 @@ describe("deployed bundle against the S3 emulator", () => {
     emulator.put(B, "raw/it-archive.dat", "INTELLIGENT_TIERING", "ARCHIVE_ACCESS");
     emulator.put(B, "raw/standard.txt", "STANDARD");
     emulator.put(B, "raw/instant.txt", "GLACIER_IR");
-    const keys = ["raw/glacier file with spaces.bam", "raw/ünïcødé/数据+100%.h5", "raw/it-archive.dat", "raw/standard.txt", "raw/instant.txt", "raw/gone.txt"];
-    const { results, stdout } = await runBundle(bundle, keys.map((key) => s3ApiCallEvent({ key })), env({ RESTORE_TIER: "Expedited" }));
-    expect(results.map((r) => (r.ok ? [r.result.outcome, r.result.reason ?? r.result.tier] : ["error", r.error.message]))).toEqual([
+    const keys = [
+      "raw/glacier file with spaces.bam",
+      "raw/ünïcødé/数据+100%.h5",
+      "raw/it-archive.dat",
+      "raw/standard.txt",
+      "raw/instant.txt",
+      "raw/gone.txt",
+    ];
+    const { results, stdout } = await runBundle(
+      bundle,
+      keys.map((key) => s3ApiCallEvent({ key })),
+      env({ RESTORE_TIER: "Expedited" }),
+    );
+    expect(
+      results.map((r) => (r.ok ? [r.result.outcome, r.result.reason ?? r.result.tier] : ["error", r.error.message])),
+    ).toEqual([
       ["initiated", "Expedited"],
       ["initiated", "Standard"],
       ["initiated", "Expedited"],
@@ -59,7 +72,15 @@ describe("deployed bundle against the S3 emulator", () => {
     const lines = stdout.map((l) => JSON.parse(l));
     const decisions = lines.filter((l) => l.outcome);
     expect(decisions).toHaveLength(keys.length);
-    expect(decisions[0]).toMatchObject({ level: "INFO", service: "glacier-restore", bucket: B, key: keys[0], storageClass: "GLACIER", tier: "Expedited", outcome: "initiated" });
+    expect(decisions[0]).toMatchObject({
+      level: "INFO",
+      service: "glacier-restore",
+      bucket: B,
+      key: keys[0],
+      storageClass: "GLACIER",
+      tier: "Expedited",
+      outcome: "initiated",
+    });
     expect(typeof decisions[0].latencyMs).toBe("number");
     const emf = lines.filter((l) => l._aws);
     expect(emf.map((l) => l._aws.CloudWatchMetrics[0].Metrics[0].Name)).toEqual(
@@ -71,7 +92,11 @@ describe("deployed bundle against the S3 emulator", () => {
   it("honours the reader's versionId on HEAD and restore", async () => {
     const old = emulator.put(B, "raw/versioned.bin", "GLACIER");
     emulator.put(B, "raw/versioned.bin", "STANDARD");
-    const { results } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/versioned.bin", versionId: old.versionId })], env());
+    const { results } = await runBundle(
+      bundle,
+      [s3ApiCallEvent({ key: "raw/versioned.bin", versionId: old.versionId })],
+      env(),
+    );
     expect(results[0]).toMatchObject({ ok: true, result: { outcome: "initiated", versionId: old.versionId } });
     expect(emulator.requests.map((r) => [r.op, r.versionId])).toEqual([
       ["head", old.versionId],
@@ -82,14 +107,21 @@ describe("deployed bundle against the S3 emulator", () => {
 
   it("skips objects whose restore is running or done, and repeats from memory", async () => {
     emulator.put(B, "raw/a", "GLACIER");
-    const events = [s3ApiCallEvent({ key: "raw/a" }), s3ApiCallEvent({ key: "raw/a" }), s3ApiCallEvent({ key: "raw/a" })];
+    const events = [
+      s3ApiCallEvent({ key: "raw/a" }),
+      s3ApiCallEvent({ key: "raw/a" }),
+      s3ApiCallEvent({ key: "raw/a" }),
+    ];
     const first = await runBundle(bundle, events, env());
     expect(first.results.map((r) => r.ok && r.result.outcome)).toEqual(["initiated", "skipped", "skipped"]);
     expect(emulator.count("restore")).toBe(1);
     expect(emulator.count("head")).toBe(1);
     // A new container only knows what S3 says: ongoing, then (after completion) restored.
     const second = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/a" })], env());
-    expect(second.results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "restore-in-progress" } });
+    expect(second.results[0]).toMatchObject({
+      ok: true,
+      result: { outcome: "skipped", reason: "restore-in-progress" },
+    });
     emulator.complete(B, "raw/a");
     const third = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/a" })], env());
     expect(third.results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "already-restored" } });
@@ -105,9 +137,22 @@ describe("deployed bundle against the S3 emulator", () => {
 
   it("falls back to Standard when Expedited capacity is unavailable", async () => {
     emulator.put(B, "raw/urgent", "GLACIER");
-    emulator.inject({ op: "restore", status: 503, code: "GlacierExpeditedRetrievalNotAvailable", tier: "Expedited", times: Infinity });
-    const { results } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/urgent" })], env({ RESTORE_TIER: "Expedited" }));
-    expect(results[0]).toMatchObject({ ok: true, result: { outcome: "initiated", tier: "Standard", fellBackFrom: "Expedited" } });
+    emulator.inject({
+      op: "restore",
+      status: 503,
+      code: "GlacierExpeditedRetrievalNotAvailable",
+      tier: "Expedited",
+      times: Infinity,
+    });
+    const { results } = await runBundle(
+      bundle,
+      [s3ApiCallEvent({ key: "raw/urgent" })],
+      env({ RESTORE_TIER: "Expedited" }),
+    );
+    expect(results[0]).toMatchObject({
+      ok: true,
+      result: { outcome: "initiated", tier: "Standard", fellBackFrom: "Expedited" },
+    });
     const restores = emulator.requests.filter((r) => r.op === "restore");
     expect(restores.at(-1)).toMatchObject({ tier: "Standard", status: 202 });
     // Capacity errors are not retried by the SDK: one Expedited attempt, then Standard.
@@ -126,7 +171,10 @@ describe("deployed bundle against the S3 emulator", () => {
     emulator.put(B, "raw/busy", "GLACIER");
     emulator.inject({ op: "restore", status: 503, code: "SlowDown", times: Infinity });
     const { results, stdout, stderr } = await runBundle(bundle, [s3ApiCallEvent({ key: "raw/busy" })], env());
-    expect(results[0]).toEqual({ ok: false, error: { name: "RestoreFailedError", message: "RestoreObject s3://fsx4l-store/raw/busy failed: SlowDown" } });
+    expect(results[0]).toEqual({
+      ok: false,
+      error: { name: "RestoreFailedError", message: "RestoreObject s3://fsx4l-store/raw/busy failed: SlowDown" },
+    });
     expect(emulator.count("restore")).toBe(3);
     // Powertools writes ERROR lines to stderr; Lambda sends both streams to the function's log group.
     const lines = [...stdout, ...stderr.split("\n").filter((l) => l.startsWith("{"))].map((l) => JSON.parse(l));
@@ -136,7 +184,14 @@ describe("deployed bundle against the S3 emulator", () => {
 
   it("fails every invocation with a message naming a bad variable", async () => {
     const { results } = await runBundle(bundle, [s3ApiCallEvent(), s3ApiCallEvent()], env({ RESTORE_TIER: "Instant" }));
-    for (const r of results) expect(r).toEqual({ ok: false, error: { name: "HandlerConfigError", message: 'RESTORE_TIER must be one of Expedited, Standard, Bulk; got "Instant"' } });
+    for (const r of results)
+      expect(r).toEqual({
+        ok: false,
+        error: {
+          name: "HandlerConfigError",
+          message: 'RESTORE_TIER must be one of Expedited, Standard, Bulk; got "Instant"',
+        },
+      });
     expect(emulator.requests).toEqual([]);
   });
 });

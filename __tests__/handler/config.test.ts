@@ -11,7 +11,10 @@ describe("configFromEnv", () => {
   it.each([
     [{ RESTORE_TIER: "fast" }, 'RESTORE_TIER must be one of Expedited, Standard, Bulk; got "fast"'],
     [{ RESTORE_TIER: undefined }, "RESTORE_TIER must be one of Expedited, Standard, Bulk; got nothing"],
-    [{ RESTORED_OBJECT_AVAILABILITY_DAYS: "0" }, 'RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got "0"'],
+    [
+      { RESTORED_OBJECT_AVAILABILITY_DAYS: "0" },
+      'RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got "0"',
+    ],
     [{ RESTORED_OBJECT_AVAILABILITY_DAYS: "2.5" }, "RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number"],
     [{ RESTORED_OBJECT_AVAILABILITY_DAYS: "7 days" }, "RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number"],
     [{ TARGET_BUCKET: "" }, "TARGET_BUCKET must name the bucket"],

@@ -1,4 +1,11 @@
-import { archiveOf, classifyEvent, decodedKey, expectedReadyHours, planRestore, restoreStateOf } from "../../handler/decide";
+import {
+  archiveOf,
+  classifyEvent,
+  decodedKey,
+  expectedReadyHours,
+  planRestore,
+  restoreStateOf,
+} from "../../handler/decide";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
 
 const scope = { bucket: "fsx4l-store", prefix: "raw/" };
@@ -32,7 +39,10 @@ describe("classifyEvent", () => {
     ["null", null],
     ["a string", "GetObject"],
     ["an event without detail", { source: "aws.s3" }],
-    ["an event without a key", { ...s3ApiCallEvent(), detail: { ...s3ApiCallEvent().detail, requestParameters: { bucketName: "fsx4l-store" } } }],
+    [
+      "an event without a key",
+      { ...s3ApiCallEvent(), detail: { ...s3ApiCallEvent().detail, requestParameters: { bucketName: "fsx4l-store" } } },
+    ],
   ])("ignores %s as malformed", (_label, event) => {
     expect(classifyEvent(event, scope)).toMatchObject({ act: false, reason: "malformed-event" });
   });
@@ -102,7 +112,10 @@ describe("planRestore", () => {
   const expedited = { tier: "Expedited" as const, days: 1 };
 
   it("restores Glacier Flexible Retrieval with the configured tier and days", () => {
-    expect(planRestore({ storageClass: "GLACIER" }, expedited)).toEqual({ restore: true, plan: { archive: "GLACIER", tier: "Expedited", days: 1 } });
+    expect(planRestore({ storageClass: "GLACIER" }, expedited)).toEqual({
+      restore: true,
+      plan: { archive: "GLACIER", tier: "Expedited", days: 1 },
+    });
   });
 
   it("uses Standard for Deep Archive when Expedited is configured", () => {
@@ -113,7 +126,9 @@ describe("planRestore", () => {
   });
 
   it("keeps Bulk for Deep Archive", () => {
-    expect(planRestore({ storageClass: "DEEP_ARCHIVE" }, { tier: "Bulk", days: 3 })).toMatchObject({ plan: { tier: "Bulk", days: 3 } });
+    expect(planRestore({ storageClass: "DEEP_ARCHIVE" }, { tier: "Bulk", days: 3 })).toMatchObject({
+      plan: { tier: "Bulk", days: 3 },
+    });
   });
 
   it("sends no Days for Intelligent-Tiering archive tiers", () => {
@@ -128,11 +143,17 @@ describe("planRestore", () => {
 
   it.each([
     [{ storageClass: "GLACIER", restore: 'ongoing-request="true"' }, "restore-in-progress"],
-    [{ storageClass: "GLACIER", restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"' }, "already-restored"],
+    [
+      { storageClass: "GLACIER", restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"' },
+      "already-restored",
+    ],
     [{}, "not-archived"],
     [{ storageClass: "GLACIER_IR" }, "not-archived"],
     [{ storageClass: "INTELLIGENT_TIERING", archiveStatus: undefined }, "not-archived"],
-    [{ storageClass: "INTELLIGENT_TIERING", archiveStatus: "ARCHIVE_ACCESS", restore: 'ongoing-request="true"' }, "restore-in-progress"],
+    [
+      { storageClass: "INTELLIGENT_TIERING", archiveStatus: "ARCHIVE_ACCESS", restore: 'ongoing-request="true"' },
+      "restore-in-progress",
+    ],
   ])("skips %j: %s", (facts, reason) => {
     expect(planRestore(facts, standard)).toEqual({ restore: false, reason });
   });

@@ -25,7 +25,9 @@ let s3: S3Client;
 let bundle: string;
 
 async function put(key: string, storageClass: StorageClass): Promise<string | undefined> {
-  const out = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `data of ${key}`, StorageClass: storageClass }));
+  const out = await s3.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `data of ${key}`, StorageClass: storageClass }),
+  );
   return out.VersionId;
 }
 
@@ -56,7 +58,9 @@ function env() {
 
   it("sees GetObject fail with InvalidObjectState for archived objects (the event this project reacts to)", async () => {
     await put("data/premise.bin", "GLACIER");
-    const error = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "data/premise.bin" })).catch((e: unknown) => e);
+    const error = await s3
+      .send(new GetObjectCommand({ Bucket: BUCKET, Key: "data/premise.bin" }))
+      .catch((e: unknown) => e);
     expect((error as { name: string }).name).toBe("InvalidObjectState");
   });
 
@@ -66,13 +70,14 @@ function env() {
     await put(keys[1]!, "GLACIER");
     await put(keys[2]!, "DEEP_ARCHIVE");
     await put("data/hot.txt", "STANDARD");
-    const { results } = await runBundle(bundle, [...keys, "data/hot.txt"].map((key) => s3ApiCallEvent({ bucket: BUCKET, key })), env());
-    expect(results.map((r) => (r.ok ? `${r.result.outcome}:${r.result.tier ?? r.result.reason}` : r.error.message))).toEqual([
-      "initiated:Expedited",
-      "initiated:Expedited",
-      "initiated:Standard",
-      "skipped:not-archived",
-    ]);
+    const { results } = await runBundle(
+      bundle,
+      [...keys, "data/hot.txt"].map((key) => s3ApiCallEvent({ bucket: BUCKET, key })),
+      env(),
+    );
+    expect(
+      results.map((r) => (r.ok ? `${r.result.outcome}:${r.result.tier ?? r.result.reason}` : r.error.message)),
+    ).toEqual(["initiated:Expedited", "initiated:Expedited", "initiated:Standard", "skipped:not-archived"]);
     for (const key of keys) {
       const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
       expect(head.Restore).toMatch(/ongoing-request="(true|false)"/);
@@ -87,9 +92,18 @@ function env() {
     // archived version is checked here; non-current versions are covered against the project's emulator.
     const version = await put("data/versioned.dat", "GLACIER");
     expect(version).toBeDefined();
-    const { results } = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: "data/versioned.dat", versionId: version })], env());
-    expect(results[0]).toEqual({ ok: true, result: expect.objectContaining({ outcome: "initiated", versionId: version }) });
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "data/versioned.dat", VersionId: version }));
+    const { results } = await runBundle(
+      bundle,
+      [s3ApiCallEvent({ bucket: BUCKET, key: "data/versioned.dat", versionId: version })],
+      env(),
+    );
+    expect(results[0]).toEqual({
+      ok: true,
+      result: expect.objectContaining({ outcome: "initiated", versionId: version }),
+    });
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: "data/versioned.dat", VersionId: version }),
+    );
     expect(head.Restore).toMatch(/ongoing-request/);
   });
 

@@ -1,4 +1,10 @@
-import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
+import {
+  HeadObjectCommand,
+  RestoreObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type HeadObjectCommandOutput,
+} from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHandler, RestoreFailedError } from "../../handler";
 import type { HandlerConfig } from "../../handler/config";
@@ -9,7 +15,12 @@ import { RecordingLog, RecordingMetrics } from "../support/recorders";
 const s3Mock = mockClient(S3Client);
 
 function s3Error(name: string, status: number): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status, requestId: "REQ1" }, message: name });
+  return new S3ServiceException({
+    name,
+    $fault: status >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode: status, requestId: "REQ1" },
+    message: name,
+  });
 }
 
 function meta(status: number) {
@@ -47,7 +58,10 @@ describe("restore handler", () => {
       days: 7,
       readyWithinHours: 5,
     });
-    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: "fsx4l-store", Key: "raw/run-42/sample.bam" });
+    expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, {
+      Bucket: "fsx4l-store",
+      Key: "raw/run-42/sample.bam",
+    });
     expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, {
       Bucket: "fsx4l-store",
       Key: "raw/run-42/sample.bam",
@@ -100,13 +114,21 @@ describe("restore handler", () => {
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "DEEP_ARCHIVE", ...meta(200) });
     s3Mock.on(RestoreObjectCommand).resolves(meta(202));
     const { handler, metrics } = setup({ tier: "Expedited", days: 1 });
-    expect(await handler(s3ApiCallEvent())).toMatchObject({ tier: "Standard", fellBackFrom: "Expedited", readyWithinHours: 12 });
-    expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } });
+    expect(await handler(s3ApiCallEvent())).toMatchObject({
+      tier: "Standard",
+      fellBackFrom: "Expedited",
+      readyWithinHours: 12,
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, {
+      RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } },
+    });
     expect(metrics.counts).toEqual(["TierFallback/archive-has-no-expedited", "RestoreInitiated/DEEP_ARCHIVE"]);
   });
 
   it("sends no Days for Intelligent-Tiering archive access", async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "INTELLIGENT_TIERING", ArchiveStatus: "ARCHIVE_ACCESS", ...meta(200) });
+    s3Mock
+      .on(HeadObjectCommand)
+      .resolves({ StorageClass: "INTELLIGENT_TIERING", ArchiveStatus: "ARCHIVE_ACCESS", ...meta(200) });
     s3Mock.on(RestoreObjectCommand).resolves(meta(202));
     const { handler } = setup({ tier: "Expedited" });
     const result = await handler(s3ApiCallEvent());
@@ -121,9 +143,15 @@ describe("restore handler", () => {
     s3Mock
       .on(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Expedited" } } })
       .rejects(s3Error("GlacierExpeditedRetrievalNotAvailable", 503));
-    s3Mock.on(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } }).resolves(meta(202));
+    s3Mock
+      .on(RestoreObjectCommand, { RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } } })
+      .resolves(meta(202));
     const { handler, metrics } = setup({ tier: "Expedited", days: 1 });
-    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "initiated", tier: "Standard", fellBackFrom: "Expedited" });
+    expect(await handler(s3ApiCallEvent())).toMatchObject({
+      outcome: "initiated",
+      tier: "Standard",
+      fellBackFrom: "Expedited",
+    });
     expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 2);
     expect(metrics.counts).toEqual(["TierFallback/expedited-unavailable", "RestoreInitiated/GLACIER"]);
   });
@@ -146,7 +174,11 @@ describe("restore handler", () => {
 
   it.each([
     ["restore in progress", { StorageClass: "GLACIER", Restore: 'ongoing-request="true"' }, "restore-in-progress"],
-    ["already restored", { StorageClass: "GLACIER", Restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"' }, "already-restored"],
+    [
+      "already restored",
+      { StorageClass: "GLACIER", Restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"' },
+      "already-restored",
+    ],
     ["STANDARD", {}, "not-archived"],
     ["STANDARD_IA", { StorageClass: "STANDARD_IA" }, "not-archived"],
     ["GLACIER_IR", { StorageClass: "GLACIER_IR" }, "not-archived"],
@@ -169,7 +201,10 @@ describe("restore handler", () => {
 
   it("ignores events outside its target without calling S3", async () => {
     const { handler, metrics, log } = setup();
-    expect(await handler(s3ApiCallEvent({ bucket: "someone-elses" }))).toEqual({ outcome: "ignored", reason: "other-bucket" });
+    expect(await handler(s3ApiCallEvent({ bucket: "someone-elses" }))).toEqual({
+      outcome: "ignored",
+      reason: "other-bucket",
+    });
     expect(await handler({ hello: "world" })).toEqual({ outcome: "ignored", reason: "malformed-event" });
     expect(s3Mock.calls()).toHaveLength(0);
     expect(metrics.counts).toEqual(["EventIgnored/other-bucket", "EventIgnored/malformed-event"]);
@@ -221,11 +256,16 @@ describe("restore handler", () => {
     const { handler, log, metrics } = setup();
     const error = await handler(s3ApiCallEvent()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RestoreFailedError);
-    expect((error as RestoreFailedError).message).toBe(`RestoreObject s3://fsx4l-store/raw/run-42/sample.bam failed: ${code}`);
+    expect((error as RestoreFailedError).message).toBe(
+      `RestoreObject s3://fsx4l-store/raw/run-42/sample.bam failed: ${code}`,
+    );
     expect((error as RestoreFailedError).cause).toBeInstanceOf(S3ServiceException);
     expect(metrics.counts).toEqual([`RestoreFailed/${code}`]);
     expect(log.lines).toEqual([
-      expect.objectContaining({ level: "error", fields: expect.objectContaining({ outcome: "failed", errorCode: code, httpStatus: status, requestId: "REQ1" }) }),
+      expect.objectContaining({
+        level: "error",
+        fields: expect.objectContaining({ outcome: "failed", errorCode: code, httpStatus: status, requestId: "REQ1" }),
+      }),
     ]);
   });
 

@@ -83,7 +83,10 @@ describe("TargetStack", () => {
         ignore_public_acls: true,
         restrict_public_buckets: true,
       });
-      expect(single(raw, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
+      expect(
+        single(raw, "aws_s3_bucket_server_side_encryption_configuration").rule[0]
+          .apply_server_side_encryption_by_default,
+      ).toEqual({ sse_algorithm: "AES256" });
       expect(single(raw, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
       expect(single(raw, "aws_s3_bucket_lifecycle_configuration").rule[0].expiration).toEqual([{ days: 90 }]);
       expect(single(raw, "aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
@@ -93,7 +96,10 @@ describe("TargetStack", () => {
       const statements = statementsOf(raw, single(raw, "aws_s3_bucket_policy").policy);
       const bucketArn = ref(raw, "aws_s3_bucket", single(raw, "aws_s3_bucket"), "arn");
       expect(statements.map((s) => s.sid)).toEqual(["DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite"]);
-      expect(statements[0]).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+      expect(statements[0]).toMatchObject({
+        effect: "Deny",
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      });
       const [identity] = Object.keys(raw.data.aws_caller_identity!);
       const account = `\${data.aws_caller_identity.${identity}.account_id}`;
       const trailArn = `arn:aws:cloudtrail:us-east-1:${account}:trail/glacier-restore-genomics-raw`;
@@ -151,10 +157,16 @@ describe("TargetStack", () => {
   describe("dead-letter queue", () => {
     it("is encrypted and accepts messages from this rule only, over TLS", () => {
       const queue = single(raw, "aws_sqs_queue");
-      expect(queue).toMatchObject({ name: "glacier-restore-genomics-raw-dlq", sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+      expect(queue).toMatchObject({
+        name: "glacier-restore-genomics-raw-dlq",
+        sqs_managed_sse_enabled: true,
+        message_retention_seconds: 1209600,
+      });
       const statements = statementsOf(raw, single(raw, "aws_sqs_queue_policy").policy);
       const ruleArn = ref(raw, "aws_cloudwatch_event_rule", single(raw, "aws_cloudwatch_event_rule"), "arn");
-      expect(statements.find((s) => s.effect === "Deny")!.condition).toEqual([{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }]);
+      expect(statements.find((s) => s.effect === "Deny")!.condition).toEqual([
+        { test: "Bool", variable: "aws:SecureTransport", values: ["false"] },
+      ]);
       const allow = statements.find((s) => s.effect === "Allow")!;
       expect(allow.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
       expect(allow.actions).toEqual(["sqs:SendMessage"]);
@@ -190,22 +202,32 @@ describe("TargetStack", () => {
     });
 
     it("logs as JSON to its own log group with retention", () => {
-      const group = all(raw, "aws_cloudwatch_log_group").find((g) => g.name === "/aws/lambda/glacier-restore-genomics-raw");
+      const group = all(raw, "aws_cloudwatch_log_group").find(
+        (g) => g.name === "/aws/lambda/glacier-restore-genomics-raw",
+      );
       expect(group.retention_in_days).toBe(30);
-      expect(fn.logging_config).toMatchObject({ log_format: "JSON", log_group: ref(raw, "aws_cloudwatch_log_group", group, "name") });
+      expect(fn.logging_config).toMatchObject({
+        log_format: "JSON",
+        log_group: ref(raw, "aws_cloudwatch_log_group", group, "name"),
+      });
     });
 
     it("sends invocations that still fail after retries to the dead-letter queue", () => {
       const config = single(raw, "aws_lambda_function_event_invoke_config");
       expect(config.maximum_retry_attempts).toBe(2);
-      expect(config.destination_config.on_failure.destination).toBe(ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"));
+      expect(config.destination_config.on_failure.destination).toBe(
+        ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"),
+      );
     });
 
     it("has a role that may only head and restore objects under its prefix", () => {
       const role = all(raw, "aws_iam_role").find((r) => r.name === "glacier-restore-genomics-raw");
       const trust = statementsOf(raw, role.assume_role_policy);
       expect(trust).toHaveLength(1);
-      expect(trust[0]).toMatchObject({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] });
+      expect(trust[0]).toMatchObject({
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+      });
       const policy = all(raw, "aws_iam_role_policy").find((p) => p.role === ref(raw, "aws_iam_role", role, "id"));
       const statements = statementsOf(raw, policy.policy);
       const s3 = statements.filter((s) => s.actions.some((a) => a.startsWith("s3:")));
@@ -217,14 +239,26 @@ describe("TargetStack", () => {
         }),
       ]);
       const logGroup = all(raw, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/lambda/"));
-      expect(statements.find((s) => s.sid === "WriteOwnLogs")!.resources).toEqual([`${ref(raw, "aws_cloudwatch_log_group", logGroup, "arn")}:*`]);
-      expect(statements.find((s) => s.sid === "DeadLetterFailedInvocations")!.resources).toEqual([ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn")]);
+      expect(statements.find((s) => s.sid === "WriteOwnLogs")!.resources).toEqual([
+        `${ref(raw, "aws_cloudwatch_log_group", logGroup, "arn")}:*`,
+      ]);
+      expect(statements.find((s) => s.sid === "DeadLetterFailedInvocations")!.resources).toEqual([
+        ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"),
+      ]);
     });
   });
 
   it("exports what operators need", () => {
     expect(Object.keys(raw.output).sort()).toEqual(
-      ["dead_letter_queue_url", "function_arn", "function_log_group", "function_name", "rule_arn", "trail_arn", "trail_log_bucket"].sort(),
+      [
+        "dead_letter_queue_url",
+        "function_arn",
+        "function_log_group",
+        "function_name",
+        "rule_arn",
+        "trail_arn",
+        "trail_log_bucket",
+      ].sort(),
     );
   });
 });
@@ -255,7 +289,9 @@ describe("TargetStack options", () => {
     const c = exampleConfig();
     c.defaults.assumeRole = { roleArn: "arn:aws:iam::210987654321:role/deployer", externalId: "x-42" };
     const [provider] = synthConfig(c).stacks["genomics-ref"]!.provider.aws;
-    expect(provider.assume_role).toEqual([{ role_arn: "arn:aws:iam::210987654321:role/deployer", external_id: "x-42", session_name: "glacier-restore" }]);
+    expect(provider.assume_role).toEqual([
+      { role_arn: "arn:aws:iam::210987654321:role/deployer", external_id: "x-42", session_name: "glacier-restore" },
+    ]);
     expect(provider.allowed_account_ids).toEqual(["210987654321"]);
   });
 
@@ -264,7 +300,10 @@ describe("TargetStack options", () => {
     const fsx = "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_";
     c.targets[0].trail = { readerArnPrefixes: [fsx] };
     const trail = single(synthConfig(c).stacks["genomics-raw"]!, "aws_cloudtrail");
-    expect(trail.advanced_event_selector[0].field_selector).toContainEqual({ field: "userIdentity.arn", starts_with: [fsx] });
+    expect(trail.advanced_event_selector[0].field_selector).toContainEqual({
+      field: "userIdentity.arn",
+      starts_with: [fsx],
+    });
   });
 
   it("can skip CloudWatch Logs delivery", () => {
@@ -285,13 +324,19 @@ describe("TargetStack options", () => {
 
   it("creates no trail for an existing one and says which selectors it needs", () => {
     const c = exampleConfig();
-    c.defaults.trail = { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail" };
+    c.defaults.trail = {
+      mode: "existing",
+      existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
+    };
     const s = synthConfig(c).stacks["genomics-raw"]!;
     expect(s.resource.aws_cloudtrail).toBeUndefined();
     expect(s.resource.aws_s3_bucket).toBeUndefined();
     expect(s.output.trail_arn.value).toBe("arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail");
     const selectors = JSON.parse(s.output.required_event_selectors.value);
-    expect(selectors[0].fieldSelector).toContainEqual({ field: "resources.ARN", startsWith: ["arn:aws:s3:::fsx4l-store/raw/"] });
+    expect(selectors[0].fieldSelector).toContainEqual({
+      field: "resources.ARN",
+      startsWith: ["arn:aws:s3:::fsx4l-store/raw/"],
+    });
   });
 
   it("shares one trail per region across shared-mode targets", () => {
@@ -310,7 +355,11 @@ describe("TargetStack options", () => {
     expect(selector).toHaveLength(1);
     expect(selector[0].field_selector).toContainEqual({
       field: "resources.ARN",
-      starts_with: ["arn:aws:s3:::climate-archive/", "arn:aws:s3:::fsx4l-store/raw/", "arn:aws:s3:::fsx4l-store/reference/"],
+      starts_with: [
+        "arn:aws:s3:::climate-archive/",
+        "arn:aws:s3:::fsx4l-store/raw/",
+        "arn:aws:s3:::fsx4l-store/reference/",
+      ],
     });
     // An empty prefix means the whole bucket: the rule then filters on the bucket alone.
     const pattern = JSON.parse(single(stacks.climate!, "aws_cloudwatch_event_rule").event_pattern);

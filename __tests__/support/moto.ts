@@ -3,9 +3,12 @@ import { createServer } from "node:net";
 
 /** Whether the machine's Python can run moto's server; the reason when it cannot. */
 export function motoAvailable(): { ok: boolean; why?: string } {
-  const probe = spawnSync("python3", ["-c", "import moto.server, flask; print(moto.__version__)"], { encoding: "utf8" });
+  const probe = spawnSync("python3", ["-c", "import moto.server, flask; print(moto.__version__)"], {
+    encoding: "utf8",
+  });
   if (probe.error) return { ok: false, why: "python3 is not installed" };
-  if (probe.status !== 0) return { ok: false, why: `moto is not importable: ${probe.stderr.trim().split("\n").at(-1)}` };
+  if (probe.status !== 0)
+    return { ok: false, why: `moto is not importable: ${probe.stderr.trim().split("\n").at(-1)}` };
   return { ok: true };
 }
 

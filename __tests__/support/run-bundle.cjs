@@ -10,7 +10,10 @@ async function main() {
   const results = [];
   for (const event of events) {
     try {
-      results.push({ ok: true, result: await handler(event, { awsRequestId: "local", functionName: "glacier-restore-test" }) });
+      results.push({
+        ok: true,
+        result: await handler(event, { awsRequestId: "local", functionName: "glacier-restore-test" }),
+      });
     } catch (err) {
       results.push({ ok: false, error: { name: err.name, message: err.message } });
     }

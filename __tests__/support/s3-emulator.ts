@@ -8,13 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 export type StorageClass =
-  | "STANDARD"
-  | "STANDARD_IA"
-  | "ONEZONE_IA"
-  | "GLACIER_IR"
-  | "GLACIER"
-  | "DEEP_ARCHIVE"
-  | "INTELLIGENT_TIERING";
+  "STANDARD" | "STANDARD_IA" | "ONEZONE_IA" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE" | "INTELLIGENT_TIERING";
 
 export interface StoredObject {
   storageClass: StorageClass;
@@ -62,11 +56,18 @@ export class S3Emulator {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.server?.close((err) => (err ? reject(err) : resolve())) ?? resolve());
+    await new Promise<void>(
+      (resolve, reject) => this.server?.close((err) => (err ? reject(err) : resolve())) ?? resolve(),
+    );
   }
 
   /** Adds a new (current) version of an object. */
-  put(bucket: string, key: string, storageClass: StorageClass, archiveStatus?: StoredObject["archiveStatus"]): StoredObject {
+  put(
+    bucket: string,
+    key: string,
+    storageClass: StorageClass,
+    archiveStatus?: StoredObject["archiveStatus"],
+  ): StoredObject {
     const objects = this.buckets.get(bucket) ?? new Map<string, StoredObject[]>();
     this.buckets.set(bucket, objects);
     const version: StoredObject = { storageClass, archiveStatus, restore: "none", versionId: `v${this.nextVersion++}` };
@@ -135,7 +136,8 @@ export class S3Emulator {
 
     if (req.method === "HEAD") {
       const fault = this.takeFault("head");
-      if (fault) return this.fail(res, fault.status, fault.code, true, () => record({ op: "head", status: fault.status }));
+      if (fault)
+        return this.fail(res, fault.status, fault.code, true, () => record({ op: "head", status: fault.status }));
       const obj = this.get(bucket, key, versionId);
       if (!obj) return this.fail(res, 404, "NotFound", true, () => record({ op: "head", status: 404 }));
       record({ op: "head", status: 200 });
@@ -144,7 +146,8 @@ export class S3Emulator {
       if (obj.archiveStatus) headers["x-amz-archive-status"] = obj.archiveStatus;
       if (obj.restore === "ongoing") headers["x-amz-restore"] = 'ongoing-request="true"';
       if (obj.restore === "restored")
-        headers["x-amz-restore"] = `ongoing-request="false", expiry-date="${(obj.restoreExpiry ?? new Date()).toUTCString()}"`;
+        headers["x-amz-restore"] =
+          `ongoing-request="false", expiry-date="${(obj.restoreExpiry ?? new Date()).toUTCString()}"`;
       res.writeHead(200, headers);
       res.end();
       return;
@@ -164,8 +167,10 @@ export class S3Emulator {
         (obj.storageClass === "INTELLIGENT_TIERING" && obj.archiveStatus !== undefined);
       if (!archived) return this.fail(res, 403, "ObjectAlreadyInActiveTierError", false, () => rec(403));
       const deep = obj.storageClass === "DEEP_ARCHIVE" || obj.archiveStatus === "DEEP_ARCHIVE_ACCESS";
-      if (obj.storageClass === "INTELLIGENT_TIERING" && days) return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
-      if (obj.storageClass !== "INTELLIGENT_TIERING" && !days) return this.fail(res, 400, "MalformedXML", false, () => rec(400));
+      if (obj.storageClass === "INTELLIGENT_TIERING" && days)
+        return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
+      if (obj.storageClass !== "INTELLIGENT_TIERING" && !days)
+        return this.fail(res, 400, "MalformedXML", false, () => rec(400));
       if (deep && tier === "Expedited") return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
       if (obj.restore === "ongoing") return this.fail(res, 409, "RestoreAlreadyInProgress", false, () => rec(409));
       if (obj.restore === "restored") {
@@ -177,7 +182,8 @@ export class S3Emulator {
       }
       obj.restore = "ongoing";
       obj.restoreExpiry = new Date(Date.now() + Number(days ?? 1) * 86_400_000);
-      if (this.restoreDelayMs !== undefined) setTimeout(() => obj.restore === "ongoing" && this.finish(obj), this.restoreDelayMs);
+      if (this.restoreDelayMs !== undefined)
+        setTimeout(() => obj.restore === "ongoing" && this.finish(obj), this.restoreDelayMs);
       rec(202);
       res.writeHead(202, { "content-length": "0" });
       res.end();
@@ -191,7 +197,11 @@ export class S3Emulator {
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
     record();
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>EMU${this.requests.length}</RequestId></Error>`;
-    res.writeHead(status, { "content-type": "application/xml", "x-amz-request-id": `EMU${this.requests.length}`, "content-length": head ? "0" : String(Buffer.byteLength(xml)) });
+    res.writeHead(status, {
+      "content-type": "application/xml",
+      "x-amz-request-id": `EMU${this.requests.length}`,
+      "content-length": head ? "0" : String(Buffer.byteLength(xml)),
+    });
     res.end(head ? undefined : xml);
   }
 }

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -11,9 +11,12 @@ export const pluginDir = process.env.TF_PLUGIN_DIR;
 
 export function terraformAvailable(): { ok: boolean; why?: string } {
   if (!pluginDir || !existsSync(path.join(pluginDir, "registry.terraform.io", "hashicorp", "aws")))
-    return { ok: false, why: `TF_PLUGIN_DIR (${pluginDir ?? "unset"}) does not hold registry.terraform.io/hashicorp/aws` };
+    return {
+      ok: false,
+      why: `TF_PLUGIN_DIR (${pluginDir ?? "unset"}) does not hold registry.terraform.io/hashicorp/aws`,
+    };
   try {
-    require("node:child_process").execFileSync("terraform", ["version"], { stdio: "ignore", env: terraformEnv() });
+    execFileSync("terraform", ["version"], { stdio: "ignore", env: terraformEnv() });
   } catch {
     return { ok: false, why: "no terraform CLI on PATH" };
   }
@@ -26,9 +29,18 @@ let cliConfig: string | undefined;
 export function terraformEnv(): NodeJS.ProcessEnv {
   if (!cliConfig && pluginDir) {
     cliConfig = path.join(mkdtempSync(path.join(tmpdir(), "gr-tfrc-")), "terraformrc");
-    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(pluginDir)}\n  }\n}\n`);
+    writeFileSync(
+      cliConfig,
+      `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(pluginDir)}\n  }\n}\n`,
+    );
   }
-  return { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: cliConfig ?? "", TF_INPUT: "0" };
+  return {
+    ...process.env,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_CLI_CONFIG_FILE: cliConfig ?? "",
+    TF_INPUT: "0",
+  };
 }
 
 export async function terraform(cwd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {

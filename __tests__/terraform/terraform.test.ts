@@ -15,7 +15,9 @@ import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../support/ter
 const available = terraformAvailable();
 if (!available.ok) {
   // Loud on purpose: this layer is skipped, nothing else is.
-  console.warn(`\n*** SKIPPING terraform validate/plan checks: ${available.why} ***\n*** run scripts/find-tf-mirror.sh or set TF_PLUGIN_DIR ***\n`);
+  console.warn(
+    `\n*** SKIPPING terraform validate/plan checks: ${available.why} ***\n*** run scripts/find-tf-mirror.sh or set TF_PLUGIN_DIR ***\n`,
+  );
 }
 
 function configs(): Record<string, unknown> {
@@ -25,7 +27,10 @@ function configs(): Record<string, unknown> {
 
   const existing = exampleConfig();
   existing.targets = [existing.targets[0]];
-  existing.defaults.trail = { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org" };
+  existing.defaults.trail = {
+    mode: "existing",
+    existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org",
+  };
 
   const options = exampleConfig();
   options.targets = [{ name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1" }];
@@ -54,17 +59,21 @@ const cases = Object.entries(configs()).flatMap(([name, raw]) => {
 });
 
 (available.ok ? describe : describe.skip)("terraform on the synthesized stacks", () => {
-  it.concurrent.each(cases)("$label validates and plans offline", async ({ dir }) => {
-    // A copy, so terraform's working files never land in the synth output.
-    const work = mkdtempSync(path.join(tmpdir(), "gr-tf-"));
-    cpSync(dir, work, { recursive: true });
-    writeFileSync(path.join(work, "offline.tftest.hcl"), OFFLINE_PLAN_TEST);
-    await terraform(work, ["init", "-backend=false", "-no-color"]);
-    const validate = JSON.parse((await terraform(work, ["validate", "-json", "-no-color"])).stdout);
-    expect(validate).toMatchObject({ valid: true, error_count: 0 });
-    expect(validate.diagnostics.filter((d: { severity: string }) => d.severity === "warning")).toEqual([]);
-    const test = await terraform(work, ["test", "-no-color"]);
-    expect(test.stdout).toMatch(/run "offline_plan"\.\.\. pass/);
-    expect(test.stdout).toMatch(/1 passed, 0 failed/);
-  }, 120_000);
+  it.concurrent.each(cases)(
+    "$label validates and plans offline",
+    async ({ dir }) => {
+      // A copy, so terraform's working files never land in the synth output.
+      const work = mkdtempSync(path.join(tmpdir(), "gr-tf-"));
+      cpSync(dir, work, { recursive: true });
+      writeFileSync(path.join(work, "offline.tftest.hcl"), OFFLINE_PLAN_TEST);
+      await terraform(work, ["init", "-backend=false", "-no-color"]);
+      const validate = JSON.parse((await terraform(work, ["validate", "-json", "-no-color"])).stdout);
+      expect(validate).toMatchObject({ valid: true, error_count: 0 });
+      expect(validate.diagnostics.filter((d: { severity: string }) => d.severity === "warning")).toEqual([]);
+      const test = await terraform(work, ["test", "-no-color"]);
+      expect(test.stdout).toMatch(/run "offline_plan"\.\.\. pass/);
+      expect(test.stdout).toMatch(/1 passed, 0 failed/);
+    },
+    120_000,
+  );
 });

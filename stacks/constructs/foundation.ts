@@ -30,7 +30,15 @@ export class Foundation extends Construct {
       region: sb.region,
       encrypt: true,
       ...(sb.locking === "dynamodb" && sb.dynamodbTable ? { dynamodbTable: sb.dynamodbTable } : {}),
-      ...(sb.assumeRole ? { assumeRole: { roleArn: sb.assumeRole.roleArn, externalId: sb.assumeRole.externalId, sessionName: sb.assumeRole.sessionName } } : {}),
+      ...(sb.assumeRole
+        ? {
+            assumeRole: {
+              roleArn: sb.assumeRole.roleArn,
+              externalId: sb.assumeRole.externalId,
+              sessionName: sb.assumeRole.sessionName,
+            },
+          }
+        : {}),
     });
     // S3-native state locking (Terraform >= 1.10); CDKTF 0.21's S3BackendConfig has no field for it.
     if (sb.locking === "lockfile") backend.addOverride("use_lockfile", true);

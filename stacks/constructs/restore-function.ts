@@ -103,7 +103,12 @@ export class RestoreFunction extends Construct {
           TARGET_PREFIX: props.prefix,
         },
       },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      loggingConfig: {
+        logFormat: "JSON",
+        logGroup: this.logGroup.name,
+        applicationLogLevel: "INFO",
+        systemLogLevel: "WARN",
+      },
       dependsOn: [this.logGroup, rolePolicy],
     });
 

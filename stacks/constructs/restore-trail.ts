@@ -43,7 +43,10 @@ export function advancedEventSelectors(scopes: readonly TrailScope[]): Cloudtrai
         { field: "eventCategory", equalTo: ["Data"] },
         { field: "resources.type", equalTo: ["AWS::S3::Object"] },
         { field: "eventName", equalTo: ["GetObject"] },
-        { field: "resources.ARN", startsWith: [...new Set(group.map((s) => objectArnPrefix(s.bucket, s.prefix)))].sort() },
+        {
+          field: "resources.ARN",
+          startsWith: [...new Set(group.map((s) => objectArnPrefix(s.bucket, s.prefix)))].sort(),
+        },
         ...(readers.length ? [{ field: "userIdentity.arn", startsWith: readers }] : []),
       ],
     };
@@ -60,7 +63,11 @@ export interface RestoreTrailProps {
   /** Days CloudTrail log files are kept in the log bucket. */
   readonly logExpirationDays: number;
   /** Also deliver events to CloudWatch Logs (not needed by EventBridge; useful for searching reads). */
-  readonly cloudWatchLogs?: { readonly logGroupName: string; readonly retentionDays: number; readonly roleName: string };
+  readonly cloudWatchLogs?: {
+    readonly logGroupName: string;
+    readonly retentionDays: number;
+    readonly roleName: string;
+  };
 }
 
 /** A trail logging the GetObject data events EventBridge needs, with its own locked-down log bucket. */
@@ -140,7 +147,10 @@ export class RestoreTrail extends Construct {
     let cloudWatch: { groupArn: string; roleArn: string; rolePolicy: IamRolePolicy } | undefined;
     if (props.cloudWatchLogs) {
       const cw = props.cloudWatchLogs;
-      this.logGroup = new CloudwatchLogGroup(this, "log-group", { name: cw.logGroupName, retentionInDays: cw.retentionDays });
+      this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+        name: cw.logGroupName,
+        retentionInDays: cw.retentionDays,
+      });
       const trust = policyDocument(this, "delivery-trust", [
         serviceStatement({
           sid: "CloudTrailAssume",
