@@ -11,6 +11,10 @@ export interface HandlerConfig {
   readonly bucket: string;
   /** Only keys starting with this are acted on (TARGET_PREFIX, may be empty). */
   readonly prefix: string;
+  /** DynamoDB table for cross-container claims (CLAIM_TABLE); no claims when absent. */
+  readonly claimTable?: string;
+  /** How long a claim holds (CLAIM_TTL_SECONDS, default 900). */
+  readonly claimTtlSeconds: number;
 }
 
 export class HandlerConfigError extends Error {
@@ -35,5 +39,16 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     );
   const bucket = env.TARGET_BUCKET;
   if (!bucket) throw new HandlerConfigError("TARGET_BUCKET must name the bucket whose objects this function restores");
-  return { tier: tier as Tier, days, bucket, prefix: env.TARGET_PREFIX ?? "" };
+  const ttlText = env.CLAIM_TTL_SECONDS ?? "900";
+  const claimTtlSeconds = Number(ttlText);
+  if (!/^\d+$/.test(ttlText) || claimTtlSeconds < 60 || claimTtlSeconds > 86_400)
+    throw new HandlerConfigError(`CLAIM_TTL_SECONDS must be a whole number from 60 to 86400; got ${JSON.stringify(ttlText)}`);
+  return {
+    tier: tier as Tier,
+    days,
+    bucket,
+    prefix: env.TARGET_PREFIX ?? "",
+    ...(env.CLAIM_TABLE ? { claimTable: env.CLAIM_TABLE } : {}),
+    claimTtlSeconds,
+  };
 }

@@ -116,7 +116,12 @@ export function restoreStateOf(header: string | undefined): RestoreState {
 }
 
 export type SkipReason =
-  "not-found" | "not-archived" | "restore-in-progress" | "already-restored" | "recently-requested";
+  | "not-found"
+  | "not-archived"
+  | "restore-in-progress"
+  | "already-restored"
+  | "recently-requested"
+  | "claimed-elsewhere";
 
 export interface RestorePlan {
   readonly archive: Archive;

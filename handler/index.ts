@@ -2,7 +2,9 @@
  * Lambda entry point. EventBridge invokes it asynchronously with one CloudTrail "AWS API Call" event per
  * failed GetObject; a thrown error makes Lambda retry and finally send the event to the on-failure queue.
  */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { DynamoClaimStore } from "./claims";
 import { configFromEnv, type HandlerConfig } from "./config";
 import { RecentRestores } from "./recent";
 import { createRestoreHandler, type HandlerResult } from "./restore";
@@ -20,19 +22,30 @@ export interface Deps {
   readonly metrics?: RestoreMetrics;
   readonly clock?: () => number;
   readonly recent?: RecentRestores;
+  /** Used for claims when the configuration names a claim table; one is created when omitted. */
+  readonly dynamodb?: DynamoDBClient;
 }
 
 export type Handler = (event: unknown, context?: unknown) => Promise<HandlerResult>;
 
 /** Builds a handler around injected clients; configuration errors surface here, naming the variable. */
 export function createHandler(deps: Deps): Handler {
+  const config = deps.config ?? configFromEnv(process.env);
+  const claims = config.claimTable
+    ? new DynamoClaimStore(
+        deps.dynamodb ?? new DynamoDBClient({ retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(process.env)) }),
+        config.claimTable,
+        config.claimTtlSeconds,
+      )
+    : undefined;
   const handle = createRestoreHandler({
     s3: deps.s3,
-    config: deps.config ?? configFromEnv(process.env),
+    config,
     log: deps.log ?? powertoolsLog(),
     metrics: deps.metrics ?? powertoolsMetrics(),
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.recent ? { recent: deps.recent } : {}),
+    ...(claims ? { claims } : {}),
   });
   return (event) => handle(event);
 }

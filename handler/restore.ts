@@ -17,6 +17,7 @@ import {
   type RestorePlan,
   type SkipReason,
 } from "./decide";
+import type { ClaimStore } from "./claims";
 import { RecentRestores } from "./recent";
 import type { Log, RestoreMetrics } from "./telemetry";
 
@@ -29,6 +30,8 @@ export interface HandlerDeps {
   readonly clock?: () => number;
   /** Per-container memory of restores already requested; a fresh one per handler when omitted. */
   readonly recent?: RecentRestores;
+  /** Cross-container claims; without them only S3's state and this container's memory de-duplicate. */
+  readonly claims?: ClaimStore;
 }
 
 interface ObjectRef {
@@ -83,7 +86,7 @@ const RECENT_TTL_MS = 15 * 60 * 1000;
 const RECENT_MAX_ENTRIES = 50_000;
 
 export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
-  const { s3, config, log, metrics } = deps;
+  const { s3, config, log, metrics, claims } = deps;
   const clock = deps.clock ?? Date.now;
   const recent = deps.recent ?? new RecentRestores(RECENT_TTL_MS, RECENT_MAX_ENTRIES);
 
@@ -159,6 +162,23 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
     const recentId = RecentRestores.keyOf(read.bucket, read.keys[0]!, read.versionId);
     if (recent.has(recentId, started)) return skip("recently-requested");
 
+    // Only an event with a stable ID can claim: Lambda's retries of it must pass their own claim.
+    const claimant = claims && read.eventId ? { store: claims, eventId: read.eventId } : undefined;
+    let claimed = false;
+    if (claimant) {
+      try {
+        claimed = await claimant.store.claim(recentId, claimant.eventId, started);
+        if (!claimed) {
+          recent.remember(recentId, started);
+          return skip("claimed-elsewhere");
+        }
+      } catch (err) {
+        // Fail open: a duplicate restore request costs little, a dropped one leaves a job failing.
+        metrics.count("ClaimStoreUnavailable", errorCode(err));
+        log.warn("claim store unavailable; going on without a claim", { ...base, errorCode: errorCode(err) });
+      }
+    }
+
     let tier: Tier | undefined;
     try {
       const found = await head(read);
@@ -212,6 +232,11 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
       });
       return result;
     } catch (err) {
+      if (claimant && claimed) {
+        await claimant.store.release(recentId, claimant.eventId).catch((releaseError: unknown) =>
+          log.warn("could not release claim; it expires by itself", { ...base, errorCode: errorCode(releaseError) }),
+        );
+      }
       metrics.count("RestoreFailed", errorCode(err instanceof RestoreFailedError ? err.cause : err));
       const failure =
         err instanceof RestoreFailedError

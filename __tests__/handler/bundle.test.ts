@@ -194,4 +194,33 @@ describe("deployed bundle against the S3 emulator", () => {
       });
     expect(emulator.requests).toEqual([]);
   });
+
+  describe("with a claim table", () => {
+    const claimEnv = () => env({ CLAIM_TABLE: "claims", AWS_ENDPOINT_URL_DYNAMODB: endpoint });
+
+    it("lets one of several concurrent containers restore a file many readers hit at once", async () => {
+      emulator.put(B, "raw/popular.nc", "GLACIER");
+      // Each process is one Lambda container; each gets a different event for the same object.
+      const runs = await Promise.all(
+        Array.from({ length: 6 }, () => runBundle(bundle, [s3ApiCallEvent({ key: "raw/popular.nc" })], claimEnv())),
+      );
+      const outcomes = runs.map((r) => (r.results[0]!.ok ? `${r.results[0]!.result.outcome}` : "error")).sort();
+      expect(outcomes.filter((o) => o === "initiated")).toHaveLength(1);
+      expect(outcomes.filter((o) => o === "error")).toHaveLength(0);
+      expect(emulator.count("restore")).toBe(1);
+      expect(emulator.count("claim")).toBe(6);
+      expect([...emulator.tables.get("claims")!.keys()]).toEqual(["fsx4l-store\u0000raw/popular.nc\u0000"]);
+    });
+
+    it("releases the claim of a failed restore so Lambda's retry of that event can restore", async () => {
+      emulator.put(B, "raw/unlucky", "GLACIER");
+      emulator.inject({ op: "restore", status: 500, code: "InternalError", times: 3 });
+      const event = s3ApiCallEvent({ key: "raw/unlucky" });
+      const first = await runBundle(bundle, [event], claimEnv());
+      expect(first.results[0]).toMatchObject({ ok: false, error: { name: "RestoreFailedError" } });
+      expect(emulator.tables.get("claims")!.size).toBe(0);
+      const retry = await runBundle(bundle, [event], claimEnv());
+      expect(retry.results[0]).toMatchObject({ ok: true, result: { outcome: "initiated" } });
+    });
+  });
 });

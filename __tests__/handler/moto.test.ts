@@ -12,6 +12,8 @@ import {
   S3Client,
   type StorageClass,
 } from "@aws-sdk/client-s3";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoClaimStore } from "../../handler/claims";
 import { extractBundle, runBundle } from "../support/bundle";
 import { MotoServer, motoAvailable } from "../support/moto";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
@@ -110,5 +112,52 @@ function env() {
   it("skips an object that does not exist", async () => {
     const { results } = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: "data/never-written" })], env());
     expect(results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "not-found" } });
+  });
+});
+
+(available.ok ? describe : describe.skip)("claim store against moto's DynamoDB", () => {
+  const server = new MotoServer();
+  let dynamodb: DynamoDBClient;
+  let store: DynamoClaimStore;
+  const now = 1_800_000_000_000;
+
+  beforeAll(async () => {
+    await server.start();
+    dynamodb = new DynamoDBClient({
+      region: "us-east-1",
+      endpoint: server.endpoint,
+      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    });
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: "claims",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      }),
+    );
+    store = new DynamoClaimStore(dynamodb, "claims", 600);
+  }, 30_000);
+  afterAll(() => server.stop());
+
+  it("grants one claim per object, lets the claiming event retry, and expires", async () => {
+    expect(await store.claim("obj-1", "event-a", now)).toBe(true);
+    expect(await store.claim("obj-1", "event-b", now + 1000)).toBe(false);
+    expect(await store.claim("obj-1", "event-a", now + 2000)).toBe(true);
+    expect(await store.claim("obj-2", "event-b", now)).toBe(true);
+    // The retry renewed the claim until now + 2 s + 600 s; after that it no longer holds, even if
+    // DynamoDB's TTL sweep has not deleted the item yet.
+    expect(await store.claim("obj-1", "event-c", now + 601_000)).toBe(false);
+    expect(await store.claim("obj-1", "event-c", now + 603_000)).toBe(true);
+    const item = await dynamodb.send(new GetItemCommand({ TableName: "claims", Key: { pk: { S: "obj-1" } } }));
+    expect(item.Item?.eventId).toEqual({ S: "event-c" });
+  });
+
+  it("releases only a claim the event holds", async () => {
+    expect(await store.claim("obj-3", "event-a", now)).toBe(true);
+    await store.release("obj-3", "event-b");
+    expect(await store.claim("obj-3", "event-b", now)).toBe(false);
+    await store.release("obj-3", "event-a");
+    expect(await store.claim("obj-3", "event-b", now)).toBe(true);
   });
 });

@@ -5,6 +5,12 @@ import {
   S3ServiceException,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHandler, RestoreFailedError } from "../../handler";
 import type { HandlerConfig } from "../../handler/config";
@@ -33,7 +39,7 @@ function setup(config: Partial<HandlerConfig> = {}) {
   let now = 1_000_000;
   const handler = createHandler({
     s3: new S3Client({ region: "us-east-1" }),
-    config: { tier: "Standard", days: 7, bucket: "fsx4l-store", prefix: "raw/", ...config },
+    config: { tier: "Standard", days: 7, bucket: "fsx4l-store", prefix: "raw/", claimTtlSeconds: 900, ...config },
     log,
     metrics,
     clock: () => (now += 5),
@@ -232,7 +238,7 @@ describe("restore handler", () => {
     let now = 0;
     const handler = createHandler({
       s3: new S3Client({ region: "us-east-1" }),
-      config: { tier: "Bulk", days: 2, bucket: "fsx4l-store", prefix: "" },
+      config: { tier: "Bulk", days: 2, bucket: "fsx4l-store", prefix: "", claimTtlSeconds: 900 },
       log: new RecordingLog(),
       metrics: new RecordingMetrics(),
       clock: () => now,
@@ -292,5 +298,90 @@ describe("restore handler", () => {
     const { handler } = setup({ tier: "Expedited" });
     await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: SlowDown");
     expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 1);
+  });
+});
+
+describe("cross-container claims", () => {
+  const dynamoMock = mockClient(DynamoDBClient);
+  beforeEach(() => dynamoMock.reset());
+
+  function setupWithClaims() {
+    const log = new RecordingLog();
+    const metrics = new RecordingMetrics();
+    const handler = createHandler({
+      s3: new S3Client({ region: "us-east-1" }),
+      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+      config: { tier: "Standard", days: 7, bucket: "fsx4l-store", prefix: "raw/", claimTable: "claims", claimTtlSeconds: 600 },
+      log,
+      metrics,
+      clock: () => 1_700_000_000_000,
+    });
+    return { handler, log, metrics };
+  }
+
+  it("claims the object with a conditional write before asking S3", async () => {
+    dynamoMock.on(PutItemCommand).resolves({});
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler } = setupWithClaims();
+    const event = s3ApiCallEvent({ versionId: "v7" });
+    expect(await handler(event)).toMatchObject({ outcome: "initiated" });
+    expect(dynamoMock).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: "claims",
+      Item: {
+        pk: { S: "fsx4l-store\u0000raw/run-42/sample.bam\u0000v7" },
+        eventId: { S: event.detail.eventID },
+        expiresAt: { N: String(1_700_000_000 + 600) },
+      },
+      ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now OR eventId = :event",
+      ExpressionAttributeValues: { ":now": { N: "1700000000" }, ":event": { S: event.detail.eventID } },
+    });
+  });
+
+  it("skips without calling S3 when another invocation holds the claim", async () => {
+    dynamoMock
+      .on(PutItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
+    const { handler, metrics } = setupWithClaims();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "skipped", reason: "claimed-elsewhere" });
+    expect(s3Mock.calls()).toHaveLength(0);
+    expect(metrics.counts).toEqual(["RestoreSkipped/claimed-elsewhere"]);
+  });
+
+  it("goes on without a claim when the claim store fails, and says so", async () => {
+    dynamoMock.on(PutItemCommand).rejects(Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" }));
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler, log, metrics } = setupWithClaims();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "initiated" });
+    expect(metrics.counts).toEqual(["ClaimStoreUnavailable/ProvisionedThroughputExceededException", "RestoreInitiated/GLACIER"]);
+    expect(log.lines[0]).toMatchObject({ level: "warn", message: "claim store unavailable; going on without a claim" });
+  });
+
+  it("gives the claim back when the restore fails, so the retry can act", async () => {
+    dynamoMock.on(PutItemCommand).resolves({});
+    dynamoMock.on(DeleteItemCommand).resolves({});
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("InternalError", 500));
+    const { handler } = setupWithClaims();
+    const event = s3ApiCallEvent();
+    await expect(handler(event)).rejects.toThrow(RestoreFailedError);
+    expect(dynamoMock).toHaveReceivedCommandWith(DeleteItemCommand, {
+      TableName: "claims",
+      Key: { pk: { S: "fsx4l-store\u0000raw/run-42/sample.bam\u0000" } },
+      ConditionExpression: "eventId = :event",
+      ExpressionAttributeValues: { ":event": { S: event.detail.eventID } },
+    });
+  });
+
+  it("does not claim for an event without an ID, since its retries could not pass the claim", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const event = s3ApiCallEvent();
+    delete event.id;
+    delete event.detail.eventID;
+    const { handler } = setupWithClaims();
+    expect(await handler(event)).toMatchObject({ outcome: "initiated" });
+    expect(dynamoMock.calls()).toHaveLength(0);
   });
 });

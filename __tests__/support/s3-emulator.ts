@@ -2,7 +2,8 @@
  * A small S3 emulator for the handler's integration tests: HeadObject and RestoreObject with Glacier
  * semantics (storage classes, Intelligent-Tiering archive tiers, versions, restores that stay "ongoing"
  * until completed) and injectable faults. It listens on 127.0.0.1 only and speaks path-style S3 REST,
- * which the AWS SDK uses for an IP endpoint.
+ * which the AWS SDK uses for an IP endpoint. The same port also answers the two DynamoDB calls the
+ * claim store makes (PutItem/DeleteItem with the condition forms it uses); moto checks those semantics.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,7 +30,7 @@ export interface Fault {
 }
 
 export interface RequestRecord {
-  op: "head" | "restore" | "other";
+  op: "head" | "restore" | "claim" | "release" | "other";
   bucket: string;
   key: string;
   versionId?: string;
@@ -42,6 +43,8 @@ export class S3Emulator {
   private server?: Server;
   private readonly buckets = new Map<string, Map<string, StoredObject[]>>();
   private readonly faults: Fault[] = [];
+  /** DynamoDB items by table, then by `pk`. */
+  readonly tables = new Map<string, Map<string, Record<string, Record<string, string>>>>();
   readonly requests: RequestRecord[] = [];
   private nextVersion = 1;
   /** Milliseconds from a 202 until the restored copy is readable; undefined: only `complete()` finishes it. */
@@ -98,6 +101,7 @@ export class S3Emulator {
 
   reset(): void {
     this.buckets.clear();
+    this.tables.clear();
     this.faults.length = 0;
     this.requests.length = 0;
     this.restoreDelayMs = undefined;
@@ -127,6 +131,9 @@ export class S3Emulator {
       req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     });
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const target = req.headers["x-amz-target"];
+    if (req.method === "POST" && typeof target === "string" && target.startsWith("DynamoDB_20120810."))
+      return this.dynamo(target.slice("DynamoDB_20120810.".length), body, res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
     const key = rest.map((segment) => decodeURIComponent(segment)).join("/");
@@ -194,6 +201,39 @@ export class S3Emulator {
     this.fail(res, 501, "NotImplemented", false, () => undefined);
   }
 
+  private dynamo(operation: string, body: string, res: ServerResponse): void {
+    const input = JSON.parse(body) as {
+      TableName: string;
+      Item?: Record<string, Record<string, string>>;
+      Key?: Record<string, Record<string, string>>;
+      ConditionExpression?: string;
+      ExpressionAttributeValues?: Record<string, Record<string, string>>;
+    };
+    const table = this.tables.get(input.TableName) ?? new Map();
+    this.tables.set(input.TableName, table);
+    const pk = (input.Item ?? input.Key)?.pk?.S ?? "";
+    const existing = table.get(pk);
+    const op = operation === "PutItem" ? "claim" : operation === "DeleteItem" ? "release" : "other";
+    const reply = (status: number, payload: object, errorType?: string) => {
+      this.requests.push({ op, bucket: input.TableName, key: pk, status });
+      res.writeHead(status, {
+        "content-type": "application/x-amz-json-1.0",
+        ...(errorType ? { "x-amzn-errortype": errorType } : {}),
+      });
+      res.end(JSON.stringify(payload));
+    };
+    if (op === "other") return reply(400, { __type: "UnknownOperationException" }, "UnknownOperationException");
+    if (input.ConditionExpression && !conditionHolds(input.ConditionExpression, existing, input.ExpressionAttributeValues ?? {}))
+      return reply(
+        400,
+        { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "The conditional request failed" },
+        "ConditionalCheckFailedException",
+      );
+    if (op === "claim") table.set(pk, input.Item!);
+    else table.delete(pk);
+    reply(200, {});
+  }
+
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
     record();
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>EMU${this.requests.length}</RequestId></Error>`;
@@ -204,4 +244,24 @@ export class S3Emulator {
     });
     res.end(head ? undefined : xml);
   }
+}
+
+/** Evaluates `term OR term …` where a term is attribute_not_exists(a), `a < :v` or `a = :v`. */
+function conditionHolds(
+  expression: string,
+  item: Record<string, Record<string, string>> | undefined,
+  values: Record<string, Record<string, string>>,
+): boolean {
+  return expression.split(/\s+OR\s+/).some((term) => {
+    const notExists = /^attribute_not_exists\((\w+)\)$/.exec(term.trim());
+    if (notExists) return item?.[notExists[1]!] === undefined;
+    const compare = /^(\w+)\s*(<|=)\s*(:\w+)$/.exec(term.trim());
+    if (!compare) throw new Error(`emulator does not understand condition term ${term}`);
+    const [, name, operator, placeholder] = compare;
+    const actual = item?.[name!];
+    const expected = values[placeholder!];
+    if (!actual || !expected) return false;
+    if (operator === "=") return JSON.stringify(actual) === JSON.stringify(expected);
+    return Number(actual.N) < Number(expected.N);
+  });
 }
