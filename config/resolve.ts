@@ -39,6 +39,9 @@ export interface ResolvedTarget {
     readonly timeoutSeconds: number;
     readonly reservedConcurrency?: number;
     readonly logRetentionDays: number;
+    /** Keep a DynamoDB claim table so concurrent duplicate events issue one restore. */
+    readonly claims: boolean;
+    readonly claimTtlSeconds: number;
   };
   readonly eventRetry: {
     readonly maximumEventAgeSeconds: number;
@@ -73,7 +76,7 @@ export const BUILT_IN_DEFAULTS = {
     logExpirationDays: 90,
     readerArnPrefixes: [] as string[],
   },
-  function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30 },
+  function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30, claims: true, claimTtlSeconds: 900 },
   eventRetry: { maximumEventAgeSeconds: 21600, maximumRetryAttempts: 185 },
 };
 

@@ -104,6 +104,8 @@ const fn = z
     timeoutSeconds: positiveInt("seconds", 900),
     reservedConcurrency: z.number().int().min(0).max(1000),
     logRetentionDays: retentionDays,
+    claims: z.boolean(),
+    claimTtlSeconds: z.number().int().min(60).max(86400),
   })
   .partial()
   .strict();

@@ -4,7 +4,12 @@
  * ask S3. A conditional write to a small DynamoDB table lets exactly one of them claim the object; the
  * others skip. Claims expire (DynamoDB TTL) after a few minutes.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 
 export interface ClaimStore {
   /** True when this event may act on the object: nobody holds a live claim, or this event already does. */
@@ -35,7 +40,10 @@ export class DynamoClaimStore implements ClaimStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === "ConditionalCheckFailedException")
+      if (
+        err instanceof ConditionalCheckFailedException ||
+        (err as { name?: string }).name === "ConditionalCheckFailedException"
+      )
         return false;
       throw err;
     }

@@ -42,7 +42,9 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   const ttlText = env.CLAIM_TTL_SECONDS ?? "900";
   const claimTtlSeconds = Number(ttlText);
   if (!/^\d+$/.test(ttlText) || claimTtlSeconds < 60 || claimTtlSeconds > 86_400)
-    throw new HandlerConfigError(`CLAIM_TTL_SECONDS must be a whole number from 60 to 86400; got ${JSON.stringify(ttlText)}`);
+    throw new HandlerConfigError(
+      `CLAIM_TTL_SECONDS must be a whole number from 60 to 86400; got ${JSON.stringify(ttlText)}`,
+    );
   return {
     tier: tier as Tier,
     days,

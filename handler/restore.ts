@@ -233,9 +233,11 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
       return result;
     } catch (err) {
       if (claimant && claimed) {
-        await claimant.store.release(recentId, claimant.eventId).catch((releaseError: unknown) =>
-          log.warn("could not release claim; it expires by itself", { ...base, errorCode: errorCode(releaseError) }),
-        );
+        await claimant.store
+          .release(recentId, claimant.eventId)
+          .catch((releaseError: unknown) =>
+            log.warn("could not release claim; it expires by itself", { ...base, errorCode: errorCode(releaseError) }),
+          );
       }
       metrics.count("RestoreFailed", errorCode(err instanceof RestoreFailedError ? err.cause : err));
       const failure =

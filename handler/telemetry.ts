@@ -14,12 +14,7 @@ export interface Log {
 
 /** Counters the function emits; each may carry a reason dimension. */
 export type MetricName =
-  | "RestoreInitiated"
-  | "RestoreSkipped"
-  | "EventIgnored"
-  | "TierFallback"
-  | "RestoreFailed"
-  | "ClaimStoreUnavailable";
+  "RestoreInitiated" | "RestoreSkipped" | "EventIgnored" | "TierFallback" | "RestoreFailed" | "ClaimStoreUnavailable";
 
 export interface RestoreMetrics {
   count(name: MetricName, reason?: string): void;

@@ -9,6 +9,7 @@ export const NAME_LIMITS = {
   iamRole: 64,
   eventRule: 64,
   sqsQueue: 80,
+  dynamodbTable: 255,
   trail: 128,
   /** `bucket_prefix` leaves 26 characters for Terraform's unique suffix. */
   bucketPrefix: 37,
@@ -37,6 +38,7 @@ export function targetNames(target: string) {
     role: physicalName([NAME_PREFIX, target], NAME_LIMITS.iamRole),
     rule: physicalName([NAME_PREFIX, target], NAME_LIMITS.eventRule),
     deadLetterQueue: physicalName([NAME_PREFIX, target, "dlq"], NAME_LIMITS.sqsQueue),
+    claimTable: physicalName([NAME_PREFIX, target, "claims"], NAME_LIMITS.dynamodbTable),
     trail: physicalName([NAME_PREFIX, target], NAME_LIMITS.trail),
     trailRole: physicalName([NAME_PREFIX, target, "trail"], NAME_LIMITS.iamRole),
     trailBucketPrefix: `${physicalName(["gr", target, "trail"], NAME_LIMITS.bucketPrefix - 1)}-`,

@@ -91,6 +91,8 @@ export class TargetStack extends TerraformStack {
       memoryMb: t.function.memoryMb,
       timeoutSeconds: t.function.timeoutSeconds,
       logRetentionDays: t.function.logRetentionDays,
+      ...(t.function.claims ? { claimTableName: names.claimTable } : {}),
+      claimTtlSeconds: t.function.claimTtlSeconds,
       ...(t.function.reservedConcurrency !== undefined ? { reservedConcurrency: t.function.reservedConcurrency } : {}),
     });
     const rule = new RestoreRule(this, "restore-rule", {

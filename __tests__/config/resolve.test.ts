@@ -36,7 +36,13 @@ describe("resolveConfig", () => {
       logExpirationDays: 90,
       readerArnPrefixes: [],
     });
-    expect(ref!.function).toEqual({ memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30 });
+    expect(ref!.function).toEqual({
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      logRetentionDays: 30,
+      claims: true,
+      claimTtlSeconds: 900,
+    });
     expect(config.stateBackend).toMatchObject({ locking: "lockfile", keyPrefix: "glacier-restore" });
     expect(config.sharedTrails).toEqual([]);
   });

@@ -5,7 +5,10 @@ const good = { RESTORE_TIER: "Bulk", RESTORED_OBJECT_AVAILABILITY_DAYS: "3", TAR
 describe("configFromEnv", () => {
   it("reads the function's environment", () => {
     expect(configFromEnv(good)).toEqual({ tier: "Bulk", days: 3, bucket: "b", prefix: "p/", claimTtlSeconds: 900 });
-    expect(configFromEnv({ ...good, CLAIM_TABLE: "t", CLAIM_TTL_SECONDS: "120" })).toMatchObject({ claimTable: "t", claimTtlSeconds: 120 });
+    expect(configFromEnv({ ...good, CLAIM_TABLE: "t", CLAIM_TTL_SECONDS: "120" })).toMatchObject({
+      claimTable: "t",
+      claimTtlSeconds: 120,
+    });
     expect(configFromEnv({ ...good, TARGET_PREFIX: undefined }).prefix).toBe("");
   });
 
@@ -27,6 +30,8 @@ describe("configFromEnv", () => {
 
 describe("configFromEnv claim settings", () => {
   it.each(["30", "100000", "ten"])("rejects CLAIM_TTL_SECONDS=%s", (value) => {
-    expect(() => configFromEnv({ ...good, CLAIM_TTL_SECONDS: value })).toThrow("CLAIM_TTL_SECONDS must be a whole number from 60 to 86400");
+    expect(() => configFromEnv({ ...good, CLAIM_TTL_SECONDS: value })).toThrow(
+      "CLAIM_TTL_SECONDS must be a whole number from 60 to 86400",
+    );
   });
 });

@@ -311,7 +311,14 @@ describe("cross-container claims", () => {
     const handler = createHandler({
       s3: new S3Client({ region: "us-east-1" }),
       dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-      config: { tier: "Standard", days: 7, bucket: "fsx4l-store", prefix: "raw/", claimTable: "claims", claimTtlSeconds: 600 },
+      config: {
+        tier: "Standard",
+        days: 7,
+        bucket: "fsx4l-store",
+        prefix: "raw/",
+        claimTable: "claims",
+        claimTtlSeconds: 600,
+      },
       log,
       metrics,
       clock: () => 1_700_000_000_000,
@@ -349,12 +356,17 @@ describe("cross-container claims", () => {
   });
 
   it("goes on without a claim when the claim store fails, and says so", async () => {
-    dynamoMock.on(PutItemCommand).rejects(Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" }));
+    dynamoMock
+      .on(PutItemCommand)
+      .rejects(Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" }));
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
     s3Mock.on(RestoreObjectCommand).resolves(meta(202));
     const { handler, log, metrics } = setupWithClaims();
     expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "initiated" });
-    expect(metrics.counts).toEqual(["ClaimStoreUnavailable/ProvisionedThroughputExceededException", "RestoreInitiated/GLACIER"]);
+    expect(metrics.counts).toEqual([
+      "ClaimStoreUnavailable/ProvisionedThroughputExceededException",
+      "RestoreInitiated/GLACIER",
+    ]);
     expect(log.lines[0]).toMatchObject({ level: "warn", message: "claim store unavailable; going on without a claim" });
   });
 

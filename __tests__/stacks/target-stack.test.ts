@@ -191,8 +191,22 @@ describe("TargetStack", () => {
         RESTORED_OBJECT_AVAILABILITY_DAYS: "1",
         TARGET_BUCKET: "fsx4l-store",
         TARGET_PREFIX: "raw/",
+        CLAIM_TABLE: ref(raw, "aws_dynamodb_table", single(raw, "aws_dynamodb_table"), "name"),
+        CLAIM_TTL_SECONDS: "900",
       });
       expect(fn.reserved_concurrent_executions).toBeUndefined();
+    });
+
+    it("keeps claims in an encrypted on-demand table that expires them", () => {
+      const table = single(raw, "aws_dynamodb_table");
+      expect(table).toMatchObject({
+        name: "glacier-restore-genomics-raw-claims",
+        billing_mode: "PAY_PER_REQUEST",
+        hash_key: "pk",
+        attribute: [{ name: "pk", type: "S" }],
+        ttl: { attribute_name: "expiresAt", enabled: true },
+        server_side_encryption: { enabled: true },
+      });
     });
 
     it("ships the zip as an asset whose hash Lambda will report back", () => {
@@ -241,6 +255,16 @@ describe("TargetStack", () => {
       const logGroup = all(raw, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/lambda/"));
       expect(statements.find((s) => s.sid === "WriteOwnLogs")!.resources).toEqual([
         `${ref(raw, "aws_cloudwatch_log_group", logGroup, "arn")}:*`,
+      ]);
+      expect(statements.find((s) => s.sid === "ClaimObjects")).toMatchObject({
+        actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+        resources: [ref(raw, "aws_dynamodb_table", single(raw, "aws_dynamodb_table"), "arn")],
+      });
+      expect(statements.map((s) => s.sid)).toEqual([
+        "RestoreArchivedObjectsInScope",
+        "WriteOwnLogs",
+        "ClaimObjects",
+        "DeadLetterFailedInvocations",
       ]);
       expect(statements.find((s) => s.sid === "DeadLetterFailedInvocations")!.resources).toEqual([
         ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"),
@@ -313,6 +337,17 @@ describe("TargetStack options", () => {
     expect(single(s, "aws_cloudtrail").cloud_watch_logs_group_arn).toBeUndefined();
     expect(all(s, "aws_cloudwatch_log_group").map((g) => g.name)).toEqual(["/aws/lambda/glacier-restore-genomics-raw"]);
     expect(all(s, "aws_iam_role")).toHaveLength(1);
+  });
+
+  it("can run without a claim table", () => {
+    const c = exampleConfig();
+    c.defaults.function = { claims: false };
+    const s = synthConfig(c).stacks["genomics-raw"]!;
+    expect(s.resource.aws_dynamodb_table).toBeUndefined();
+    expect(single(s, "aws_lambda_function").environment.variables.CLAIM_TABLE).toBeUndefined();
+    const actions = all(s, "aws_iam_role_policy").flatMap((p) => statementsOf(s, p.policy).flatMap((st) => st.actions));
+    expect(actions).toContain("s3:RestoreObject");
+    expect(actions.filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
   });
 
   it("reserves concurrency when configured", () => {

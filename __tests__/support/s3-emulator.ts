@@ -223,10 +223,16 @@ export class S3Emulator {
       res.end(JSON.stringify(payload));
     };
     if (op === "other") return reply(400, { __type: "UnknownOperationException" }, "UnknownOperationException");
-    if (input.ConditionExpression && !conditionHolds(input.ConditionExpression, existing, input.ExpressionAttributeValues ?? {}))
+    if (
+      input.ConditionExpression &&
+      !conditionHolds(input.ConditionExpression, existing, input.ExpressionAttributeValues ?? {})
+    )
       return reply(
         400,
-        { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "The conditional request failed" },
+        {
+          __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+          message: "The conditional request failed",
+        },
         "ConditionalCheckFailedException",
       );
     if (op === "claim") table.set(pk, input.Item!);

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformAsset, AssetType } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -26,6 +27,9 @@ export interface RestoreFunctionProps {
   readonly logRetentionDays: number;
   /** Caps concurrent restores; unreserved when omitted. */
   readonly reservedConcurrency?: number;
+  /** Name of a DynamoDB table for cross-container claims; none when omitted. */
+  readonly claimTableName?: string;
+  readonly claimTtlSeconds: number;
 }
 
 /** The Lambda that asks S3 to restore archived objects, with a role limited to its target's keys. */
@@ -33,6 +37,7 @@ export class RestoreFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
+  readonly claimTable?: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: RestoreFunctionProps) {
     super(scope, id);
@@ -43,6 +48,20 @@ export class RestoreFunction extends Construct {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
     });
+
+    // Short-lived claims (one item per archived object being restored), deleted by TTL. Point-in-time
+    // recovery is left off on purpose: the items are worthless minutes after they are written.
+    if (props.claimTableName) {
+      this.claimTable = new DynamodbTable(this, "claims", {
+        name: props.claimTableName,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        attribute: [{ name: "pk", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true },
+        pointInTimeRecovery: { enabled: false },
+      });
+    }
 
     const trust = policyDocument(this, "trust", [
       {
@@ -68,6 +87,16 @@ export class RestoreFunction extends Construct {
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: [`${this.logGroup.arn}:*`],
       },
+      ...(this.claimTable
+        ? [
+            {
+              sid: "ClaimObjects",
+              effect: "Allow",
+              actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+              resources: [this.claimTable.arn],
+            },
+          ]
+        : []),
       {
         sid: "DeadLetterFailedInvocations",
         effect: "Allow",
@@ -101,6 +130,9 @@ export class RestoreFunction extends Construct {
           RESTORED_OBJECT_AVAILABILITY_DAYS: String(props.restoreDays),
           TARGET_BUCKET: props.bucket,
           TARGET_PREFIX: props.prefix,
+          ...(this.claimTable
+            ? { CLAIM_TABLE: this.claimTable.name, CLAIM_TTL_SECONDS: String(props.claimTtlSeconds) }
+            : {}),
         },
       },
       loggingConfig: {
