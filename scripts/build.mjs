@@ -26,6 +26,9 @@ await Promise.all([
     legalComments: "none",
     // The runtime's own SDK copy is not used: the bundle pins the version that was tested.
     external: [],
+    // Prefer the packages' ES module builds: esbuild can only tree-shake those, which takes a third off
+    // the bundle and roughly halves its import time (see bench/RESULTS.md).
+    mainFields: ["module", "main"],
   }),
   build({
     ...common,

@@ -35,6 +35,8 @@ export async function runBundle(
       AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
       AWS_SECRET_ACCESS_KEY: "local-test-secret",
       AWS_LAMBDA_FUNCTION_NAME: "glacier-restore-test",
+      // Lambda runs Node.js 22; the SDK's notice about older Node.js versions is noise here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...env,
     },
   });
