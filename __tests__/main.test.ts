@@ -64,6 +64,26 @@ describe("main", () => {
     expect(broken.stderr).toContain(`GLACIER_RESTORE_CONFIG: ${file} is not valid JSON`);
   });
 
+  it("works through the cdktf CLI right after install: the app command builds what it needs", () => {
+    const outdir = path.join(mkdtempSync(path.join(tmpdir(), "gr-cli-")), "out");
+    const emptyRc = path.join(mkdtempSync(path.join(tmpdir(), "gr-rc-")), "terraformrc");
+    writeFileSync(emptyRc, "");
+    const run = spawnSync(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: root,
+      env: {
+        ...process.env,
+        GLACIER_RESTORE_CONFIG: "",
+        CHECKPOINT_DISABLE: "1",
+        TF_CLI_CONFIG_FILE: emptyRc,
+        CI: "1",
+      },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("genomics-raw");
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["genomics-raw", "genomics-ref"]);
+  }, 60_000);
+
   it("writes byte-identical output for the same input, so plans show no diff", () => {
     const a = synth({});
     const b = synth({});

@@ -279,9 +279,7 @@ function terraformSection(): void {
 async function main(): Promise<void> {
   out("# glacier-restore benchmark");
   out();
-  out(
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores, Node ${process.version}.`,
-  );
+  out(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores, Node ${process.version}.`);
   out();
   bundleSection();
   await burstSection();

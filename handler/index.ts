@@ -47,7 +47,8 @@ export function createHandler(deps: Deps): Handler {
     ...(deps.recent ? { recent: deps.recent } : {}),
     ...(claims ? { claims } : {}),
   });
-  return (event) => handle(event);
+  // The invocation's request ID goes into every log line, to find it next to Lambda's own lines.
+  return (event, context) => handle(event, (context as { awsRequestId?: string } | undefined)?.awsRequestId);
 }
 
 let containerHandler: Handler | undefined;

@@ -85,7 +85,9 @@ function httpStatus(err: unknown): number | undefined {
 const RECENT_TTL_MS = 15 * 60 * 1000;
 const RECENT_MAX_ENTRIES = 50_000;
 
-export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
+export function createRestoreHandler(
+  deps: HandlerDeps,
+): (event: unknown, requestId?: string) => Promise<HandlerResult> {
   const { s3, config, log, metrics, claims } = deps;
   const clock = deps.clock ?? Date.now;
   const recent = deps.recent ?? new RecentRestores(RECENT_TTL_MS, RECENT_MAX_ENTRIES);
@@ -143,16 +145,22 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
     }
   }
 
-  return async function handle(event: unknown): Promise<HandlerResult> {
+  return async function handle(event: unknown, requestId?: string): Promise<HandlerResult> {
     const started = clock();
     const verdict = classifyEvent(event, config);
     if (!verdict.act) {
       metrics.count("EventIgnored", verdict.reason);
-      log.info("event ignored", { outcome: "ignored", reason: verdict.reason, detail: verdict.detail });
+      log.info("event ignored", { outcome: "ignored", reason: verdict.reason, detail: verdict.detail, requestId });
       return { outcome: "ignored", reason: verdict.reason };
     }
     const read = verdict.read;
-    const base = { bucket: read.bucket, key: read.keys[0], versionId: read.versionId, eventId: read.eventId };
+    const base = {
+      bucket: read.bucket,
+      key: read.keys[0],
+      versionId: read.versionId,
+      eventId: read.eventId,
+      requestId,
+    };
     const skip = (reason: SkipReason, extra: Record<string, unknown> = {}): HandlerResult => {
       metrics.count("RestoreSkipped", reason);
       log.info("restore skipped", { ...base, ...extra, outcome: "skipped", reason, latencyMs: clock() - started });
@@ -256,7 +264,7 @@ export function createRestoreHandler(deps: HandlerDeps): (event: unknown) => Pro
         outcome: "failed",
         errorCode: errorCode(failure.cause),
         httpStatus: httpStatus(failure.cause),
-        requestId: (failure.cause as AwsErrorLike)?.$metadata?.requestId,
+        s3RequestId: (failure.cause as AwsErrorLike)?.$metadata?.requestId,
         error: failure.message,
         latencyMs: clock() - started,
       });

@@ -82,6 +82,7 @@ describe("deployed bundle against the S3 emulator", () => {
       outcome: "initiated",
     });
     expect(typeof decisions[0].latencyMs).toBe("number");
+    expect(decisions[0].requestId).toBe("local");
     const emf = lines.filter((l) => l._aws);
     expect(emf.map((l) => l._aws.CloudWatchMetrics[0].Metrics[0].Name)).toEqual(
       expect.arrayContaining(["RestoreInitiated", "RestoreSkipped", "TierFallback"]),

@@ -270,7 +270,12 @@ describe("restore handler", () => {
     expect(log.lines).toEqual([
       expect.objectContaining({
         level: "error",
-        fields: expect.objectContaining({ outcome: "failed", errorCode: code, httpStatus: status, requestId: "REQ1" }),
+        fields: expect.objectContaining({
+          outcome: "failed",
+          errorCode: code,
+          httpStatus: status,
+          s3RequestId: "REQ1",
+        }),
       }),
     ]);
   });
