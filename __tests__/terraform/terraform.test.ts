@@ -9,7 +9,7 @@ import { App } from "cdktf";
 import { resolveConfig } from "../../config/resolve";
 import { loadHandlerArtifact } from "../../stacks/artifact";
 import { addStacks } from "../../stacks/app";
-import { exampleConfig } from "../support/config";
+import { proofConfigurations } from "../support/configurations";
 import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../support/terraform";
 
 const available = terraformAvailable();
@@ -20,31 +20,6 @@ if (!available.ok) {
   );
 }
 
-function configs(): Record<string, unknown> {
-  const shared = exampleConfig();
-  shared.defaults.trail = { mode: "shared" };
-  shared.targets.push({ name: "climate", bucket: "climate-archive", prefix: "", restoreTier: "Bulk" });
-
-  const existing = exampleConfig();
-  existing.targets = [existing.targets[0]];
-  existing.defaults.trail = {
-    mode: "existing",
-    existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org",
-  };
-
-  const options = exampleConfig();
-  options.targets = [{ name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1" }];
-  options.stateBackend.locking = "dynamodb";
-  options.stateBackend.dynamodbTable = "tf-locks";
-  options.defaults.assumeRole = { roleArn: "arn:aws:iam::123456789012:role/deployer" };
-  options.defaults.trail = {
-    cloudWatchLogs: false,
-    readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
-  };
-  options.defaults.function = { reservedConcurrency: 10 };
-  return { example: exampleConfig(), shared, existing, options };
-}
-
 function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } {
   const outdir = mkdtempSync(path.join(tmpdir(), "gr-synth-"));
   const app = new App({ outdir });
@@ -53,7 +28,7 @@ function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } {
   return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
 }
 
-const cases = Object.entries(configs()).flatMap(([name, raw]) => {
+const cases = Object.entries(proofConfigurations()).flatMap(([name, raw]) => {
   const { outdir, stacks } = synthToDisk(raw);
   return stacks.map((stack) => ({ label: `${name}/${stack}`, dir: path.join(outdir, "stacks", stack) }));
 });

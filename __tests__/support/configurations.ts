@@ -1,0 +1,27 @@
+import { exampleConfig } from "./config";
+
+/** The configurations every proof layer runs over. */
+export function proofConfigurations(): Record<string, Record<string, any>> {
+  const shared = exampleConfig();
+  shared.defaults.trail = { mode: "shared" };
+  shared.targets.push({ name: "climate", bucket: "climate-archive", prefix: "", restoreTier: "Bulk" });
+
+  const existing = exampleConfig();
+  existing.targets = [existing.targets[0]];
+  existing.defaults.trail = {
+    mode: "existing",
+    existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org",
+  };
+
+  const options = exampleConfig();
+  options.targets = [{ name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1" }];
+  options.stateBackend.locking = "dynamodb";
+  options.stateBackend.dynamodbTable = "tf-locks";
+  options.defaults.assumeRole = { roleArn: "arn:aws:iam::123456789012:role/deployer" };
+  options.defaults.trail = {
+    cloudWatchLogs: false,
+    readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
+  };
+  options.defaults.function = { reservedConcurrency: 10, claims: false };
+  return { example: exampleConfig(), shared, existing, options };
+}
