@@ -1,0 +1,201 @@
+/**
+ * Every policy in the synthesized output, rendered to IAM JSON and evaluated with an IAM policy simulator:
+ * the function may head and restore objects under its prefix and nothing else; only this trail may write
+ * its log bucket; only this rule may send to its queue; only the intended services assume the roles.
+ */
+import type { ResolvedTarget } from "../../config/resolve";
+import { targetNames } from "../../stacks/names";
+import { proofConfigurations } from "../support/configurations";
+import { ACCOUNT, References } from "../support/proof/references";
+import { decide } from "../support/proof/simulate";
+import { all, single, synthConfig, type Synth } from "../support/synth";
+
+const OTHER_ACCOUNT = "210987654321";
+
+function functionRole(stack: Synth, t: ResolvedTarget) {
+  return all(stack, "aws_iam_role").find((r) => r.name === targetNames(t.name).role);
+}
+
+function rolePolicy(stack: Synth, refs: References, role: any) {
+  const roleId = refs.attr("aws_iam_role", role, "id");
+  const attached = all(stack, "aws_iam_role_policy").filter((p) => refs.resolve(p.role) === roleId);
+  expect(attached).toHaveLength(1);
+  return refs.policyOf(attached[0].policy);
+}
+
+describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name, raw) => {
+  const { config, stacks } = synthConfig(raw);
+
+  describe.each(config.targets.map((t) => [t.name, t] as const))("target %s", (_n, t) => {
+    const stack = stacks[t.name]!;
+    const refs = new References(stack);
+    const role = functionRole(stack, t);
+    const roleArn = refs.attr("aws_iam_role", role, "arn");
+    const policy = rolePolicy(stack, refs, role);
+    const inScope = `arn:aws:s3:::${t.bucket}/${t.prefix}run-1/sample.bam`;
+    const asFunction = (action: string, resource: string) =>
+      decide({ principal: roleArn, action, resource, identityPolicy: policy });
+
+    it("may read object metadata and restore objects under its prefix", async () => {
+      for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"])
+        expect([action, await asFunction(action, inScope)]).toEqual([action, "Allowed"]);
+    });
+
+    it("may not touch objects outside its prefix or bucket, nor change any object", async () => {
+      const outside = [
+        `arn:aws:s3:::${t.bucket}/zz-outside-${t.prefix}x`,
+        `arn:aws:s3:::${t.bucket}-other/${t.prefix}x`,
+        ...config.targets.filter((o) => o !== t).map((o) => `arn:aws:s3:::${o.bucket}/${o.prefix}x`),
+      ].filter((arn) => !arn.startsWith(`arn:aws:s3:::${t.bucket}/${t.prefix}`));
+      for (const resource of outside)
+        expect([resource, await asFunction("s3:RestoreObject", resource)]).toEqual([resource, "ImplicitlyDenied"]);
+      for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"])
+        expect([action, await asFunction(action, inScope)]).toEqual([action, "ImplicitlyDenied"]);
+      expect(await asFunction("s3:ListBucket", `arn:aws:s3:::${t.bucket}`)).toBe("ImplicitlyDenied");
+    });
+
+    it("writes only its own log group, claim table and dead-letter queue", async () => {
+      const group = all(stack, "aws_cloudwatch_log_group").find(
+        (g) => g.name === `/aws/lambda/${targetNames(t.name).function}`,
+      );
+      const groupArn = refs.attr("aws_cloudwatch_log_group", group, "arn");
+      expect(await asFunction("logs:PutLogEvents", `${groupArn}:log-stream:2026/11/26/abc`)).toBe("Allowed");
+      expect(
+        await asFunction(
+          "logs:PutLogEvents",
+          `arn:aws:logs:${refs.region}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`,
+        ),
+      ).toBe("ImplicitlyDenied");
+      const queueArn = refs.attr("aws_sqs_queue", single(stack, "aws_sqs_queue"), "arn");
+      expect(await asFunction("sqs:SendMessage", queueArn)).toBe("Allowed");
+      expect(await asFunction("sqs:SendMessage", `arn:aws:sqs:${refs.region}:${ACCOUNT}:other`)).toBe(
+        "ImplicitlyDenied",
+      );
+      const tables = all(stack, "aws_dynamodb_table");
+      for (const table of tables) {
+        const tableArn = refs.attr("aws_dynamodb_table", table, "arn");
+        expect(await asFunction("dynamodb:PutItem", tableArn)).toBe("Allowed");
+        expect(await asFunction("dynamodb:DeleteItem", tableArn)).toBe("Allowed");
+        expect(await asFunction("dynamodb:Scan", tableArn)).toBe("ImplicitlyDenied");
+      }
+      expect(tables).toHaveLength(t.function.claims ? 1 : 0);
+      expect(await asFunction("dynamodb:PutItem", `arn:aws:dynamodb:${refs.region}:${ACCOUNT}:table/other`)).toBe(
+        "ImplicitlyDenied",
+      );
+    });
+
+    it("can be assumed only by Lambda on behalf of this account", async () => {
+      const trust = refs.policyOf(role.assume_role_policy);
+      const assume = (principal: string, account: string) =>
+        decide({
+          principal,
+          action: "sts:AssumeRole",
+          resource: roleArn,
+          resourcePolicy: trust,
+          context: { "aws:SourceAccount": account },
+        });
+      expect(await assume("lambda.amazonaws.com", ACCOUNT)).toBe("Allowed");
+      expect(await assume("lambda.amazonaws.com", OTHER_ACCOUNT)).not.toBe("Allowed");
+      expect(await assume("ec2.amazonaws.com", ACCOUNT)).not.toBe("Allowed");
+    });
+
+    it("dead-letter queue accepts this rule's events only, and only over TLS", async () => {
+      const queue = single(stack, "aws_sqs_queue");
+      const queueArn = refs.attr("aws_sqs_queue", queue, "arn");
+      const ruleArn = refs.attr("aws_cloudwatch_event_rule", single(stack, "aws_cloudwatch_event_rule"), "arn");
+      const queuePolicy = refs.policyOf(single(stack, "aws_sqs_queue_policy").policy);
+      const send = (principal: string, sourceArn: string, tls = "true") =>
+        decide({
+          principal,
+          action: "sqs:SendMessage",
+          resource: queueArn,
+          resourcePolicy: queuePolicy,
+          context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT, "aws:SecureTransport": tls },
+        });
+      expect(await send("events.amazonaws.com", ruleArn)).toBe("Allowed");
+      expect(await send("events.amazonaws.com", `arn:aws:events:${refs.region}:${ACCOUNT}:rule/another`)).not.toBe(
+        "Allowed",
+      );
+      expect(await send("sns.amazonaws.com", ruleArn)).not.toBe("Allowed");
+      expect(await send("events.amazonaws.com", ruleArn, "false")).toBe("ExplicitlyDenied");
+      expect(await send(`arn:aws:iam::${OTHER_ACCOUNT}:root`, ruleArn)).not.toBe("Allowed");
+    });
+  });
+
+  const trailStacks = Object.entries(stacks).filter(([, s]) => s.resource.aws_cloudtrail);
+  // The existing-trail configuration has no trail of its own to check.
+  if (trailStacks.length > 0)
+    describe.each(trailStacks)("trail in stack %s", (_s, stack) => {
+      const refs = new References(stack);
+      const trailArn = refs.attr("aws_cloudtrail", single(stack, "aws_cloudtrail"), "arn");
+      const bucket = refs.attr("aws_s3_bucket", single(stack, "aws_s3_bucket"), "bucket");
+      const bucketPolicy = refs.policyOf(single(stack, "aws_s3_bucket_policy").policy);
+      const write = (key: string, sourceArn: string, tls = "true") =>
+        decide({
+          principal: "cloudtrail.amazonaws.com",
+          action: "s3:PutObject",
+          resource: `arn:aws:s3:::${bucket}/${key}`,
+          resourcePolicy: bucketPolicy,
+          context: {
+            "aws:SourceArn": sourceArn,
+            "aws:SourceAccount": ACCOUNT,
+            "s3:x-amz-acl": "bucket-owner-full-control",
+            "aws:SecureTransport": tls,
+          },
+        });
+
+      it("log bucket takes log files from this trail only, under AWSLogs/<account>/, over TLS", async () => {
+        const key = `AWSLogs/${ACCOUNT}/CloudTrail/${refs.region}/2026/11/26/file.json.gz`;
+        expect(await write(key, trailArn)).toBe("Allowed");
+        expect(await write(key, `arn:aws:cloudtrail:${refs.region}:${ACCOUNT}:trail/someone-else`)).not.toBe("Allowed");
+        expect(await write(`elsewhere/${key}`, trailArn)).not.toBe("Allowed");
+        expect(await write(key, trailArn, "false")).toBe("ExplicitlyDenied");
+        expect(
+          await decide({
+            principal: "cloudtrail.amazonaws.com",
+            action: "s3:GetBucketAcl",
+            resource: `arn:aws:s3:::${bucket}`,
+            resourcePolicy: bucketPolicy,
+            context: { "aws:SourceArn": trailArn, "aws:SourceAccount": ACCOUNT },
+          }),
+        ).toBe("Allowed");
+        expect(
+          await decide({
+            principal: `arn:aws:iam::${OTHER_ACCOUNT}:root`,
+            action: "s3:GetObject",
+            resource: `arn:aws:s3:::${bucket}/${key}`,
+            resourcePolicy: bucketPolicy,
+          }),
+        ).not.toBe("Allowed");
+      });
+
+      const trailName = single(stack, "aws_cloudtrail").name as string;
+      const deliveryRole = all(stack, "aws_iam_role").find((r) => r.name === `${trailName}-trail`);
+      (deliveryRole ? it : it.skip)(
+        "CloudWatch delivery role serves this trail and writes its log group only",
+        async () => {
+          const roleArn = refs.attr("aws_iam_role", deliveryRole, "arn");
+          const trust = refs.policyOf(deliveryRole.assume_role_policy);
+          const assume = (sourceArn: string) =>
+            decide({
+              principal: "cloudtrail.amazonaws.com",
+              action: "sts:AssumeRole",
+              resource: roleArn,
+              resourcePolicy: trust,
+              context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT },
+            });
+          expect(await assume(trailArn)).toBe("Allowed");
+          expect(await assume(`arn:aws:cloudtrail:${refs.region}:${ACCOUNT}:trail/other`)).not.toBe("Allowed");
+          const policy = rolePolicy(stack, refs, deliveryRole);
+          const group = all(stack, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/cloudtrail/"));
+          const groupArn = refs.attr("aws_cloudwatch_log_group", group, "arn");
+          const put = (resource: string) =>
+            decide({ principal: roleArn, action: "logs:PutLogEvents", resource, identityPolicy: policy });
+          expect(await put(`${groupArn}:log-stream:${ACCOUNT}_CloudTrail_${refs.region}`)).toBe("Allowed");
+          expect(await put(`arn:aws:logs:${refs.region}:${ACCOUNT}:log-group:other:log-stream:x`)).toBe(
+            "ImplicitlyDenied",
+          );
+        },
+      );
+    });
+});
