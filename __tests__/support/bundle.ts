@@ -7,13 +7,13 @@ import { unzipSync } from "fflate";
 const root = path.join(__dirname, "..", "..");
 
 /** Extracts index.js from the deployment zip exactly as Lambda would receive it. */
-export function extractBundle(zipPath = path.join(root, "dist", "handler.zip")): string {
+export function extractBundle(zipPath = path.join(root, "dist", "handler.zip"), entry = "index.js"): string {
   const files = unzipSync(readFileSync(zipPath));
-  const code = files["index.js"];
-  if (!code) throw new Error(`${zipPath} has no index.js; entries: ${Object.keys(files).join(", ")}`);
+  const code = files[entry];
+  if (!code) throw new Error(`${zipPath} has no ${entry}; entries: ${Object.keys(files).join(", ")}`);
   const dir = mkdtempSync(path.join(tmpdir(), "gr-bundle-"));
-  writeFileSync(path.join(dir, "index.js"), code);
-  return path.join(dir, "index.js");
+  writeFileSync(path.join(dir, entry), code);
+  return path.join(dir, entry);
 }
 
 export type BundleResult = { ok: true; result: any } | { ok: false; error: { name: string; message: string } };
@@ -23,23 +23,28 @@ export async function runBundle(
   bundle: string,
   events: unknown[],
   env: Record<string, string>,
+  exportName = "handler",
 ): Promise<{ results: BundleResult[]; stdout: string[]; stderr: string; code: number | null }> {
   const dir = mkdtempSync(path.join(tmpdir(), "gr-run-"));
   const eventsFile = path.join(dir, "events.json");
   const resultsFile = path.join(dir, "results.json");
   writeFileSync(eventsFile, JSON.stringify(events));
-  const child = spawn(process.execPath, [path.join(__dirname, "run-bundle.cjs"), bundle, eventsFile, resultsFile], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
-      AWS_SECRET_ACCESS_KEY: "local-test-secret",
-      AWS_LAMBDA_FUNCTION_NAME: "glacier-restore-test",
-      // Lambda runs Node.js 22; the SDK's notice about older Node.js versions is noise here.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, "run-bundle.cjs"), bundle, eventsFile, resultsFile, exportName],
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
+        AWS_SECRET_ACCESS_KEY: "local-test-secret",
+        AWS_LAMBDA_FUNCTION_NAME: "glacier-restore-test",
+        // Lambda runs Node.js 22; the SDK's notice about older Node.js versions is noise here.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...env,
+      },
     },
-  });
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -1,0 +1,133 @@
+/**
+ * The function exactly as `cdktf synth` packages it: the zip from the stack's assets, its handler name and
+ * environment from the synthesized aws_lambda_function, fed the events its rule matches, against the
+ * local S3 emulator; then every call it made is checked against its synthesized role policy.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { resolveConfig } from "../../config/resolve";
+import { loadHandlerArtifact } from "../../stacks/artifact";
+import { addStacks } from "../../stacks/app";
+import { targetNames } from "../../stacks/names";
+import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
+import { extractBundle, runBundle } from "../support/bundle";
+import { proofConfigurations } from "../support/configurations";
+import { matchesPattern } from "../support/proof/event-pattern";
+import { References } from "../support/proof/references";
+import { decide } from "../support/proof/simulate";
+import { S3Emulator, type RequestRecord } from "../support/s3-emulator";
+import { all, single, type Synth } from "../support/synth";
+
+const emulator = new S3Emulator();
+let endpoint: string;
+beforeAll(async () => {
+  endpoint = await emulator.start();
+});
+afterAll(() => emulator.stop());
+
+function synthToDisk(raw: unknown): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), "gr-artifact-"));
+  const app = new App({ outdir });
+  addStacks(app, resolveConfig(raw), loadHandlerArtifact());
+  app.synth();
+  return outdir;
+}
+
+/** The IAM action and resource S3/DynamoDB authorize a recorded call against. */
+function authorization(r: RequestRecord, region: string): { action: string; resource: string } {
+  switch (r.op) {
+    case "head":
+      return {
+        action: r.versionId ? "s3:GetObjectVersion" : "s3:GetObject",
+        resource: `arn:aws:s3:::${r.bucket}/${r.key}`,
+      };
+    case "restore":
+      return { action: "s3:RestoreObject", resource: `arn:aws:s3:::${r.bucket}/${r.key}` };
+    case "claim":
+      return { action: "dynamodb:PutItem", resource: `arn:aws:dynamodb:${region}:123456789012:table/${r.bucket}` };
+    case "release":
+      return { action: "dynamodb:DeleteItem", resource: `arn:aws:dynamodb:${region}:123456789012:table/${r.bucket}` };
+    default:
+      throw new Error(`unexpected call ${r.op}`);
+  }
+}
+
+const configs = proofConfigurations();
+describe.each([
+  ["example", configs.example],
+  ["options", configs.options],
+])("configuration %s", (_name, raw) => {
+  const config = resolveConfig(raw);
+  const outdir = synthToDisk(raw);
+
+  it.each(config.targets.map((t) => t.name))(
+    "stack %s: packaged function restores what its rule delivers, within its role",
+    async (name) => {
+      const target = config.targets.find((t) => t.name === name)!;
+      const stackDir = path.join(outdir, "stacks", name);
+      expect(readdirSync(stackDir)).toContain("assets");
+      const stack = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Synth;
+      const refs = new References(stack);
+      const fn = single(stack, "aws_lambda_function");
+      const [file, exportName] = (fn.handler as string).split(".") as [string, string];
+      const bundle = extractBundle(path.join(stackDir, fn.filename), `${file}.js`);
+      const env = Object.fromEntries(
+        Object.entries(fn.environment.variables as Record<string, string>).map(([k, v]) => [k, refs.resolve(v)]),
+      );
+
+      emulator.reset();
+      const p = target.prefix;
+      emulator.put(target.bucket, `${p}glacier.bam`, "GLACIER");
+      emulator.put(target.bucket, `${p}deep archive/ref ü.fa`, "DEEP_ARCHIVE");
+      emulator.put(target.bucket, `${p}hot.txt`, "STANDARD");
+      emulator.put(target.bucket, "outside/glacier.bam", "GLACIER");
+      const candidates = [
+        s3ApiCallEvent({ bucket: target.bucket, key: `${p}glacier.bam`, region: target.region }),
+        s3ApiCallEvent({ bucket: target.bucket, key: `${p}glacier.bam`, region: target.region }),
+        s3ApiCallEvent({ bucket: target.bucket, key: `${p}deep archive/ref ü.fa`, region: target.region }),
+        s3ApiCallEvent({ bucket: target.bucket, key: `${p}hot.txt`, region: target.region }),
+        s3ApiCallEvent({ bucket: target.bucket, key: "outside/glacier.bam", region: target.region }),
+        s3ApiCallEvent({ bucket: target.bucket, key: `${p}glacier.bam`, region: target.region, errorCode: null }),
+        s3ApiCallEvent({ bucket: "some-other-bucket", key: `${p}glacier.bam`, region: target.region }),
+      ];
+      // What EventBridge would deliver: only events the synthesized rule matches.
+      const pattern = JSON.parse(single(stack, "aws_cloudwatch_event_rule").event_pattern);
+      const delivered = candidates.filter((e) => matchesPattern(pattern, e));
+      expect(delivered).toHaveLength(target.prefix === "" ? 5 : 4);
+
+      const { results } = await runBundle(
+        bundle,
+        delivered,
+        { ...env, AWS_REGION: refs.region, AWS_ENDPOINT_URL_S3: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint },
+        exportName,
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      const restores = emulator.requests.filter((r) => r.op === "restore");
+      const expectedTier = (archive: string) =>
+        target.restoreTier === "Expedited" && archive === "DEEP_ARCHIVE" ? "Standard" : target.restoreTier;
+      expect(restores.map((r) => [r.key, r.tier, r.days, r.status])).toEqual([
+        [`${p}glacier.bam`, expectedTier("GLACIER"), target.restoreDays, 202],
+        [`${p}deep archive/ref ü.fa`, expectedTier("DEEP_ARCHIVE"), target.restoreDays, 202],
+      ]);
+
+      // Every call the function made is one its synthesized role allows.
+      const role = all(stack, "aws_iam_role").find((r) => r.name === targetNames(name).role);
+      const roleArn = refs.attr("aws_iam_role", role, "arn");
+      const roleId = refs.attr("aws_iam_role", role, "id");
+      const policy = refs.policyOf(
+        all(stack, "aws_iam_role_policy").find((rp) => refs.resolve(rp.role) === roleId).policy,
+      );
+      expect(emulator.requests.length).toBeGreaterThan(0);
+      for (const call of emulator.requests) {
+        const { action, resource } = authorization(call, refs.region);
+        expect([
+          action,
+          resource,
+          await decide({ principal: roleArn, action, resource, identityPolicy: policy }),
+        ]).toEqual([action, resource, "Allowed"]);
+      }
+    },
+  );
+});
