@@ -1,0 +1,219 @@
+/**
+ * Security rules over synthesized Terraform JSON, in the spirit of checkov/tfsec (neither installs here).
+ * Each rule returns findings as "<resource address>: <problem>"; an empty list means the stack passes.
+ */
+import type { Synth } from "../synth";
+
+export interface Rule {
+  id: string;
+  description: string;
+  check(synth: Synth): string[];
+}
+
+type Entry = [address: string, body: any];
+
+function entries(synth: Synth, type: string): Entry[] {
+  return Object.entries(synth.resource?.[type] ?? {}).map(([name, body]) => [`${type}.${name}`, body]);
+}
+
+/** Resources of `type` whose `attr` references the given resource (by any attribute). */
+function referencing(synth: Synth, type: string, attr: string, address: string): any[] {
+  return entries(synth, type)
+    .map(([, body]) => body)
+    .filter((body) => typeof body[attr] === "string" && body[attr].startsWith(`\${${address}.`));
+}
+
+function documents(synth: Synth): Entry[] {
+  return Object.entries(synth.data?.aws_iam_policy_document ?? {}).map(([name, body]) => [
+    `data.aws_iam_policy_document.${name}`,
+    body,
+  ]);
+}
+
+function policyStatements(synth: Synth, reference: string): any[] {
+  const name = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(reference)?.[1];
+  return name ? (synth.data?.aws_iam_policy_document?.[name]?.statement ?? []) : [];
+}
+
+function deniesInsecureTransport(statements: any[]): boolean {
+  return statements.some(
+    (s) =>
+      s.effect === "Deny" &&
+      (s.condition ?? []).some(
+        (c: any) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false"),
+      ),
+  );
+}
+
+export const RULES: Rule[] = [
+  {
+    id: "S3_ENCRYPTION",
+    description: "every S3 bucket has default encryption",
+    check: (s) =>
+      entries(s, "aws_s3_bucket")
+        .filter(
+          ([address]) =>
+            referencing(s, "aws_s3_bucket_server_side_encryption_configuration", "bucket", address).length === 0,
+        )
+        .map(([address]) => `${address}: no server-side encryption configuration`),
+  },
+  {
+    id: "S3_PUBLIC_ACCESS_BLOCK",
+    description: "every S3 bucket blocks all public access",
+    check: (s) =>
+      entries(s, "aws_s3_bucket")
+        .filter(([address]) => {
+          const blocks = referencing(s, "aws_s3_bucket_public_access_block", "bucket", address);
+          return !blocks.some(
+            (b) => b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets,
+          );
+        })
+        .map(([address]) => `${address}: public access not fully blocked`),
+  },
+  {
+    id: "S3_TLS_ONLY",
+    description: "every S3 bucket policy denies requests without TLS",
+    check: (s) =>
+      entries(s, "aws_s3_bucket")
+        .filter(
+          ([address]) =>
+            !referencing(s, "aws_s3_bucket_policy", "bucket", address).some((p) =>
+              deniesInsecureTransport(policyStatements(s, p.policy)),
+            ),
+        )
+        .map(([address]) => `${address}: no TLS-only bucket policy`),
+  },
+  {
+    id: "SQS_ENCRYPTION",
+    description: "every SQS queue is encrypted",
+    check: (s) =>
+      entries(s, "aws_sqs_queue")
+        .filter(([, q]) => !q.sqs_managed_sse_enabled && !q.kms_master_key_id)
+        .map(([address]) => `${address}: not encrypted`),
+  },
+  {
+    id: "SQS_TLS_ONLY",
+    description: "every SQS queue policy denies requests without TLS",
+    check: (s) =>
+      entries(s, "aws_sqs_queue")
+        .filter(
+          ([address]) =>
+            !referencing(s, "aws_sqs_queue_policy", "queue_url", address).some((p) =>
+              deniesInsecureTransport(policyStatements(s, p.policy)),
+            ),
+        )
+        .map(([address]) => `${address}: no TLS-only queue policy`),
+  },
+  {
+    id: "DYNAMODB_ENCRYPTION",
+    description: "every DynamoDB table enables server-side encryption",
+    check: (s) =>
+      entries(s, "aws_dynamodb_table")
+        .filter(([, t]) => t.server_side_encryption?.enabled !== true)
+        .map(([address]) => `${address}: server-side encryption not enabled`),
+  },
+  {
+    id: "TRAIL_LOG_VALIDATION",
+    description: "every trail validates its log files",
+    check: (s) =>
+      entries(s, "aws_cloudtrail")
+        .filter(([, t]) => t.enable_log_file_validation !== true)
+        .map(([address]) => `${address}: log file validation off`),
+  },
+  {
+    id: "LOG_RETENTION",
+    description: "every log group has a retention period",
+    check: (s) =>
+      entries(s, "aws_cloudwatch_log_group")
+        .filter(([, g]) => !(Number(g.retention_in_days) > 0))
+        .map(([address]) => `${address}: logs kept forever`),
+  },
+  {
+    id: "EVENT_TARGET_DLQ",
+    description: "every EventBridge target has a dead-letter queue and a retry policy",
+    check: (s) =>
+      entries(s, "aws_cloudwatch_event_target")
+        .filter(([, t]) => !t.dead_letter_config?.arn || !t.retry_policy)
+        .map(([address]) => `${address}: no dead-letter queue or retry policy`),
+  },
+  {
+    id: "LAMBDA_FAILURE_DESTINATION",
+    description: "every function sends failed asynchronous invocations somewhere",
+    check: (s) =>
+      entries(s, "aws_lambda_function")
+        .filter(
+          ([address]) =>
+            !entries(s, "aws_lambda_function_event_invoke_config").some(
+              ([, c]) =>
+                String(c.function_name).startsWith(`\${${address}.`) && c.destination_config?.on_failure?.destination,
+            ),
+        )
+        .map(([address]) => `${address}: failed invocations are dropped`),
+  },
+  {
+    id: "LAMBDA_LOG_GROUP",
+    description: "every function logs to a log group this stack manages (so retention applies)",
+    check: (s) =>
+      entries(s, "aws_lambda_function")
+        .filter(([, f]) => !String(f.logging_config?.log_group ?? "").startsWith("${aws_cloudwatch_log_group."))
+        .map(([address]) => `${address}: log group not managed here`),
+  },
+  {
+    id: "IAM_NO_WILDCARD_ACTIONS",
+    description: "no policy allows a wildcard action",
+    check: (s) =>
+      documents(s).flatMap(([address, doc]) =>
+        (doc.statement ?? [])
+          .filter((st: any) => (st.effect ?? "Allow") === "Allow")
+          .flatMap((st: any) =>
+            (st.actions ?? []).filter((a: string) => a.includes("*")).map((a: string) => `${address}: allows ${a}`),
+          ),
+      ),
+  },
+  {
+    id: "IAM_NO_WILDCARD_RESOURCES",
+    description: "no policy allows an action on every resource",
+    check: (s) =>
+      documents(s).flatMap(([address, doc]) =>
+        (doc.statement ?? [])
+          .filter((st: any) => (st.effect ?? "Allow") === "Allow" && (st.resources ?? []).includes("*"))
+          .map((st: any) => `${address}: ${st.sid ?? "statement"} allows Resource "*"`),
+      ),
+  },
+  {
+    id: "IAM_SERVICE_PRINCIPALS_SCOPED",
+    description:
+      "every resource policy statement that lets a service in names the source (aws:SourceArn or aws:SourceAccount)",
+    check: (s) =>
+      documents(s).flatMap(([address, doc]) =>
+        (doc.statement ?? [])
+          .filter(
+            (st: any) =>
+              (st.effect ?? "Allow") === "Allow" &&
+              (st.principals ?? []).some((p: any) => p.type === "Service") &&
+              !(st.condition ?? []).some(
+                (c: any) => c.variable === "aws:SourceArn" || c.variable === "aws:SourceAccount",
+              ),
+          )
+          .map((st: any) => `${address}: ${st.sid ?? "statement"} trusts a service without a source condition`),
+      ),
+  },
+  {
+    id: "IAM_NO_ANONYMOUS_ALLOW",
+    description: "no policy allows anyone (Principal *)",
+    check: (s) =>
+      documents(s).flatMap(([address, doc]) =>
+        (doc.statement ?? [])
+          .filter(
+            (st: any) =>
+              (st.effect ?? "Allow") === "Allow" &&
+              (st.principals ?? []).some((p: any) => p.type === "*" || p.identifiers?.includes("*")),
+          )
+          .map((st: any) => `${address}: ${st.sid ?? "statement"} allows any principal`),
+      ),
+  },
+];
+
+export function findings(synth: Synth): string[] {
+  return RULES.flatMap((rule) => rule.check(synth).map((f) => `${rule.id} ${f}`));
+}
