@@ -4,12 +4,12 @@
  * ask S3. A conditional write to a small DynamoDB table lets exactly one of them claim the object; the
  * others skip. Claims expire (DynamoDB TTL) after a few minutes.
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  PutItemCommand,
-  type DynamoDBClient,
-} from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
+/** By name rather than instanceof, so a second copy of the SDK cannot make a lost race look like an error. */
+function isConditionFailure(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
+}
 
 export interface ClaimStore {
   /** True when this event may act on the object: nobody holds a live claim, or this event already does. */
@@ -40,11 +40,7 @@ export class DynamoClaimStore implements ClaimStore {
       );
       return true;
     } catch (err) {
-      if (
-        err instanceof ConditionalCheckFailedException ||
-        (err as { name?: string }).name === "ConditionalCheckFailedException"
-      )
-        return false;
+      if (isConditionFailure(err)) return false;
       throw err;
     }
   }
@@ -60,7 +56,7 @@ export class DynamoClaimStore implements ClaimStore {
         }),
       );
     } catch (err) {
-      if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+      if (!isConditionFailure(err)) throw err;
     }
   }
 }

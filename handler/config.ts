@@ -33,7 +33,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     );
   const daysText = env.RESTORED_OBJECT_AVAILABILITY_DAYS;
   const days = Number(daysText);
-  if (!daysText || !/^\d+$/.test(daysText) || !Number.isSafeInteger(days) || days < 1)
+  // Round-tripping through String rejects "", " 7", "07", "7.0" and "1e3" as well as fractions.
+  if (!Number.isSafeInteger(days) || days < 1 || String(days) !== daysText)
     throw new HandlerConfigError(
       `RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got ${daysText === undefined ? "nothing" : JSON.stringify(daysText)}`,
     );
@@ -41,7 +42,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   if (!bucket) throw new HandlerConfigError("TARGET_BUCKET must name the bucket whose objects this function restores");
   const ttlText = env.CLAIM_TTL_SECONDS ?? "900";
   const claimTtlSeconds = Number(ttlText);
-  if (!/^\d+$/.test(ttlText) || claimTtlSeconds < 60 || claimTtlSeconds > 86_400)
+  if (String(claimTtlSeconds) !== ttlText || claimTtlSeconds < 60 || claimTtlSeconds > 86_400)
     throw new HandlerConfigError(
       `CLAIM_TTL_SECONDS must be a whole number from 60 to 86400; got ${JSON.stringify(ttlText)}`,
     );

@@ -30,16 +30,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Form-decodes a key (`+` is a space, `%XX` an octet). CloudTrail is not documented to encode keys, so
- * the raw key is always tried first and this form only when it differs and the raw key is not found.
+ * The forms a logged key may stand for: the key as logged, then its form-decoded form (`+` a space,
+ * `%XX` an octet) when that differs. CloudTrail is not documented to encode keys, so the logged form is
+ * always tried first and the decoded one only when the logged one is not found.
  */
-export function decodedKey(key: string): string | undefined {
-  if (!/[%+]/.test(key)) return undefined;
+export function keyForms(key: string): string[] {
   try {
     const decoded = decodeURIComponent(key.replace(/\+/g, " "));
-    return decoded === key ? undefined : decoded;
+    return decoded === key ? [key] : [key, decoded];
   } catch {
-    return undefined;
+    // Not a valid escape sequence, so not an encoded key.
+    return [key];
   }
 }
 
@@ -57,10 +58,7 @@ export function classifyEvent(event: unknown, scope: Pick<HandlerConfig, "bucket
   if (!isRecord(params) || typeof params.bucketName !== "string" || typeof params.key !== "string" || params.key === "")
     return { act: false, reason: "malformed-event", detail: "requestParameters.bucketName/key missing" };
   if (params.bucketName !== scope.bucket) return { act: false, reason: "other-bucket", detail: params.bucketName };
-  const alternative = decodedKey(params.key);
-  const keys = [params.key, ...(alternative !== undefined ? [alternative] : [])].filter((k) =>
-    k.startsWith(scope.prefix),
-  );
+  const keys = keyForms(params.key).filter((k) => k.startsWith(scope.prefix));
   if (keys.length === 0) return { act: false, reason: "outside-prefix", detail: params.key };
   const versionId = typeof params.versionId === "string" && params.versionId !== "" ? params.versionId : undefined;
   const eventId = typeof d.eventID === "string" ? d.eventID : typeof event.id === "string" ? event.id : undefined;
@@ -97,19 +95,17 @@ export function archiveOf(facts: ObjectFacts): Archive | undefined {
     case "INTELLIGENT_TIERING":
       if (facts.archiveStatus === "ARCHIVE_ACCESS") return "INTELLIGENT_TIERING_ARCHIVE";
       if (facts.archiveStatus === "DEEP_ARCHIVE_ACCESS") return "INTELLIGENT_TIERING_DEEP_ARCHIVE";
-      return undefined;
-    default:
-      // STANDARD (absent), *_IA, GLACIER_IR, REDUCED_REDUNDANCY, EXPRESS_ONEZONE: readable without a restore.
-      return undefined;
   }
+  // STANDARD (absent), *_IA, GLACIER_IR, REDUCED_REDUNDANCY, EXPRESS_ONEZONE, Intelligent-Tiering's
+  // frequent and infrequent tiers: readable without a restore.
+  return undefined;
 }
 
 export type RestoreState = "none" | "ongoing" | "restored";
 
 /** Reads `x-amz-restore`: `ongoing-request="true"` while running, `"false", expiry-date=…` once done. */
 export function restoreStateOf(header: string | undefined): RestoreState {
-  if (!header) return "none";
-  const ongoing = /ongoing-request\s*=\s*"?(true|false)"?/i.exec(header)?.[1]?.toLowerCase();
+  const ongoing = /ongoing-request="(true|false)"/.exec(header ?? "")?.[1];
   if (ongoing === "true") return "ongoing";
   if (ongoing === "false") return "restored";
   return "none";

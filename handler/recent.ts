@@ -15,9 +15,7 @@ export class RecentRestores {
   }
 
   has(id: string, now: number): boolean {
-    const expiry = this.expiries.get(id);
-    if (expiry === undefined) return false;
-    if (expiry > now) return true;
+    if ((this.expiries.get(id) ?? 0) > now) return true;
     this.expiries.delete(id);
     return false;
   }

@@ -213,12 +213,7 @@ export function createRestoreHandler(
         outcome = await restore(ref, plan, tier);
       }
       if (fellBackFrom)
-        metrics.count(
-          "TierFallback",
-          fellBackFrom === "Expedited" && plan.tierDowngradedFrom
-            ? "archive-has-no-expedited"
-            : "expedited-unavailable",
-        );
+        metrics.count("TierFallback", plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
       if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
       else metrics.count("RestoreSkipped", outcome);
       recent.remember(recentId, started);

@@ -13,8 +13,8 @@ export class RestoreRetryStrategy implements RetryStrategyV2 {
   private readonly standard: StandardRetryStrategy;
 
   /** `maxAttempts` counts the first try: 3 is the SDK default. */
-  constructor(maxAttempts: number) {
-    this.standard = new StandardRetryStrategy(maxAttempts);
+  constructor(maxAttempts: number, standard?: StandardRetryStrategy) {
+    this.standard = standard ?? new StandardRetryStrategy(maxAttempts);
   }
 
   acquireInitialRetryToken(scope: string): Promise<StandardRetryToken> {
@@ -22,8 +22,8 @@ export class RestoreRetryStrategy implements RetryStrategyV2 {
   }
 
   refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
-    const name = (info.error as { name?: string } | undefined)?.name;
-    if (name !== undefined && ANSWERED_BY_HANDLER.has(name)) return Promise.reject(info.error);
+    if (ANSWERED_BY_HANDLER.has(String((info.error as { name?: unknown } | undefined)?.name)))
+      return Promise.reject(info.error);
     return this.standard.refreshRetryTokenForRetry(token, info);
   }
 

@@ -1,4 +1,4 @@
-import { ConfigError, MAX_TRAILS_PER_REGION, resolveConfig } from "../../config/resolve";
+import { ConfigError, MAX_TRAILS_PER_REGION, resolveConfig, selectorValueCount } from "../../config/resolve";
 import { exampleConfig } from "../support/config";
 
 function problemsOf(raw: unknown): string[] {
@@ -200,5 +200,192 @@ describe("resolveConfig", () => {
 
   it("rejects target names reserved for shared trail stacks", () => {
     expect(problemsOf(withTarget({ name: "shared-trail-x" }))).toEqual([expect.stringContaining("reserved")]);
+  });
+});
+
+describe("resolveConfig details", () => {
+  it("formats the error with a count and one line per problem, as a named error", () => {
+    const one = new ConfigError(["a: x"]);
+    expect(one.message).toBe("invalid glacier-restore configuration (1 problem):\n  - a: x");
+    expect(one.name).toBe("ConfigError");
+    expect(new ConfigError(["a: x", "b: y"]).message).toBe(
+      "invalid glacier-restore configuration (2 problems):\n  - a: x\n  - b: y",
+    );
+  });
+
+  it("names the whole configuration when it is not an object", () => {
+    expect(problemsOf("targets")).toEqual([expect.stringMatching(/^\(config\): /)]);
+  });
+
+  it("lists several unknown keys in one message", () => {
+    expect(problemsOf(withTarget({ colour: "blue", size: 3 }))).toEqual([
+      'targets[0]: unknown keys "colour", "size" (see the "help" file for the allowed keys)',
+    ]);
+  });
+
+  it("rejects a lock table when locking is not dynamodb", () => {
+    const c = exampleConfig();
+    c.stateBackend.dynamodbTable = "tf-locks";
+    expect(problemsOf(c)).toEqual(['stateBackend.dynamodbTable: only allowed when stateBackend.locking is "dynamodb"']);
+  });
+
+  it("rejects an existing trail ARN on a target that does not use it", () => {
+    const c = withTarget({ trail: { existingTrailArn: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org" } });
+    expect(problemsOf(c)).toEqual(['targets[0].trail.existingTrailArn: only allowed when trail.mode is "existing"']);
+  });
+
+  it("takes assumeRole from the target, or else from defaults", () => {
+    const role = (n: string) => ({ roleArn: `arn:aws:iam::12345678901${n}:role/deployer` });
+    const c = exampleConfig();
+    c.defaults.assumeRole = role("1");
+    c.targets[0].assumeRole = role("2");
+    const [first, second] = resolveConfig(c).targets;
+    expect(first!.assumeRole).toEqual(role("2"));
+    expect(second!.assumeRole).toEqual(role("1"));
+    expect(resolveConfig(withTarget({ assumeRole: role("3") })).targets[0]!.assumeRole).toEqual(role("3"));
+    expect("assumeRole" in resolveConfig(exampleConfig()).targets[0]!).toBe(false);
+  });
+
+  it("fills event retry settings from built-ins, defaults and the target", () => {
+    const c = exampleConfig();
+    c.defaults.eventRetry = { maximumRetryAttempts: 10 };
+    c.targets[0].eventRetry = { maximumEventAgeSeconds: 3600 };
+    const [first, second] = resolveConfig(c).targets;
+    expect(first!.eventRetry).toEqual({ maximumEventAgeSeconds: 3600, maximumRetryAttempts: 10 });
+    expect(second!.eventRetry).toEqual({ maximumEventAgeSeconds: 21600, maximumRetryAttempts: 10 });
+  });
+
+  it("reports a bucket used in two regions once per target", () => {
+    const c = exampleConfig();
+    c.targets.push({ name: "third", bucket: "fsx4l-store", prefix: "third/", region: "eu-west-1" });
+    expect(problemsOf(c)).toEqual([
+      'targets[2].region: bucket "fsx4l-store" is also used by target "genomics-raw" in us-east-1; a bucket lives in one region',
+    ]);
+  });
+
+  it("sees an overlap whichever of the two prefixes comes first", () => {
+    const c = exampleConfig();
+    c.targets[0].prefix = "raw/2024/";
+    c.targets[1].prefix = "raw/";
+    expect(problemsOf(c)).toHaveLength(1);
+  });
+
+  function sharedTargets(count: number, accountOf: (i: number) => string | undefined) {
+    const c = exampleConfig();
+    c.defaults.trail = { mode: "shared" };
+    c.defaults.tags = { team: "hpc", cost: "7" };
+    c.targets = Array.from({ length: count }, (_, i) => {
+      const account = accountOf(i);
+      return {
+        name: `t${i}`,
+        bucket: "fsx4l-store",
+        prefix: `p${i}/`,
+        ...(account ? { assumeRole: { roleArn: `arn:aws:iam::${account}:role/deployer` } } : {}),
+      };
+    });
+    return c;
+  }
+
+  it("gives each account its own shared trail stack when one region holds several", () => {
+    const config = resolveConfig(sharedTargets(4, (i) => (i % 2 ? "111111111111" : "222222222222")));
+    expect(config.sharedTrails.map((g) => [g.stackName, g.targets.map((t) => t.name), g.assumeRole?.roleArn])).toEqual([
+      ["shared-trail-us-east-1-222222222222", ["t0", "t2"], "arn:aws:iam::222222222222:role/deployer"],
+      ["shared-trail-us-east-1-111111111111", ["t1", "t3"], "arn:aws:iam::111111111111:role/deployer"],
+    ]);
+    expect(config.sharedTrails[0]!.tags).toEqual({ team: "hpc", cost: "7" });
+  });
+
+  it("keeps the plain shared trail stack name for one account", () => {
+    const config = resolveConfig(sharedTargets(2, () => "111111111111"));
+    expect(config.sharedTrails.map((g) => g.stackName)).toEqual(["shared-trail-us-east-1"]);
+  });
+
+  it("counts selector values per distinct reader filter", () => {
+    const c = sharedTargets(3, () => undefined);
+    c.targets[0].trail = {
+      readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/A", "arn:aws:sts::123456789012:assumed-role/B"],
+    };
+    const config = resolveConfig(c);
+    // One selector without readers (3 + 2 ARNs), one with (3 + 1 ARN + 2 readers).
+    expect(selectorValueCount(config.targets)).toBe(11);
+  });
+
+  it("allows exactly 500 selector values on a shared trail", () => {
+    expect(() => resolveConfig(sharedTargets(497, () => undefined))).not.toThrow();
+  });
+
+  it(`allows exactly ${MAX_TRAILS_PER_REGION} trails in a region, counting a shared one`, () => {
+    const five = exampleConfig();
+    five.targets = Array.from({ length: 5 }, (_, i) => ({ name: `t${i}`, bucket: "fsx4l-store", prefix: `p${i}/` }));
+    expect(() => resolveConfig(five)).not.toThrow();
+    const sixWithShared = structuredClone(five);
+    sixWithShared.targets.push({ name: "s", bucket: "fsx4l-store", prefix: "s/", trail: { mode: "shared" } });
+    expect(problemsOf(sixWithShared)).toEqual([expect.stringContaining("creates 6 trails in us-east-1;")]);
+  });
+
+  it("names the account when one account's trails exceed the limit", () => {
+    const c = exampleConfig();
+    c.defaults.assumeRole = { roleArn: "arn:aws:iam::111111111111:role/deployer" };
+    c.targets = Array.from({ length: 6 }, (_, i) => ({ name: `t${i}`, bucket: "fsx4l-store", prefix: `p${i}/` }));
+    expect(problemsOf(c)).toEqual([expect.stringContaining("creates 6 trails in us-east-1 for account 111111111111;")]);
+  });
+});
+
+describe("bucket names", () => {
+  it.each(["abc", "a".repeat(63), "a1.2.3.4", "1.2.3.4a", "my-xn--bucket", "data.s3alias-x", "a-b.c"])(
+    "accepts %s",
+    (bucket) => {
+      expect(() => resolveConfig(withTarget({ bucket }))).not.toThrow();
+    },
+  );
+
+  it.each([
+    ["a".repeat(64), "must be 3 to 63 characters long"],
+    ["ab", "must be 3 to 63 characters long"],
+    [
+      "-abc",
+      "may contain only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit",
+    ],
+    [
+      "abc-",
+      "may contain only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit",
+    ],
+    ["a..b", "must not contain two adjacent dots"],
+    ["10.0.0.1", "must not be formatted as an IP address"],
+    ["xn--abc", "must not start with a reserved prefix"],
+    ["sthree-abc", "must not start with a reserved prefix"],
+    ["data-s3alias", "must not end with a reserved suffix"],
+  ])("rejects %s: %s", (bucket, why) => {
+    expect(problemsOf(withTarget({ bucket }))).toEqual([
+      `targets[0].bucket: "${bucket}" is not a valid S3 bucket name: ${why}`,
+    ]);
+  });
+});
+
+describe("other schema rules", () => {
+  it("allows 40 tags but not 41", () => {
+    const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
+    expect(() => resolveConfig(withTarget({ tags: tags(40) }))).not.toThrow();
+    expect(problemsOf(withTarget({ tags: tags(41) }))).toEqual([
+      "targets[0].tags: at most 40 tags (AWS allows 50, the stack adds its own)",
+    ]);
+  });
+
+  it.each(["/state", "state/"])("rejects state key prefix %j", (keyPrefix) => {
+    const c = exampleConfig();
+    c.stateBackend.keyPrefix = keyPrefix;
+    expect(problemsOf(c)).toEqual(["stateBackend.keyPrefix: must not start or end with /"]);
+  });
+
+  it("accepts a nested state key prefix", () => {
+    const c = exampleConfig();
+    c.stateBackend.keyPrefix = "teams/hpc";
+    expect(resolveConfig(c).stateBackend.keyPrefix).toBe("teams/hpc");
+  });
+
+  it("names the allowed lock modes", () => {
+    const c = exampleConfig();
+    c.stateBackend.locking = "s3";
+    expect(problemsOf(c)).toEqual(['stateBackend.locking: invalid locking "s3"; allowed: lockfile, dynamodb, none']);
   });
 });

@@ -35,3 +35,40 @@ describe("configFromEnv claim settings", () => {
     );
   });
 });
+
+describe("configFromEnv edges", () => {
+  it.each(["", " 7", "07", "7.0", "1e3", "99999999999999999999", "-1"])(
+    "rejects RESTORED_OBJECT_AVAILABILITY_DAYS=%j",
+    (value) => {
+      expect(() => configFromEnv({ ...good, RESTORED_OBJECT_AVAILABILITY_DAYS: value })).toThrow(
+        `RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got ${JSON.stringify(value)}`,
+      );
+    },
+  );
+
+  it("says when a variable is missing altogether, with a named error", () => {
+    const error = (() => {
+      try {
+        configFromEnv({ ...good, RESTORED_OBJECT_AVAILABILITY_DAYS: undefined });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected a failure");
+    })();
+    expect(error.message).toBe(
+      "RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got nothing",
+    );
+    expect(error.name).toBe("HandlerConfigError");
+  });
+
+  it.each([
+    ["60", 60],
+    ["86400", 86400],
+  ])("accepts CLAIM_TTL_SECONDS=%s at the bounds", (value, seconds) => {
+    expect(configFromEnv({ ...good, CLAIM_TTL_SECONDS: value }).claimTtlSeconds).toBe(seconds);
+  });
+
+  it.each(["59", "86401", "090", "60 "])("rejects CLAIM_TTL_SECONDS=%j", (value) => {
+    expect(() => configFromEnv({ ...good, CLAIM_TTL_SECONDS: value })).toThrow(`got ${JSON.stringify(value)}`);
+  });
+});

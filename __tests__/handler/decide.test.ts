@@ -1,7 +1,7 @@
 import {
   archiveOf,
   classifyEvent,
-  decodedKey,
+  keyForms,
   expectedReadyHours,
   planRestore,
   restoreStateOf,
@@ -73,10 +73,11 @@ describe("classifyEvent", () => {
   });
 });
 
-describe("decodedKey", () => {
-  it("returns nothing for keys without escapes or for invalid escapes", () => {
-    expect(decodedKey("plain/key")).toBeUndefined();
-    expect(decodedKey("bad%zzescape")).toBeUndefined();
+describe("keyForms", () => {
+  it("gives only the logged form for keys without escapes or with invalid escapes", () => {
+    expect(keyForms("plain/key")).toStrictEqual(["plain/key"]);
+    expect(keyForms("bad%zzescape")).toStrictEqual(["bad%zzescape"]);
+    expect(keyForms("a+b")).toStrictEqual(["a+b", "a b"]);
   });
 });
 
@@ -166,5 +167,91 @@ describe("expectedReadyHours", () => {
     expect(expectedReadyHours("DEEP_ARCHIVE", "Standard")).toEqual({ min: 12, max: 12 });
     expect(expectedReadyHours("DEEP_ARCHIVE", "Bulk")).toEqual({ min: 48, max: 48 });
     expect(expectedReadyHours("GLACIER", "Bulk")).toEqual({ min: 5, max: 12 });
+  });
+});
+
+describe("classifyEvent details", () => {
+  const base = () => s3ApiCallEvent();
+  const withParams = (params: Record<string, unknown>) => {
+    const e = base();
+    e.detail.requestParameters = params;
+    return e;
+  };
+
+  it("returns exactly the fields it found, with no empty ones", () => {
+    const e = base();
+    expect(classifyEvent(e, scope)).toStrictEqual({
+      act: true,
+      read: { bucket: "fsx4l-store", keys: ["raw/run-42/sample.bam"], eventId: e.detail.eventID },
+    });
+  });
+
+  it.each([
+    ["an empty versionId", ""],
+    ["a non-string versionId", 42],
+  ])("drops %s", (_l, versionId) => {
+    const verdict = classifyEvent(withParams({ bucketName: "fsx4l-store", key: "raw/x", versionId }), scope);
+    expect(verdict.act && Object.keys(verdict.read)).toEqual(["bucket", "keys", "eventId"]);
+  });
+
+  it("falls back to the EventBridge event id, and to none", () => {
+    const e = base();
+    delete e.detail.eventID;
+    expect(classifyEvent(e, scope)).toMatchObject({ read: { eventId: e.id } });
+    e.detail.eventID = 7;
+    expect(classifyEvent(e, scope)).toMatchObject({ read: { eventId: e.id } });
+    delete e.id;
+    delete e.detail.eventID;
+    const verdict = classifyEvent(e, scope);
+    expect(verdict.act && "eventId" in verdict.read).toBe(false);
+  });
+
+  it.each([
+    ["no bucketName", { key: "raw/x" }],
+    ["a numeric key", { bucketName: "fsx4l-store", key: 5 }],
+    ["an empty key", { bucketName: "fsx4l-store", key: "" }],
+    ["a numeric bucketName", { bucketName: 5, key: "raw/x" }],
+  ])("treats %s as malformed", (_l, params) => {
+    expect(classifyEvent(withParams(params), scope)).toStrictEqual({
+      act: false,
+      reason: "malformed-event",
+      detail: "requestParameters.bucketName/key missing",
+    });
+  });
+
+  it("treats requestParameters that are not an object as malformed", () => {
+    const e = base();
+    e.detail.requestParameters = "bucket";
+    expect(classifyEvent(e, scope)).toMatchObject({ reason: "malformed-event" });
+  });
+
+  it("explains each ignored event", () => {
+    expect(classifyEvent(null, scope)).toStrictEqual({
+      act: false,
+      reason: "malformed-event",
+      detail: "no detail object",
+    });
+    expect(classifyEvent({ ...base(), source: "aws.ec2" }, scope)).toStrictEqual({
+      act: false,
+      reason: "not-cloudtrail-s3",
+      detail: "source aws.ec2",
+    });
+    const otherService = base();
+    otherService.detail.eventSource = "s3-outposts.amazonaws.com";
+    expect(classifyEvent(otherService, scope)).toMatchObject({ act: false, reason: "not-cloudtrail-s3" });
+    expect(classifyEvent(s3ApiCallEvent({ errorCode: null }), scope)).toStrictEqual({
+      act: false,
+      reason: "not-invalid-object-state",
+      detail: "no errorCode",
+    });
+    expect(classifyEvent(s3ApiCallEvent({ errorCode: "NoSuchKey" }), scope)).toMatchObject({ detail: "NoSuchKey" });
+  });
+});
+
+describe("expectedReadyHours details", () => {
+  it("treats Intelligent-Tiering Deep Archive Access like Deep Archive", () => {
+    expect(expectedReadyHours("INTELLIGENT_TIERING_DEEP_ARCHIVE", "Standard")).toEqual({ min: 12, max: 12 });
+    expect(expectedReadyHours("INTELLIGENT_TIERING_ARCHIVE", "Standard")).toEqual({ min: 3, max: 5 });
+    expect(expectedReadyHours("GLACIER", "Expedited")).toEqual({ min: 1 / 60, max: 5 / 60 });
   });
 });

@@ -402,3 +402,182 @@ describe("cross-container claims", () => {
     expect(dynamoMock.calls()).toHaveLength(0);
   });
 });
+
+describe("claims and failures", () => {
+  const dynamoMock2 = mockClient(DynamoDBClient);
+  beforeEach(() => dynamoMock2.reset());
+
+  function withClaims() {
+    const log = new RecordingLog();
+    const handler = createHandler({
+      s3: new S3Client({ region: "us-east-1" }),
+      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+      config: {
+        tier: "Standard",
+        days: 7,
+        bucket: "fsx4l-store",
+        prefix: "raw/",
+        claimTable: "claims",
+        claimTtlSeconds: 600,
+      },
+      log,
+      metrics: new RecordingMetrics(),
+      clock: () => 0,
+    });
+    return { handler, log };
+  }
+
+  it("does not release a claim it never got", async () => {
+    dynamoMock2.on(PutItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
+    dynamoMock2.on(DeleteItemCommand).resolves({});
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("InternalError", 500));
+    const { handler, log } = withClaims();
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow(RestoreFailedError);
+    expect(dynamoMock2).not.toHaveReceivedCommand(DeleteItemCommand);
+    expect(log.lines[0]).toMatchObject({
+      level: "warn",
+      fields: { key: "raw/run-42/sample.bam", errorCode: "InternalServerError" },
+    });
+  });
+
+  it("says so when a claim cannot be released, and still rethrows the restore failure", async () => {
+    dynamoMock2.on(PutItemCommand).resolves({});
+    dynamoMock2.on(DeleteItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("InternalError", 500));
+    const { handler, log } = withClaims();
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: InternalError");
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ["warn", "could not release claim; it expires by itself"],
+      ["error", "restore failed; the event will be retried and then dead-lettered"],
+    ]);
+    expect(log.lines[0]!.fields).toMatchObject({ key: "raw/run-42/sample.bam", errorCode: "InternalServerError" });
+  });
+});
+
+describe("restore handler details", () => {
+  it("logs each outcome under its own message with the object's fields and latency", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ ...meta(200) });
+    const { handler, log } = setup();
+    await handler(s3ApiCallEvent({ bucket: "elsewhere" }), { awsRequestId: "req-1" });
+    await handler(s3ApiCallEvent({ key: "raw/hot.txt" }), { awsRequestId: "req-2" });
+    expect(log.lines.map((l) => l.message)).toEqual(["event ignored", "restore skipped"]);
+    expect(log.lines[0]!.fields).toMatchObject({
+      outcome: "ignored",
+      reason: "other-bucket",
+      detail: "elsewhere",
+      requestId: "req-1",
+    });
+    expect(log.lines[1]!.fields).toMatchObject({
+      bucket: "fsx4l-store",
+      key: "raw/hot.txt",
+      storageClass: "STANDARD",
+      reason: "not-archived",
+      requestId: "req-2",
+      latencyMs: 5,
+    });
+  });
+
+  it("logs a started restore as 'restore requested'", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler, log } = setup();
+    await handler(s3ApiCallEvent());
+    expect(log.lines[0]).toMatchObject({ level: "info", message: "restore requested", fields: { archive: "GLACIER" } });
+  });
+
+  it("remembers a restore already in progress, but not an object that needs none", async () => {
+    s3Mock
+      .on(HeadObjectCommand, { Key: "raw/busy" })
+      .resolves({ StorageClass: "GLACIER", Restore: 'ongoing-request="true"', ...meta(200) });
+    s3Mock.on(HeadObjectCommand, { Key: "raw/hot" }).resolves({ ...meta(200) });
+    const { handler } = setup();
+    await handler(s3ApiCallEvent({ key: "raw/busy" }));
+    expect(await handler(s3ApiCallEvent({ key: "raw/busy" }))).toMatchObject({ reason: "recently-requested" });
+    await handler(s3ApiCallEvent({ key: "raw/hot" }));
+    expect(await handler(s3ApiCallEvent({ key: "raw/hot" }))).toMatchObject({ reason: "not-archived" });
+    expect(s3Mock.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      "raw/busy",
+      "raw/hot",
+      "raw/hot",
+    ]);
+  });
+
+  it("reports a restored copy of an object that is no longer archived as already restored", async () => {
+    s3Mock
+      .on(HeadObjectCommand)
+      .resolves({ Restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"', ...meta(200) });
+    const { handler } = setup();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "skipped", reason: "already-restored" });
+  });
+
+  it("sends no Days key at all for Intelligent-Tiering", async () => {
+    s3Mock
+      .on(HeadObjectCommand)
+      .resolves({ StorageClass: "INTELLIGENT_TIERING", ArchiveStatus: "DEEP_ARCHIVE_ACCESS", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const { handler } = setup();
+    await handler(s3ApiCallEvent());
+    expect(s3Mock.commandCalls(RestoreObjectCommand)[0]!.args[0].input.RestoreRequest).toStrictEqual({
+      GlacierJobParameters: { Tier: "Standard" },
+    });
+  });
+
+  it("does not turn a capacity error on a Standard request into another retry", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("GlacierExpeditedRetrievalNotAvailable", 503));
+    const { handler } = setup({ tier: "Standard" });
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: GlacierExpeditedRetrievalNotAvailable");
+    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 1);
+  });
+
+  it("names a HeadObject that failed for another reason than 403/404", async () => {
+    s3Mock.on(HeadObjectCommand).rejects(s3Error("InternalError", 500));
+    const { handler, metrics } = setup();
+    const error = (await handler(s3ApiCallEvent()).catch((e: unknown) => e)) as RestoreFailedError;
+    expect(error.message).toBe("HeadObject s3://fsx4l-store/raw/run-42/sample.bam failed: InternalError");
+    expect(error.object).toEqual({ bucket: "fsx4l-store", key: "raw/run-42/sample.bam" });
+    expect(error.cause).toBeInstanceOf(S3ServiceException);
+    expect(error.name).toBe("RestoreFailedError");
+    expect(metrics.counts).toEqual(["RestoreFailed/InternalError"]);
+    expect(s3Mock).not.toHaveReceivedCommand(RestoreObjectCommand);
+  });
+
+  it("names the version action when a versioned HeadObject is denied", async () => {
+    s3Mock.on(HeadObjectCommand).rejects(s3Error("Forbidden", 403));
+    const { handler } = setup();
+    await expect(handler(s3ApiCallEvent({ versionId: "v1" }))).rejects.toThrow(
+      "the role lacks s3:GetObjectVersion on this key",
+    );
+  });
+
+  it("logs failures that carry no AWS metadata, such as a dropped connection", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).rejects(Object.assign(new Error("socket hang up"), { name: "TimeoutError" }));
+    const { handler, log } = setup();
+    await expect(handler(s3ApiCallEvent())).rejects.toThrow(
+      "RestoreObject s3://fsx4l-store/raw/run-42/sample.bam failed: TimeoutError",
+    );
+    expect(log.lines[0]).toMatchObject({
+      level: "error",
+      message: "restore failed; the event will be retried and then dead-lettered",
+      fields: {
+        errorCode: "TimeoutError",
+        httpStatus: undefined,
+        s3RequestId: undefined,
+        tier: "Standard",
+        latencyMs: 5,
+      },
+    });
+  });
+
+  it("prefers an error's Code over its name", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
+    s3Mock
+      .on(RestoreObjectCommand)
+      .rejects(Object.assign(new Error("x"), { name: "Error", Code: "RestoreAlreadyInProgress" }));
+    const { handler } = setup();
+    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "already-in-progress" });
+  });
+});
