@@ -389,3 +389,15 @@ describe("other schema rules", () => {
     expect(problemsOf(c)).toEqual(['stateBackend.locking: invalid locking "s3"; allowed: lockfile, dynamodb, none']);
   });
 });
+
+describe("valid edge configurations", () => {
+  it("accepts DynamoDB locking with a table, and an existing trail in the target's region", () => {
+    const c = exampleConfig();
+    c.stateBackend.locking = "dynamodb";
+    c.stateBackend.dynamodbTable = "tf-locks";
+    c.defaults.trail = { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org" };
+    const config = resolveConfig(c);
+    expect(config.stateBackend).toMatchObject({ locking: "dynamodb", dynamodbTable: "tf-locks" });
+    expect(config.targets[0]!.trail.existingTrailArn).toBe("arn:aws:cloudtrail:us-east-1:123456789012:trail/org");
+  });
+});

@@ -10,6 +10,7 @@ describe("configFromEnv", () => {
       claimTtlSeconds: 120,
     });
     expect(configFromEnv({ ...good, TARGET_PREFIX: undefined }).prefix).toBe("");
+    expect(configFromEnv({ ...good, RESTORED_OBJECT_AVAILABILITY_DAYS: "1" }).days).toBe(1);
   });
 
   it.each([

@@ -171,9 +171,9 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
 
       const trailName = single(stack, "aws_cloudtrail").name as string;
       const deliveryRole = all(stack, "aws_iam_role").find((r) => r.name === `${trailName}-trail`);
-      (deliveryRole ? it : it.skip)(
-        "CloudWatch delivery role serves this trail and writes its log group only",
-        async () => {
+      // Without CloudWatch Logs delivery there is no delivery role to check.
+      if (deliveryRole)
+        it("CloudWatch delivery role serves this trail and writes its log group only", async () => {
           const roleArn = refs.attr("aws_iam_role", deliveryRole, "arn");
           const trust = refs.policyOf(deliveryRole.assume_role_policy);
           const assume = (sourceArn: string) =>
@@ -195,7 +195,6 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
           expect(await put(`arn:aws:logs:${refs.region}:${ACCOUNT}:log-group:other:log-stream:x`)).toBe(
             "ImplicitlyDenied",
           );
-        },
-      );
+        });
     });
 });
