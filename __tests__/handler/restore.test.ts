@@ -306,31 +306,32 @@ describe("restore handler", () => {
   });
 });
 
+const dynamoMock = mockClient(DynamoDBClient);
+beforeEach(() => dynamoMock.reset());
+
+/** A handler with a claim table, recording its logs and metrics, at a fixed time. */
+function setupWithClaims() {
+  const log = new RecordingLog();
+  const metrics = new RecordingMetrics();
+  const handler = createHandler({
+    s3: new S3Client({ region: "us-east-1" }),
+    dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+    config: {
+      tier: "Standard",
+      days: 7,
+      bucket: "fsx4l-store",
+      prefix: "raw/",
+      claimTable: "claims",
+      claimTtlSeconds: 600,
+    },
+    log,
+    metrics,
+    clock: () => 1_700_000_000_000,
+  });
+  return { handler, log, metrics };
+}
+
 describe("cross-container claims", () => {
-  const dynamoMock = mockClient(DynamoDBClient);
-  beforeEach(() => dynamoMock.reset());
-
-  function setupWithClaims() {
-    const log = new RecordingLog();
-    const metrics = new RecordingMetrics();
-    const handler = createHandler({
-      s3: new S3Client({ region: "us-east-1" }),
-      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-      config: {
-        tier: "Standard",
-        days: 7,
-        bucket: "fsx4l-store",
-        prefix: "raw/",
-        claimTable: "claims",
-        claimTtlSeconds: 600,
-      },
-      log,
-      metrics,
-      clock: () => 1_700_000_000_000,
-    });
-    return { handler, log, metrics };
-  }
-
   it("claims the object with a conditional write before asking S3", async () => {
     dynamoMock.on(PutItemCommand).resolves({});
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
@@ -404,37 +405,14 @@ describe("cross-container claims", () => {
 });
 
 describe("claims and failures", () => {
-  const dynamoMock2 = mockClient(DynamoDBClient);
-  beforeEach(() => dynamoMock2.reset());
-
-  function withClaims() {
-    const log = new RecordingLog();
-    const handler = createHandler({
-      s3: new S3Client({ region: "us-east-1" }),
-      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-      config: {
-        tier: "Standard",
-        days: 7,
-        bucket: "fsx4l-store",
-        prefix: "raw/",
-        claimTable: "claims",
-        claimTtlSeconds: 600,
-      },
-      log,
-      metrics: new RecordingMetrics(),
-      clock: () => 0,
-    });
-    return { handler, log };
-  }
-
   it("does not release a claim it never got", async () => {
-    dynamoMock2.on(PutItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
-    dynamoMock2.on(DeleteItemCommand).resolves({});
+    dynamoMock.on(PutItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
+    dynamoMock.on(DeleteItemCommand).resolves({});
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
     s3Mock.on(RestoreObjectCommand).rejects(s3Error("InternalError", 500));
-    const { handler, log } = withClaims();
+    const { handler, log } = setupWithClaims();
     await expect(handler(s3ApiCallEvent())).rejects.toThrow(RestoreFailedError);
-    expect(dynamoMock2).not.toHaveReceivedCommand(DeleteItemCommand);
+    expect(dynamoMock).not.toHaveReceivedCommand(DeleteItemCommand);
     expect(log.lines[0]).toMatchObject({
       level: "warn",
       fields: { key: "raw/run-42/sample.bam", errorCode: "InternalServerError" },
@@ -442,11 +420,11 @@ describe("claims and failures", () => {
   });
 
   it("says so when a claim cannot be released, and still rethrows the restore failure", async () => {
-    dynamoMock2.on(PutItemCommand).resolves({});
-    dynamoMock2.on(DeleteItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
+    dynamoMock.on(PutItemCommand).resolves({});
+    dynamoMock.on(DeleteItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
     s3Mock.on(RestoreObjectCommand).rejects(s3Error("InternalError", 500));
-    const { handler, log } = withClaims();
+    const { handler, log } = setupWithClaims();
     await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: InternalError");
     expect(log.lines.map((l) => [l.level, l.message])).toEqual([
       ["warn", "could not release claim; it expires by itself"],

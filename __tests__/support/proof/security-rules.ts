@@ -45,6 +45,18 @@ function deniesInsecureTransport(statements: any[]): boolean {
   );
 }
 
+/** Resources of `type` that no `policyType` resource (attached through `attr`) limits to TLS. */
+function withoutTlsOnlyPolicy(synth: Synth, type: string, policyType: string, attr: string): string[] {
+  return entries(synth, type)
+    .filter(
+      ([address]) =>
+        !referencing(synth, policyType, attr, address).some((p) =>
+          deniesInsecureTransport(policyStatements(synth, p.policy)),
+        ),
+    )
+    .map(([address]) => `${address}: no TLS-only ${policyType}`);
+}
+
 export const RULES: Rule[] = [
   {
     id: "S3_ENCRYPTION",
@@ -73,15 +85,7 @@ export const RULES: Rule[] = [
   {
     id: "S3_TLS_ONLY",
     description: "every S3 bucket policy denies requests without TLS",
-    check: (s) =>
-      entries(s, "aws_s3_bucket")
-        .filter(
-          ([address]) =>
-            !referencing(s, "aws_s3_bucket_policy", "bucket", address).some((p) =>
-              deniesInsecureTransport(policyStatements(s, p.policy)),
-            ),
-        )
-        .map(([address]) => `${address}: no TLS-only bucket policy`),
+    check: (s) => withoutTlsOnlyPolicy(s, "aws_s3_bucket", "aws_s3_bucket_policy", "bucket"),
   },
   {
     id: "SQS_ENCRYPTION",
@@ -94,15 +98,7 @@ export const RULES: Rule[] = [
   {
     id: "SQS_TLS_ONLY",
     description: "every SQS queue policy denies requests without TLS",
-    check: (s) =>
-      entries(s, "aws_sqs_queue")
-        .filter(
-          ([address]) =>
-            !referencing(s, "aws_sqs_queue_policy", "queue_url", address).some((p) =>
-              deniesInsecureTransport(policyStatements(s, p.policy)),
-            ),
-        )
-        .map(([address]) => `${address}: no TLS-only queue policy`),
+    check: (s) => withoutTlsOnlyPolicy(s, "aws_sqs_queue", "aws_sqs_queue_policy", "queue_url"),
   },
   {
     id: "DYNAMODB_ENCRYPTION",
