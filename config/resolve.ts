@@ -9,6 +9,9 @@ import {
   type TrailMode,
 } from "./schema";
 
+/** The stack that creates the state bucket (and lock table) when `stateBackend.bootstrap` is set. */
+export const BOOTSTRAP_STACK = "state-bootstrap";
+
 /** CloudTrail allows at most this many trails per region per account; the quota cannot be raised. */
 export const MAX_TRAILS_PER_REGION = 5;
 /** CloudTrail allows at most this many condition values across a trail's advanced event selectors. */
@@ -61,6 +64,8 @@ export interface SharedTrailGroup {
 
 export interface ResolvedConfig {
   readonly stateBackend: ParsedConfig["stateBackend"];
+  /** `defaults.tags`, for stacks that belong to no target. */
+  readonly defaultTags: Readonly<Record<string, string>>;
   readonly targets: readonly ResolvedTarget[];
   readonly sharedTrails: readonly SharedTrailGroup[];
 }
@@ -124,7 +129,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   const sharedTrails = groupSharedTrails(targets, config.defaults, problems);
   checkTrailBudget(targets, sharedTrails, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { stateBackend: config.stateBackend, targets, sharedTrails };
+  return { stateBackend: config.stateBackend, defaultTags: { ...config.defaults.tags }, targets, sharedTrails };
 }
 
 function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems: string[]): ResolvedTarget {
@@ -178,6 +183,8 @@ function checkTargetsAgainstEachOther(targets: readonly ResolvedTarget[], proble
     }
     if (t.name.startsWith("shared-trail-"))
       problems.push(`targets[${i}].name: names starting with "shared-trail-" are reserved for shared trail stacks`);
+    if (t.name === BOOTSTRAP_STACK)
+      problems.push(`targets[${i}].name: "${BOOTSTRAP_STACK}" is reserved for the state bootstrap stack`);
   });
 }
 

@@ -170,6 +170,8 @@ export const stateBackendSchema = z
       .regex(/^[\w.-]{3,255}$/, { message: "must be a DynamoDB table name (3-255 of A-Za-z0-9_.-)" })
       .optional(),
     assumeRole: assumeRole.optional(),
+    /** Also generate the `state-bootstrap` stack (local state) that creates the bucket and lock table. */
+    bootstrap: z.boolean().default(false),
   })
   .strict();
 

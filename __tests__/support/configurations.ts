@@ -17,6 +17,7 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
   options.targets = [{ name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1" }];
   options.stateBackend.locking = "dynamodb";
   options.stateBackend.dynamodbTable = "tf-locks";
+  options.stateBackend.bootstrap = true;
   options.defaults.assumeRole = { roleArn: "arn:aws:iam::123456789012:role/deployer" };
   options.defaults.trail = {
     cloudWatchLogs: false,
