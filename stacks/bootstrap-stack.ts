@@ -3,16 +3,10 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { BOOTSTRAP_STACK, type ResolvedConfig } from "../config/resolve";
 import { NAME_PREFIX } from "./names";
-import { denyInsecureTransport, policyDocument } from "./policy";
+import { PrivateBucket } from "./constructs/private-bucket";
+import { providerAssumeRole } from "./constructs/foundation";
 
 export interface StateBootstrapStackProps {
   readonly stateBackend: ResolvedConfig["stateBackend"];
@@ -34,50 +28,17 @@ export class StateBootstrapStack extends TerraformStack {
     new AwsProvider(this, "aws", {
       region: sb.region,
       defaultTags: [{ tags: { ...props.tags, ManagedBy: NAME_PREFIX, GlacierRestoreStack: BOOTSTRAP_STACK } }],
-      ...(sb.assumeRole
-        ? {
-            assumeRole: [
-              {
-                roleArn: sb.assumeRole.roleArn,
-                ...(sb.assumeRole.externalId ? { externalId: sb.assumeRole.externalId } : {}),
-                sessionName: sb.assumeRole.sessionName ?? NAME_PREFIX,
-              },
-            ],
-          }
-        : {}),
+      ...(sb.assumeRole ? providerAssumeRole(sb.assumeRole) : {}),
     });
     this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
     new DataAwsCallerIdentity(this, "account");
 
-    // Losing this bucket loses every stack's state: Terraform refuses to destroy it.
-    const bucket = new S3Bucket(this, "state-bucket", {
-      bucket: sb.bucket,
-      forceDestroy: false,
-      lifecycle: { preventDestroy: true },
-    });
-    new S3BucketOwnershipControls(this, "state-bucket-ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "state-bucket-public-access", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "state-bucket-encryption", {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    });
-    // Versions are how a damaged state is recovered.
-    new S3BucketVersioningA(this, "state-bucket-versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "state-bucket-lifecycle", {
-      bucket: bucket.id,
-      rule: [
+    // Losing this bucket loses every stack's state: Terraform refuses to destroy it. Versions are how a
+    // damaged state is recovered.
+    const bucket = new PrivateBucket(this, "state-bucket", {
+      name: { bucket: sb.bucket },
+      preventDestroy: true,
+      lifecycleRules: [
         {
           id: "expire-old-state-versions",
           status: "Enabled",
@@ -86,15 +47,7 @@ export class StateBootstrapStack extends TerraformStack {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
-    });
-    const policy = policyDocument(this, "state-bucket-policy-document", [
-      denyInsecureTransport(["s3:*"], [bucket.arn, `${bucket.arn}/*`]),
-    ]);
-    new S3BucketPolicy(this, "state-bucket-policy", {
-      bucket: bucket.id,
-      policy: policy.json,
-      dependsOn: [publicAccess],
-    });
+    }).bucket;
     new TerraformOutput(this, "state_bucket", { value: bucket.bucket });
 
     if (sb.locking === "dynamodb" && sb.dynamodbTable) {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { S3Backend, type TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, type AwsProviderAssumeRole } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { AssumeRole } from "../../config/schema";
 import type { ResolvedConfig } from "../../config/resolve";
@@ -13,6 +13,19 @@ export interface FoundationProps {
   readonly stateBackend: ResolvedConfig["stateBackend"];
   readonly tags: Readonly<Record<string, string>>;
   readonly assumeRole?: AssumeRole;
+}
+
+/** The AWS provider's `assume_role` block for a configured role. */
+export function providerAssumeRole(role: AssumeRole): { assumeRole: AwsProviderAssumeRole[] } {
+  return {
+    assumeRole: [
+      {
+        roleArn: role.roleArn,
+        ...(role.externalId ? { externalId: role.externalId } : {}),
+        sessionName: role.sessionName ?? NAME_PREFIX,
+      },
+    ],
+  };
 }
 
 /** What every stack starts with: its remote state, the AWS provider and the account it deploys to. */
@@ -48,13 +61,7 @@ export class Foundation extends Construct {
       defaultTags: [{ tags: { ...props.tags, ManagedBy: NAME_PREFIX, GlacierRestoreStack: props.stackName } }],
       ...(props.assumeRole
         ? {
-            assumeRole: [
-              {
-                roleArn: props.assumeRole.roleArn,
-                ...(props.assumeRole.externalId ? { externalId: props.assumeRole.externalId } : {}),
-                sessionName: props.assumeRole.sessionName ?? NAME_PREFIX,
-              },
-            ],
+            ...providerAssumeRole(props.assumeRole),
             // A role in another account must not be paired with this state by mistake.
             allowedAccountIds: [props.assumeRole.roleArn.split(":")[4]!],
           }

@@ -3,14 +3,9 @@ import { Cloudtrail, type CloudtrailAdvancedEventSelector } from "@cdktf/provide
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { denyInsecureTransport, policyDocument, serviceStatement } from "../policy";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { policyDocument, serviceStatement } from "../policy";
+import { PrivateBucket } from "./private-bucket";
 
 /** What one trail must log for one target: GetObject on its keys, optionally only by some readers. */
 export interface TrailScope {
@@ -82,30 +77,9 @@ export class RestoreTrail extends Construct {
     const trailArn = `arn:aws:cloudtrail:${props.region}:${props.accountId}:trail/${props.trailName}`;
 
     // Log bucket: private, encrypted, TLS-only, writable by this trail alone, expiring old logs.
-    this.logBucket = new S3Bucket(this, "log-bucket", { bucketPrefix: props.logBucketPrefix, forceDestroy: false });
-    const bucketId = this.logBucket.id;
-    new S3BucketOwnershipControls(this, "log-bucket-ownership", {
-      bucket: bucketId,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "log-bucket-public-access", {
-      bucket: bucketId,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "log-bucket-encryption", {
-      bucket: bucketId,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    });
-    new S3BucketVersioningA(this, "log-bucket-versioning", {
-      bucket: bucketId,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "log-bucket-lifecycle", {
-      bucket: bucketId,
-      rule: [
+    const logs = new PrivateBucket(this, "log-bucket", {
+      name: { bucketPrefix: props.logBucketPrefix },
+      lifecycleRules: [
         {
           id: "expire-trail-logs",
           status: "Enabled",
@@ -115,33 +89,28 @@ export class RestoreTrail extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
+      policyStatements: (bucketArn) => [
+        serviceStatement({
+          sid: "CloudTrailAclCheck",
+          service: "cloudtrail.amazonaws.com",
+          actions: ["s3:GetBucketAcl"],
+          resources: [bucketArn],
+          sourceArn: trailArn,
+          sourceAccount: props.accountId,
+        }),
+        serviceStatement({
+          sid: "CloudTrailWrite",
+          service: "cloudtrail.amazonaws.com",
+          actions: ["s3:PutObject"],
+          resources: [`${bucketArn}/AWSLogs/${props.accountId}/*`],
+          sourceArn: trailArn,
+          sourceAccount: props.accountId,
+          extraConditions: [{ test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+        }),
+      ],
     });
-    const bucketPolicy = policyDocument(this, "log-bucket-policy-document", [
-      denyInsecureTransport(["s3:*"], [this.logBucket.arn, `${this.logBucket.arn}/*`]),
-      serviceStatement({
-        sid: "CloudTrailAclCheck",
-        service: "cloudtrail.amazonaws.com",
-        actions: ["s3:GetBucketAcl"],
-        resources: [this.logBucket.arn],
-        sourceArn: trailArn,
-        sourceAccount: props.accountId,
-      }),
-      serviceStatement({
-        sid: "CloudTrailWrite",
-        service: "cloudtrail.amazonaws.com",
-        actions: ["s3:PutObject"],
-        resources: [`${this.logBucket.arn}/AWSLogs/${props.accountId}/*`],
-        sourceArn: trailArn,
-        sourceAccount: props.accountId,
-        extraConditions: [{ test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
-      }),
-    ]);
-    const policy = new S3BucketPolicy(this, "log-bucket-policy", {
-      bucket: bucketId,
-      policy: bucketPolicy.json,
-      // S3 rejects a policy put while the public access block is being changed.
-      dependsOn: [publicAccess],
-    });
+    this.logBucket = logs.bucket;
+    const policy = logs.policy;
 
     // Optional CloudWatch Logs delivery through a role only this trail may assume.
     let cloudWatch: { groupArn: string; roleArn: string; rolePolicy: IamRolePolicy } | undefined;
@@ -179,7 +148,7 @@ export class RestoreTrail extends Construct {
 
     this.trail = new Cloudtrail(this, "trail", {
       name: props.trailName,
-      s3BucketName: bucketId,
+      s3BucketName: this.logBucket.id,
       enableLogging: true,
       enableLogFileValidation: true,
       includeGlobalServiceEvents: false,
