@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { cpus, tmpdir } from "node:os";
 import * as path from "node:path";
 import { S3Emulator } from "../__tests__/support/s3-emulator";
+import { mirrorCliConfig } from "../__tests__/support/terraform";
 import { s3ApiCallEvent } from "../__tests__/fixtures/cloudtrail-events";
 import { fmt, summary } from "./stats";
 
@@ -242,7 +243,7 @@ function terraformSection(): void {
     return;
   }
   const rc = path.join(work, "terraformrc");
-  writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`);
+  writeFileSync(rc, mirrorCliConfig(mirror));
   const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
   const outdir = path.join(work, "tf-out");
   rmSync(outdir, { recursive: true, force: true });

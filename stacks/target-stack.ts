@@ -32,14 +32,14 @@ export class TargetStack extends TerraformStack {
       tags: { ...t.tags, GlacierRestoreTarget: t.name },
       ...(t.assumeRole ? { assumeRole: t.assumeRole } : {}),
     });
-    const scope_ = { bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes };
+    const trailScope = { bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes };
 
     if (t.trail.mode === "dedicated") {
       const trail = new RestoreTrail(this, "trail", {
         trailName: names.trail,
         region: t.region,
         accountId: base.accountId,
-        scopes: [scope_],
+        scopes: [trailScope],
         logBucketPrefix: names.trailBucketPrefix,
         logExpirationDays: t.trail.logExpirationDays,
         ...(t.trail.cloudWatchLogs
@@ -64,7 +64,7 @@ export class TargetStack extends TerraformStack {
       });
       // What to add to the existing trail, since this stack does not manage it.
       new TerraformOutput(this, "required_event_selectors", {
-        value: JSON.stringify(advancedEventSelectors([scope_])),
+        value: JSON.stringify(advancedEventSelectors([trailScope])),
         description: "Advanced event selectors the existing trail needs (JSON, CDKTF field names)",
       });
     } else {

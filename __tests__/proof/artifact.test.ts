@@ -3,13 +3,9 @@
  * environment from the synthesized aws_lambda_function, fed the events its rule matches, against the
  * local S3 emulator; then every call it made is checked against its synthesized role policy.
  */
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { App } from "cdktf";
 import { resolveConfig } from "../../config/resolve";
-import { loadHandlerArtifact } from "../../stacks/artifact";
-import { addStacks } from "../../stacks/app";
 import { targetNames } from "../../stacks/names";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
 import { extractBundle, runBundle } from "../support/bundle";
@@ -18,7 +14,7 @@ import { matchesPattern } from "../support/proof/event-pattern";
 import { References } from "../support/proof/references";
 import { decide } from "../support/proof/simulate";
 import { S3Emulator, type RequestRecord } from "../support/s3-emulator";
-import { all, single, type Synth } from "../support/synth";
+import { all, single, synthToDisk, type Synth } from "../support/synth";
 
 const emulator = new S3Emulator();
 let endpoint: string;
@@ -26,14 +22,6 @@ beforeAll(async () => {
   endpoint = await emulator.start();
 });
 afterAll(() => emulator.stop());
-
-function synthToDisk(raw: unknown): string {
-  const outdir = mkdtempSync(path.join(tmpdir(), "gr-artifact-"));
-  const app = new App({ outdir });
-  addStacks(app, resolveConfig(raw), loadHandlerArtifact());
-  app.synth();
-  return outdir;
-}
 
 /** The IAM action and resource S3/DynamoDB authorize a recorded call against. */
 function authorization(r: RequestRecord, region: string): { action: string; resource: string } {
@@ -60,7 +48,7 @@ describe.each([
   ["options", configs.options],
 ])("configuration %s", (_name, raw) => {
   const config = resolveConfig(raw);
-  const outdir = synthToDisk(raw);
+  const { outdir } = synthToDisk(raw);
 
   it.each(config.targets.map((t) => t.name))(
     "stack %s: packaged function restores what its rule delivers, within its role",

@@ -1,4 +1,7 @@
-import { Testing, type TerraformStack } from "cdktf";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App, Testing, type TerraformStack } from "cdktf";
 import { resolveConfig, type ResolvedConfig } from "../../config/resolve";
 import { loadHandlerArtifact } from "../../stacks/artifact";
 import { addStacks } from "../../stacks/app";
@@ -59,4 +62,13 @@ export function ref(synth: Synth, type: string, resource: any, attr: string): st
   const entry = Object.entries(synth.resource[type] ?? {}).find(([, v]) => v === resource);
   if (!entry) throw new Error(`resource not in ${type}`);
   return `\${${type}.${entry[0]}.${attr}}`;
+}
+
+/** Synthesizes a configuration to a fresh directory as `cdktf synth` does; returns it and its stack names. */
+export function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } {
+  const outdir = mkdtempSync(path.join(tmpdir(), "gr-synth-"));
+  const app = new App({ outdir });
+  addStacks(app, resolveConfig(raw), loadHandlerArtifact());
+  app.synth();
+  return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
 }

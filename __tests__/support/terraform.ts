@@ -23,16 +23,18 @@ export function terraformAvailable(): { ok: boolean; why?: string } {
   return { ok: true };
 }
 
+/** A terraform CLI config that installs providers only from a local mirror (symlinked, not copied). */
+export function mirrorCliConfig(mirror: string): string {
+  return `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`;
+}
+
 let cliConfig: string | undefined;
 
 /** Environment for terraform: offline, providers only from the local mirror (symlinked, not copied). */
 export function terraformEnv(): NodeJS.ProcessEnv {
   if (!cliConfig && pluginDir) {
     cliConfig = path.join(mkdtempSync(path.join(tmpdir(), "gr-tfrc-")), "terraformrc");
-    writeFileSync(
-      cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(pluginDir)}\n  }\n}\n`,
-    );
+    writeFileSync(cliConfig, mirrorCliConfig(pluginDir));
   }
   return {
     ...process.env,

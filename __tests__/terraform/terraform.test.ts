@@ -2,14 +2,11 @@
  * Every stack of several configurations passes `terraform init -backend=false`, `terraform validate` and
  * an offline mock-provider plan (`terraform test`), using only the local provider mirror.
  */
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { App } from "cdktf";
-import { resolveConfig } from "../../config/resolve";
-import { loadHandlerArtifact } from "../../stacks/artifact";
-import { addStacks } from "../../stacks/app";
 import { proofConfigurations } from "../support/configurations";
+import { synthToDisk } from "../support/synth";
 import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../support/terraform";
 
 const available = terraformAvailable();
@@ -18,14 +15,6 @@ if (!available.ok) {
   console.warn(
     `\n*** SKIPPING terraform validate/plan checks: ${available.why} ***\n*** run scripts/find-tf-mirror.sh or set TF_PLUGIN_DIR ***\n`,
   );
-}
-
-function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } {
-  const outdir = mkdtempSync(path.join(tmpdir(), "gr-synth-"));
-  const app = new App({ outdir });
-  addStacks(app, resolveConfig(raw), loadHandlerArtifact());
-  app.synth();
-  return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
 }
 
 const cases = Object.entries(proofConfigurations()).flatMap(([name, raw]) => {

@@ -30,6 +30,15 @@ function documents(synth: Synth): Entry[] {
   ]);
 }
 
+/** Every Allow statement of every policy document, with the document's address. */
+function allowStatements(synth: Synth): [address: string, statement: any][] {
+  return documents(synth).flatMap(([address, doc]) =>
+    (doc.statement ?? [])
+      .filter((st: any) => (st.effect ?? "Allow") === "Allow")
+      .map((st: any) => [address, st] as [string, any]),
+  );
+}
+
 function policyStatements(synth: Synth, reference: string): any[] {
   const name = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(reference)?.[1];
   return name ? (synth.data?.aws_iam_policy_document?.[name]?.statement ?? []) : [];
@@ -158,55 +167,40 @@ export const RULES: Rule[] = [
     id: "IAM_NO_WILDCARD_ACTIONS",
     description: "no policy allows a wildcard action",
     check: (s) =>
-      documents(s).flatMap(([address, doc]) =>
-        (doc.statement ?? [])
-          .filter((st: any) => (st.effect ?? "Allow") === "Allow")
-          .flatMap((st: any) =>
-            (st.actions ?? []).filter((a: string) => a.includes("*")).map((a: string) => `${address}: allows ${a}`),
-          ),
+      allowStatements(s).flatMap(([address, st]) =>
+        (st.actions ?? []).filter((a: string) => a.includes("*")).map((a: string) => `${address}: allows ${a}`),
       ),
   },
   {
     id: "IAM_NO_WILDCARD_RESOURCES",
     description: "no policy allows an action on every resource",
     check: (s) =>
-      documents(s).flatMap(([address, doc]) =>
-        (doc.statement ?? [])
-          .filter((st: any) => (st.effect ?? "Allow") === "Allow" && (st.resources ?? []).includes("*"))
-          .map((st: any) => `${address}: ${st.sid ?? "statement"} allows Resource "*"`),
-      ),
+      allowStatements(s)
+        .filter(([, st]) => (st.resources ?? []).includes("*"))
+        .map(([address, st]) => `${address}: ${st.sid ?? "statement"} allows Resource "*"`),
   },
   {
     id: "IAM_SERVICE_PRINCIPALS_SCOPED",
     description:
       "every resource policy statement that lets a service in names the source (aws:SourceArn or aws:SourceAccount)",
     check: (s) =>
-      documents(s).flatMap(([address, doc]) =>
-        (doc.statement ?? [])
-          .filter(
-            (st: any) =>
-              (st.effect ?? "Allow") === "Allow" &&
-              (st.principals ?? []).some((p: any) => p.type === "Service") &&
-              !(st.condition ?? []).some(
-                (c: any) => c.variable === "aws:SourceArn" || c.variable === "aws:SourceAccount",
-              ),
-          )
-          .map((st: any) => `${address}: ${st.sid ?? "statement"} trusts a service without a source condition`),
-      ),
+      allowStatements(s)
+        .filter(
+          ([, st]) =>
+            (st.principals ?? []).some((p: any) => p.type === "Service") &&
+            !(st.condition ?? []).some(
+              (c: any) => c.variable === "aws:SourceArn" || c.variable === "aws:SourceAccount",
+            ),
+        )
+        .map(([address, st]) => `${address}: ${st.sid ?? "statement"} trusts a service without a source condition`),
   },
   {
     id: "IAM_NO_ANONYMOUS_ALLOW",
     description: "no policy allows anyone (Principal *)",
     check: (s) =>
-      documents(s).flatMap(([address, doc]) =>
-        (doc.statement ?? [])
-          .filter(
-            (st: any) =>
-              (st.effect ?? "Allow") === "Allow" &&
-              (st.principals ?? []).some((p: any) => p.type === "*" || p.identifiers?.includes("*")),
-          )
-          .map((st: any) => `${address}: ${st.sid ?? "statement"} allows any principal`),
-      ),
+      allowStatements(s)
+        .filter(([, st]) => (st.principals ?? []).some((p: any) => p.type === "*" || p.identifiers?.includes("*")))
+        .map(([address, st]) => `${address}: ${st.sid ?? "statement"} allows any principal`),
   },
 ];
 
