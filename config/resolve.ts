@@ -2,6 +2,7 @@ import type { z } from "zod";
 import {
   configSchema,
   type AssumeRole,
+  type CompletedVia,
   type DefaultsInput,
   type ParsedConfig,
   type RestoreTier,
@@ -11,6 +12,8 @@ import {
 
 /** The stack that creates the state bucket (and lock table) when `stateBackend.bootstrap` is set. */
 export const BOOTSTRAP_STACK = "state-bootstrap";
+/** Stacks that own one bucket's S3 notification configuration are named this plus the bucket name. */
+export const BUCKET_NOTIFICATIONS_STACK_PREFIX = "bucket-notifications-";
 
 /** CloudTrail allows at most this many trails per region per account; the quota cannot be raised. */
 export const MAX_TRAILS_PER_REGION = 5;
@@ -24,6 +27,22 @@ export interface ResolvedTrail {
   readonly cloudWatchLogsRetentionDays: number;
   readonly logExpirationDays: number;
   readonly readerArnPrefixes: readonly string[];
+}
+
+/** Restore notifications of one target (absent when the target has none). */
+export interface ResolvedNotifications {
+  readonly email: readonly string[];
+  readonly https: readonly string[];
+  readonly sqsQueueArns: readonly string[];
+  /** Published by the restore function after S3 accepts a restore (202). */
+  readonly initiated: boolean;
+  /** S3's "restore completed": the object is readable again. */
+  readonly completed: boolean;
+  /** S3's "restore expired": the restored copy is gone again. */
+  readonly expired: boolean;
+  readonly completedVia: CompletedVia;
+  /** Customer managed key for the topic; a key is created when absent. */
+  readonly kmsKeyArn?: string;
 }
 
 /** A target with every default applied: what a stack is built from. */
@@ -50,6 +69,24 @@ export interface ResolvedTarget {
     readonly maximumEventAgeSeconds: number;
     readonly maximumRetryAttempts: number;
   };
+  readonly notifications?: ResolvedNotifications;
+}
+
+/**
+ * The single writer of one bucket's S3 notification configuration, for a bucket the configuration says
+ * this project owns. PutBucketNotificationConfiguration replaces the whole configuration, so every
+ * target on the bucket contributes to this one resource instead of writing its own.
+ */
+export interface BucketNotificationOwner {
+  readonly stackName: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly assumeRole?: AssumeRole;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Turn on delivery of all the bucket's events to EventBridge (some target's notifications need it). */
+  readonly eventBridge: boolean;
+  /** Targets whose completed/expired notifications S3 sends straight to their topics. */
+  readonly topicTargets: readonly ResolvedTarget[];
 }
 
 /** One trail shared by every `shared`-mode target of a region (and account). */
@@ -68,6 +105,7 @@ export interface ResolvedConfig {
   readonly defaultTags: Readonly<Record<string, string>>;
   readonly targets: readonly ResolvedTarget[];
   readonly sharedTrails: readonly SharedTrailGroup[];
+  readonly bucketNotificationOwners: readonly BucketNotificationOwner[];
 }
 
 /** Built-in values for everything neither a target nor `defaults` sets. */
@@ -83,6 +121,15 @@ export const BUILT_IN_DEFAULTS = {
   },
   function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30, claims: true, claimTtlSeconds: 900 },
   eventRetry: { maximumEventAgeSeconds: 21600, maximumRetryAttempts: 185 },
+  notifications: {
+    email: [] as string[],
+    https: [] as string[],
+    sqsQueueArns: [] as string[],
+    initiated: true,
+    completed: true,
+    expired: false,
+    completedVia: "eventbridge" as CompletedVia,
+  },
 };
 
 /** Every problem found in a configuration, each as `field.path: what is wrong; what is allowed`. */
@@ -128,8 +175,94 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   checkTargetsAgainstEachOther(targets, problems);
   const sharedTrails = groupSharedTrails(targets, config.defaults, problems);
   checkTrailBudget(targets, sharedTrails, problems);
+  const bucketNotificationOwners = bucketOwners(targets, config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { stateBackend: config.stateBackend, defaultTags: { ...config.defaults.tags }, targets, sharedTrails };
+  return {
+    stateBackend: config.stateBackend,
+    defaultTags: { ...config.defaults.tags },
+    targets,
+    sharedTrails,
+    bucketNotificationOwners,
+  };
+}
+
+function resolveNotifications(
+  t: TargetInput,
+  d: DefaultsInput,
+  region: string | undefined,
+  at: string,
+  problems: string[],
+): ResolvedNotifications | undefined {
+  if (!t.notifications && !d.notifications) return undefined;
+  const { enabled, ...merged } = { ...BUILT_IN_DEFAULTS.notifications, ...d.notifications, ...t.notifications };
+  if (enabled === false) return undefined;
+  if (!merged.initiated && !merged.completed && !merged.expired)
+    problems.push(
+      `${at}.notifications: initiated, completed and expired are all false; turn one on, or set notifications.enabled to false`,
+    );
+  const keyRegion = merged.kmsKeyArn?.split(":")[3];
+  if (keyRegion && region && keyRegion !== region)
+    problems.push(
+      `${at}.notifications.kmsKeyArn: the key is in ${keyRegion} but the topic is in ${region}; SNS needs a key in the topic's region`,
+    );
+  return merged;
+}
+
+/** Notifications S3 itself must deliver for a target (completed/expired), and by which route. */
+function s3Delivered(t: ResolvedTarget): CompletedVia | undefined {
+  const n = t.notifications;
+  return n && (n.completed || n.expired) ? n.completedVia : undefined;
+}
+
+function bucketOwners(
+  targets: readonly ResolvedTarget[],
+  config: ParsedConfig,
+  problems: string[],
+): BucketNotificationOwner[] {
+  const owned = new Set<string>();
+  for (const [bucket, settings] of Object.entries(config.buckets)) {
+    if (!targets.some((t) => t.bucket === bucket)) {
+      problems.push(
+        `buckets.${bucket}: no target uses this bucket (targets use: ${[...new Set(targets.map((t) => t.bucket))].join(", ")})`,
+      );
+      continue;
+    }
+    if (settings.notificationConfiguration === "owned") owned.add(bucket);
+  }
+  targets.forEach((t, i) => {
+    if (s3Delivered(t) === "bucket-notifications" && !owned.has(t.bucket))
+      problems.push(
+        `targets[${i}].notifications.completedVia: "bucket-notifications" writes the bucket's S3 notification configuration, which replaces whatever FSx for Lustre or other tools configured there; set buckets.${t.bucket}.notificationConfiguration to "owned" to state that this project owns it, or use "eventbridge"`,
+      );
+  });
+  const owners: BucketNotificationOwner[] = [];
+  for (const bucket of owned) {
+    const members = targets.filter((t) => t.bucket === bucket);
+    const first = members[0]!;
+    for (const m of members.slice(1))
+      if (accountKey(m.assumeRole) !== accountKey(first.assumeRole))
+        problems.push(
+          `targets[${targets.indexOf(m)}].assumeRole: bucket "${bucket}" has an owned notification configuration, so its targets must deploy to one account (target "${first.name}" uses ${accountKey(first.assumeRole)})`,
+        );
+    const eventBridge = members.some((t) => s3Delivered(t) === "eventbridge");
+    const topicTargets = members.filter((t) => s3Delivered(t) === "bucket-notifications");
+    if (!eventBridge && topicTargets.length === 0) {
+      problems.push(
+        `buckets.${bucket}.notificationConfiguration: "owned" but no target on this bucket has completed or expired notifications, so the configuration would only remove what others set; remove the setting or turn notifications on`,
+      );
+      continue;
+    }
+    owners.push({
+      stackName: `${BUCKET_NOTIFICATIONS_STACK_PREFIX}${bucket}`,
+      bucket,
+      region: first.region,
+      ...(first.assumeRole ? { assumeRole: first.assumeRole } : {}),
+      tags: { ...config.defaults.tags },
+      eventBridge,
+      topicTargets,
+    });
+  }
+  return owners;
 }
 
 function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems: string[]): ResolvedTarget {
@@ -147,6 +280,7 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
     );
   const fn = { ...BUILT_IN_DEFAULTS.function, ...d.function, ...t.function };
   const assumeRole = t.assumeRole ?? d.assumeRole;
+  const notifications = resolveNotifications(t, d, region, at, problems);
   return {
     name: t.name,
     bucket: t.bucket,
@@ -159,6 +293,7 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
     trail,
     function: fn,
     eventRetry: { ...BUILT_IN_DEFAULTS.eventRetry, ...d.eventRetry, ...t.eventRetry },
+    ...(notifications ? { notifications } : {}),
   };
 }
 
@@ -183,6 +318,10 @@ function checkTargetsAgainstEachOther(targets: readonly ResolvedTarget[], proble
     }
     if (t.name.startsWith("shared-trail-"))
       problems.push(`targets[${i}].name: names starting with "shared-trail-" are reserved for shared trail stacks`);
+    if (t.name.startsWith(BUCKET_NOTIFICATIONS_STACK_PREFIX))
+      problems.push(
+        `targets[${i}].name: names starting with "${BUCKET_NOTIFICATIONS_STACK_PREFIX}" are reserved for bucket notification stacks`,
+      );
     if (t.name === BOOTSTRAP_STACK)
       problems.push(`targets[${i}].name: "${BOOTSTRAP_STACK}" is reserved for the state bootstrap stack`);
   });

@@ -118,6 +118,52 @@ const eventRetry = z
   .partial()
   .strict();
 
+/** Where "restore completed" and "restore expired" notifications come from. */
+export const COMPLETED_VIA = ["eventbridge", "bucket-notifications"] as const;
+export type CompletedVia = (typeof COMPLETED_VIA)[number];
+
+/** Who writes a bucket's S3 notification configuration (PutBucketNotificationConfiguration replaces all of it). */
+export const NOTIFICATION_CONFIGURATION_OWNERS = ["external", "owned"] as const;
+export type NotificationConfigurationOwner = (typeof NOTIFICATION_CONFIGURATION_OWNERS)[number];
+
+const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]{1,128}$/;
+
+const notifications = z
+  .object({
+    /** Turns notifications off for a target that would inherit them from `defaults`. */
+    enabled: z.boolean(),
+    email: z.array(z.email({ message: "must be an email address" })).max(20),
+    https: z.array(z.url({ protocol: /^https$/, message: "must be an https:// URL" })).max(20),
+    sqsQueueArns: z
+      .array(
+        z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, {
+          message: "must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue>)",
+        }),
+      )
+      .max(20),
+    initiated: z.boolean(),
+    completed: z.boolean(),
+    expired: z.boolean(),
+    completedVia: z.enum(COMPLETED_VIA, {
+      error: (issue) => `invalid completedVia ${JSON.stringify(issue.input)}; allowed: ${COMPLETED_VIA.join(", ")}`,
+    }),
+    kmsKeyArn: z.string().superRefine((value, ctx) => {
+      if (/(^|:)alias\/aws\//.test(value))
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "an AWS managed key (alias/aws/...) cannot be used: its key policy cannot be changed to let S3 or EventBridge publish, so their notifications would be dropped; give a customer managed key ARN or leave kmsKeyArn out to have one created",
+        });
+      else if (!KMS_KEY_ARN_PATTERN.test(value))
+        ctx.addIssue({
+          code: "custom",
+          message: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); aliases are not accepted",
+        });
+    }),
+  })
+  .partial()
+  .strict();
+
 /** Settings a target may set itself or inherit from `defaults`. */
 const inheritable = {
   region,
@@ -128,6 +174,7 @@ const inheritable = {
   trail,
   function: fn,
   eventRetry,
+  notifications,
 };
 
 export const defaultsSchema = z.object(inheritable).partial().strict();
@@ -175,11 +222,23 @@ export const stateBackendSchema = z
   })
   .strict();
 
+const bucketSettings = z
+  .object({
+    notificationConfiguration: z.enum(NOTIFICATION_CONFIGURATION_OWNERS, {
+      error: (issue) =>
+        `invalid notificationConfiguration ${JSON.stringify(issue.input)}; allowed: ${NOTIFICATION_CONFIGURATION_OWNERS.join(", ")}`,
+    }),
+  })
+  .partial()
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
     stateBackend: stateBackendSchema,
     defaults: defaultsSchema.default({}),
+    /** Per-bucket settings, keyed by bucket name; a bucket not listed keeps the defaults. */
+    buckets: z.record(bucketName, bucketSettings).default({}),
     targets: z.array(targetSchema).min(1, { message: "must list at least one target" }).max(500),
   })
   .strict();
@@ -190,3 +249,4 @@ export type TargetInput = z.output<typeof targetSchema>;
 export type DefaultsInput = z.output<typeof defaultsSchema>;
 export type AssumeRole = z.output<typeof assumeRole>;
 export type TrailInput = z.output<typeof trail>;
+export type NotificationsInput = z.output<typeof notifications>;

@@ -11,9 +11,15 @@ function isConditionFailure(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
 }
 
+/**
+ * `claimed`: nobody held a live claim, this event now does. `reclaimed`: this event already held it (a
+ * retry or a repeated delivery of the same event). `held-elsewhere`: another event holds a live claim.
+ */
+export type ClaimResult = "claimed" | "reclaimed" | "held-elsewhere";
+
 export interface ClaimStore {
-  /** True when this event may act on the object: nobody holds a live claim, or this event already does. */
-  claim(objectId: string, eventId: string, nowMs: number): Promise<boolean>;
+  /** Whether this event may act on the object (`claimed` or `reclaimed`). */
+  claim(objectId: string, eventId: string, nowMs: number): Promise<ClaimResult>;
   /** Gives a claim back (after a failure), so the event's retry or another event can act. */
   release(objectId: string, eventId: string): Promise<void>;
 }
@@ -25,10 +31,10 @@ export class DynamoClaimStore implements ClaimStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  async claim(objectId: string, eventId: string, nowMs: number): Promise<boolean> {
+  async claim(objectId: string, eventId: string, nowMs: number): Promise<ClaimResult> {
     const now = Math.floor(nowMs / 1000);
     try {
-      await this.client.send(
+      const out = await this.client.send(
         new PutItemCommand({
           TableName: this.table,
           Item: { pk: { S: objectId }, eventId: { S: eventId }, expiresAt: { N: String(now + this.ttlSeconds) } },
@@ -36,11 +42,15 @@ export class DynamoClaimStore implements ClaimStore {
           // A retry of the claiming event (same eventId) may always proceed.
           ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now OR eventId = :event",
           ExpressionAttributeValues: { ":now": { N: String(now) }, ":event": { S: eventId } },
+          // The replaced item tells a retry of the claiming event apart from a first claim.
+          ReturnValues: "ALL_OLD",
         }),
       );
-      return true;
+      const previous = out.Attributes;
+      const stillLive = Number(previous?.expiresAt?.N ?? "0") >= now;
+      return previous?.eventId?.S === eventId && stillLive ? "reclaimed" : "claimed";
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailure(err)) return "held-elsewhere";
       throw err;
     }
   }

@@ -15,6 +15,10 @@ export interface HandlerConfig {
   readonly claimTable?: string;
   /** How long a claim holds (CLAIM_TTL_SECONDS, default 900). */
   readonly claimTtlSeconds: number;
+  /** The configuration target this function serves (TARGET_NAME), named in notifications. */
+  readonly targetName?: string;
+  /** SNS topic for "restore initiated" notifications (NOTIFY_TOPIC_ARN); none when absent. */
+  readonly notifyTopicArn?: string;
 }
 
 export class HandlerConfigError extends Error {
@@ -46,6 +50,11 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     throw new HandlerConfigError(
       `CLAIM_TTL_SECONDS must be a whole number from 60 to 86400; got ${JSON.stringify(ttlText)}`,
     );
+  const topic = env.NOTIFY_TOPIC_ARN;
+  if (topic !== undefined && topic !== "" && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(topic))
+    throw new HandlerConfigError(
+      `NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got ${JSON.stringify(topic)}`,
+    );
   return {
     tier: tier as Tier,
     days,
@@ -53,5 +62,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     prefix: env.TARGET_PREFIX ?? "",
     ...(env.CLAIM_TABLE ? { claimTable: env.CLAIM_TABLE } : {}),
     claimTtlSeconds,
+    ...(env.TARGET_NAME ? { targetName: env.TARGET_NAME } : {}),
+    ...(topic ? { notifyTopicArn: topic } : {}),
   };
 }

@@ -4,15 +4,17 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoClaimStore } from "./claims";
 import { configFromEnv, type HandlerConfig } from "./config";
+import { SnsNotifier } from "./notify";
 import { RecentRestores } from "./recent";
 import { createRestoreHandler, type HandlerResult } from "./restore";
 import { maxAttemptsFrom, RestoreRetryStrategy } from "./retry";
 import { powertoolsLog, powertoolsMetrics, type Log, type RestoreMetrics } from "./telemetry";
 
 export { configFromEnv, HandlerConfigError } from "./config";
-export { RestoreFailedError, type HandlerResult } from "./restore";
+export { NotificationFailedError, RestoreFailedError, type HandlerResult } from "./restore";
 
 export interface Deps {
   readonly s3: S3Client;
@@ -24,6 +26,8 @@ export interface Deps {
   readonly recent?: RecentRestores;
   /** Used for claims when the configuration names a claim table; one is created when omitted. */
   readonly dynamodb?: DynamoDBClient;
+  /** Used for "restore initiated" when the configuration names a topic; one is created when omitted. */
+  readonly sns?: SNSClient;
 }
 
 export type Handler = (event: unknown, context?: unknown) => Promise<HandlerResult>;
@@ -31,12 +35,16 @@ export type Handler = (event: unknown, context?: unknown) => Promise<HandlerResu
 /** Builds a handler around injected clients; configuration errors surface here, naming the variable. */
 export function createHandler(deps: Deps): Handler {
   const config = deps.config ?? configFromEnv(process.env);
+  const retryStrategy = () => new RestoreRetryStrategy(maxAttemptsFrom(process.env));
   const claims = config.claimTable
     ? new DynamoClaimStore(
-        deps.dynamodb ?? new DynamoDBClient({ retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(process.env)) }),
+        deps.dynamodb ?? new DynamoDBClient({ retryStrategy: retryStrategy() }),
         config.claimTable,
         config.claimTtlSeconds,
       )
+    : undefined;
+  const notifier = config.notifyTopicArn
+    ? new SnsNotifier(deps.sns ?? new SNSClient({ retryStrategy: retryStrategy() }), config.notifyTopicArn)
     : undefined;
   const handle = createRestoreHandler({
     s3: deps.s3,
@@ -46,6 +54,7 @@ export function createHandler(deps: Deps): Handler {
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.recent ? { recent: deps.recent } : {}),
     ...(claims ? { claims } : {}),
+    ...(notifier ? { notifier } : {}),
   });
   // The invocation's request ID goes into every log line, to find it next to Lambda's own lines.
   return (event, context) => handle(event, (context as { awsRequestId?: string } | undefined)?.awsRequestId);

@@ -17,7 +17,8 @@ import {
   type RestorePlan,
   type SkipReason,
 } from "./decide";
-import type { ClaimStore } from "./claims";
+import type { ClaimResult, ClaimStore } from "./claims";
+import type { InitiatedNotice, Notifier } from "./notify";
 import { RecentRestores } from "./recent";
 import type { Log, RestoreMetrics } from "./telemetry";
 
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   readonly recent?: RecentRestores;
   /** Cross-container claims; without them only S3's state and this container's memory de-duplicate. */
   readonly claims?: ClaimStore;
+  /** Publishes "restore initiated"; no notifications when omitted. */
+  readonly notifier?: Notifier;
 }
 
 interface ObjectRef {
@@ -53,6 +56,17 @@ export type HandlerResult =
       readonly fellBackFrom?: Tier;
       readonly readyWithinHours: number;
     } & ObjectRef);
+
+/**
+ * S3 accepted the restore but the "restore initiated" message could not be published. Thrown so Lambda
+ * retries the event: the retry holds the same claim, finds the restore running and publishes again.
+ */
+export class NotificationFailedError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "NotificationFailedError";
+  }
+}
 
 /** A restore that could not be requested; rethrown so Lambda retries the event and, finally, dead-letters it. */
 export class RestoreFailedError extends Error {
@@ -88,7 +102,7 @@ const RECENT_MAX_ENTRIES = 50_000;
 export function createRestoreHandler(
   deps: HandlerDeps,
 ): (event: unknown, requestId?: string) => Promise<HandlerResult> {
-  const { s3, config, log, metrics, claims } = deps;
+  const { s3, config, log, metrics, claims, notifier } = deps;
   const clock = deps.clock ?? Date.now;
   const recent = deps.recent ?? new RecentRestores(RECENT_TTL_MS, RECENT_MAX_ENTRIES);
 
@@ -145,6 +159,28 @@ export function createRestoreHandler(
     }
   }
 
+  /** What subscribers are told about a restore. */
+  function notice(
+    ref: ObjectRef,
+    storageClass: string,
+    plan: RestorePlan,
+    tier: Tier,
+    fellBackFrom: Tier | undefined,
+    requestedAtMs: number,
+  ): InitiatedNotice {
+    return {
+      ...(config.targetName ? { target: config.targetName } : {}),
+      ...ref,
+      storageClass,
+      archive: plan.archive,
+      tier,
+      ...(fellBackFrom ? { fellBackFrom } : {}),
+      ...(plan.days !== undefined ? { days: plan.days } : {}),
+      readyWithinHours: expectedReadyHours(plan.archive, tier),
+      requestedAtMs,
+    };
+  }
+
   return async function handle(event: unknown, requestId?: string): Promise<HandlerResult> {
     const started = clock();
     const verdict = classifyEvent(event, config);
@@ -167,16 +203,39 @@ export function createRestoreHandler(
       return { outcome: "skipped", reason, ...base, ...extra } as HandlerResult;
     };
 
+    /** Publishes "restore initiated". A failure is thrown; the claim stays, so the retry publishes. */
+    async function announce(n: InitiatedNotice): Promise<void> {
+      if (!notifier) return;
+      try {
+        await notifier.initiated(n);
+        metrics.count("NotificationPublished", n.repeated ? "repeated" : "initiated");
+      } catch (err) {
+        metrics.count("NotificationFailed", errorCode(err));
+        log.error("restore requested but its notification failed; the event will be retried", {
+          ...base,
+          outcome: "notification-failed",
+          tier: n.tier,
+          errorCode: errorCode(err),
+          httpStatus: httpStatus(err),
+          latencyMs: clock() - started,
+        });
+        throw new NotificationFailedError(
+          `restore of s3://${n.bucket}/${n.key} was requested, but publishing its notification failed: ${errorCode(err)}`,
+          { cause: err },
+        );
+      }
+    }
+
     const recentId = RecentRestores.keyOf(read.bucket, read.keys[0]!, read.versionId);
     if (recent.has(recentId, started)) return skip("recently-requested");
 
     // Only an event with a stable ID can claim: Lambda's retries of it must pass their own claim.
     const claimant = claims && read.eventId ? { store: claims, eventId: read.eventId } : undefined;
-    let claimed = false;
+    let claim: ClaimResult | undefined;
     if (claimant) {
       try {
-        claimed = await claimant.store.claim(recentId, claimant.eventId, started);
-        if (!claimed) {
+        claim = await claimant.store.claim(recentId, claimant.eventId, started);
+        if (claim === "held-elsewhere") {
           recent.remember(recentId, started);
           return skip("claimed-elsewhere");
         }
@@ -188,6 +247,8 @@ export function createRestoreHandler(
     }
 
     let tier: Tier | undefined;
+    let result: HandlerResult;
+    let announcement: InitiatedNotice | undefined;
     try {
       const found = await head(read);
       if (!found) return skip("not-found");
@@ -196,6 +257,17 @@ export function createRestoreHandler(
       const seen = { key: ref.key, storageClass: facts.storageClass ?? "STANDARD", archiveStatus: facts.archiveStatus };
       const decision = planRestore(facts, config);
       if (!decision.restore) {
+        // This event's earlier attempt started the restore; its notification may not have gone out.
+        const replan = planRestore({ ...facts, restore: undefined }, config);
+        if (decision.reason === "restore-in-progress" && claim === "reclaimed" && notifier && replan.restore) {
+          const p = replan.plan;
+          await announce({
+            ...notice(ref, seen.storageClass, p, p.tier, p.tierDowngradedFrom, started),
+            repeated: true,
+          });
+          recent.remember(recentId, started);
+          return skip(decision.reason, { ...seen, notified: true });
+        }
         if (decision.reason === "restore-in-progress") recent.remember(recentId, started);
         return skip(decision.reason, seen);
       }
@@ -216,8 +288,7 @@ export function createRestoreHandler(
         metrics.count("TierFallback", plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
       if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
       else metrics.count("RestoreSkipped", outcome);
-      recent.remember(recentId, started);
-      const result: HandlerResult = {
+      result = {
         outcome,
         ...ref,
         storageClass: seen.storageClass,
@@ -233,9 +304,9 @@ export function createRestoreHandler(
         archive: plan.archive,
         latencyMs: clock() - started,
       });
-      return result;
+      if (outcome === "initiated") announcement = notice(ref, seen.storageClass, plan, tier, fellBackFrom, started);
     } catch (err) {
-      if (claimant && claimed) {
+      if (claimant && claim) {
         await claimant.store
           .release(recentId, claimant.eventId)
           .catch((releaseError: unknown) =>
@@ -265,5 +336,10 @@ export function createRestoreHandler(
       });
       throw failure;
     }
+    // Outside the try above: the restore is running, so a failed publish must keep the claim.
+    if (announcement) await announce(announcement);
+    // Remembered only once everything is done, so a retry in this container is not answered from memory.
+    recent.remember(recentId, started);
+    return result;
   };
 }

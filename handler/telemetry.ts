@@ -14,7 +14,14 @@ export interface Log {
 
 /** Counters the function emits; each may carry a reason dimension. */
 export type MetricName =
-  "RestoreInitiated" | "RestoreSkipped" | "EventIgnored" | "TierFallback" | "RestoreFailed" | "ClaimStoreUnavailable";
+  | "RestoreInitiated"
+  | "RestoreSkipped"
+  | "EventIgnored"
+  | "TierFallback"
+  | "RestoreFailed"
+  | "ClaimStoreUnavailable"
+  | "NotificationPublished"
+  | "NotificationFailed";
 
 export interface RestoreMetrics {
   count(name: MetricName, reason?: string): void;

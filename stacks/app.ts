@@ -2,10 +2,14 @@ import type { App } from "cdktf";
 import type { ResolvedConfig } from "../config/resolve";
 import type { HandlerArtifact } from "./artifact";
 import { StateBootstrapStack } from "./bootstrap-stack";
+import { BucketNotificationsStack } from "./bucket-notifications-stack";
 import { SharedTrailStack } from "./shared-trail-stack";
 import { TargetStack } from "./target-stack";
 
-/** Adds the state bootstrap stack (when asked for), the shared trail stacks, then one stack per target. */
+/**
+ * Adds the state bootstrap stack (when asked for), the shared trail stacks, one stack per target, then
+ * one stack per bucket whose notification configuration this project owns (after the topics it names).
+ */
 export function addStacks(app: App, config: ResolvedConfig, artifact: HandlerArtifact): void {
   if (config.stateBackend.bootstrap)
     new StateBootstrapStack(app, { stateBackend: config.stateBackend, tags: config.defaultTags });
@@ -14,13 +18,25 @@ export function addStacks(app: App, config: ResolvedConfig, artifact: HandlerArt
     new SharedTrailStack(app, { group, stateBackend: config.stateBackend });
     for (const t of group.targets) trailStackOf.set(t.name, group.stackName);
   }
+  const ownerOf = new Map(config.bucketNotificationOwners.map((o) => [o.bucket, o.stackName]));
+  const targetStacks = new Map<string, TargetStack>();
   for (const target of config.targets) {
     const shared = trailStackOf.get(target.name);
-    new TargetStack(app, {
-      target,
-      stateBackend: config.stateBackend,
-      artifact,
-      ...(shared ? { sharedTrailStack: shared } : {}),
-    });
+    const owner = ownerOf.get(target.bucket);
+    targetStacks.set(
+      target.name,
+      new TargetStack(app, {
+        target,
+        stateBackend: config.stateBackend,
+        artifact,
+        ...(shared ? { sharedTrailStack: shared } : {}),
+        ...(owner ? { bucketNotificationsStack: owner } : {}),
+      }),
+    );
+  }
+  for (const owner of config.bucketNotificationOwners) {
+    const stack = new BucketNotificationsStack(app, { owner, stateBackend: config.stateBackend });
+    // S3 checks that it may publish to each topic when the configuration is written.
+    for (const t of owner.topicTargets) stack.addDependency(targetStacks.get(t.name)!);
   }
 }

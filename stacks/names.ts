@@ -11,6 +11,8 @@ export const NAME_LIMITS = {
   sqsQueue: 80,
   dynamodbTable: 255,
   trail: 128,
+  snsTopic: 256,
+  kmsAlias: 256,
   /** `bucket_prefix` leaves 26 characters for Terraform's unique suffix. */
   bucketPrefix: 37,
 } as const;
@@ -43,5 +45,9 @@ export function targetNames(target: string) {
     trailRole: physicalName([NAME_PREFIX, target, "trail"], NAME_LIMITS.iamRole),
     trailBucketPrefix: `${physicalName(["gr", target, "trail"], NAME_LIMITS.bucketPrefix - 1)}-`,
     trailLogGroup: `/aws/cloudtrail/${physicalName([NAME_PREFIX, target], 200)}`,
+    topic: physicalName([NAME_PREFIX, target, "restores"], NAME_LIMITS.snsTopic),
+    topicKeyAlias: `alias/${physicalName([NAME_PREFIX, target, "restores"], NAME_LIMITS.kmsAlias - 6)}`,
+    restoredRule: physicalName([NAME_PREFIX, target, "restored"], NAME_LIMITS.eventRule),
+    expiredRule: physicalName([NAME_PREFIX, target, "expired"], NAME_LIMITS.eventRule),
   };
 }

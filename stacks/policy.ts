@@ -34,7 +34,8 @@ export function serviceStatement(options: {
   actions: string[];
   /** Omitted for trust policies, which name no resource. */
   resources?: string[];
-  sourceArn: string;
+  /** One source, or several (any of them). */
+  sourceArn: string | string[];
   sourceAccount: string;
   extraConditions?: DataAwsIamPolicyDocumentStatementCondition[];
 }): Statement {
@@ -45,7 +46,7 @@ export function serviceStatement(options: {
     actions: options.actions,
     ...(options.resources ? { resources: options.resources } : {}),
     condition: [
-      { test: "ArnEquals", variable: "aws:SourceArn", values: [options.sourceArn] },
+      { test: "ArnEquals", variable: "aws:SourceArn", values: [options.sourceArn].flat() },
       { test: "StringEquals", variable: "aws:SourceAccount", values: [options.sourceAccount] },
       ...(options.extraConditions ?? []),
     ],

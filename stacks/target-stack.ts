@@ -5,6 +5,7 @@ import type { HandlerArtifact } from "./artifact";
 import { DeadLetterQueue } from "./constructs/dead-letter-queue";
 import { Foundation } from "./constructs/foundation";
 import { RestoreFunction } from "./constructs/restore-function";
+import { RestoreNotifications } from "./constructs/restore-notifications";
 import { RestoreRule } from "./constructs/restore-rule";
 import { advancedEventSelectors, RestoreTrail } from "./constructs/restore-trail";
 import { targetNames } from "./names";
@@ -15,6 +16,8 @@ export interface TargetStackProps {
   readonly artifact: HandlerArtifact;
   /** The stack holding the shared trail, for `trail.mode: "shared"` targets. */
   readonly sharedTrailStack?: string;
+  /** The stack writing this bucket's S3 notification configuration, when this project owns it. */
+  readonly bucketNotificationsStack?: string;
 }
 
 /** Everything one bucket/prefix target needs: trail (unless shared or existing), rule, function, queue. */
@@ -78,7 +81,24 @@ export class TargetStack extends TerraformStack {
       queueName: names.deadLetterQueue,
       accountId: base.accountId,
     });
+    const notifications = t.notifications
+      ? new RestoreNotifications(this, "notifications", {
+          target: t.name,
+          topicName: names.topic,
+          keyAlias: names.topicKeyAlias,
+          ruleNames: { completed: names.restoredRule, expired: names.expiredRule },
+          accountId: base.accountId,
+          region: t.region,
+          bucket: t.bucket,
+          prefix: t.prefix,
+          notifications: t.notifications,
+          deadLetters,
+          maximumEventAgeSeconds: t.eventRetry.maximumEventAgeSeconds,
+          maximumRetryAttempts: t.eventRetry.maximumRetryAttempts,
+        })
+      : undefined;
     const fn = new RestoreFunction(this, "restore-function", {
+      targetName: t.name,
       functionName: names.function,
       roleName: names.role,
       accountId: base.accountId,
@@ -94,6 +114,14 @@ export class TargetStack extends TerraformStack {
       ...(t.function.claims ? { claimTableName: names.claimTable } : {}),
       claimTtlSeconds: t.function.claimTtlSeconds,
       ...(t.function.reservedConcurrency !== undefined ? { reservedConcurrency: t.function.reservedConcurrency } : {}),
+      ...(notifications && t.notifications?.initiated
+        ? {
+            initiatedNotifications: {
+              topicArn: notifications.topic.arn,
+              statements: notifications.publishStatements(t.region),
+            },
+          }
+        : {}),
     });
     const rule = new RestoreRule(this, "restore-rule", {
       ruleName: names.rule,
@@ -109,6 +137,20 @@ export class TargetStack extends TerraformStack {
     new TerraformOutput(this, "function_arn", { value: fn.function.arn });
     new TerraformOutput(this, "function_log_group", { value: fn.logGroup.name });
     new TerraformOutput(this, "rule_arn", { value: rule.rule.arn });
+    if (notifications) {
+      new TerraformOutput(this, "notifications_topic_arn", {
+        value: notifications.topic.arn,
+        description: "SNS topic receiving restore initiated/completed/expired messages",
+      });
+      new TerraformOutput(this, "notifications_key_arn", { value: notifications.keyArn });
+      if (notifications.rules.length > 0)
+        new TerraformOutput(this, "bucket_eventbridge_delivery", {
+          value: props.bucketNotificationsStack
+            ? `turned on by stack ${props.bucketNotificationsStack}`
+            : `required: turn on EventBridge delivery for bucket ${t.bucket} without replacing its other notifications (README: Notifications)`,
+          description: "Completed/expired notifications need the bucket to send its events to EventBridge",
+        });
+    }
     new TerraformOutput(this, "dead_letter_queue_url", {
       value: deadLetters.queue.url,
       description: "Events that could not be turned into a restore; inspect and redrive",

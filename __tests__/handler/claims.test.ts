@@ -17,16 +17,31 @@ beforeEach(() => dynamo.reset());
 describe("DynamoClaimStore", () => {
   it("claims with a TTL in whole seconds", async () => {
     dynamo.on(PutItemCommand).resolves({});
-    expect(await store().claim("obj", "e1", 1_000_999)).toBe(true);
+    expect(await store().claim("obj", "e1", 1_000_999)).toBe("claimed");
     expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
       Item: { pk: { S: "obj" }, eventId: { S: "e1" }, expiresAt: { N: "1300" } },
       ExpressionAttributeValues: { ":now": { N: "1000" }, ":event": { S: "e1" } },
+      ReturnValues: "ALL_OLD",
     });
   });
 
-  it("reports a claim held by another event as not granted", async () => {
+  it("tells a retry of the claiming event from a first claim by the item it replaced", async () => {
+    const previous = (eventId: string, expiresAt: number) => ({
+      Attributes: { pk: { S: "obj" }, eventId: { S: eventId }, expiresAt: { N: String(expiresAt) } },
+    });
+    dynamo.on(PutItemCommand).resolves(previous("e1", 1300));
+    expect(await store().claim("obj", "e1", 1_000_000)).toBe("reclaimed");
+    // Still live at exactly its expiry second; the condition treats it as expired only after that.
+    expect(await store().claim("obj", "e1", 1_300_999)).toBe("reclaimed");
+    // An expired claim of this event, or a live one of another event replaced after expiry: a new claim.
+    expect(await store().claim("obj", "e1", 1_301_000)).toBe("claimed");
+    dynamo.on(PutItemCommand).resolves(previous("e0", 999));
+    expect(await store().claim("obj", "e1", 1_000_000)).toBe("claimed");
+  });
+
+  it("reports a claim held by another event as held elsewhere", async () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
-    expect(await store().claim("obj", "e2", 0)).toBe(false);
+    expect(await store().claim("obj", "e2", 0)).toBe("held-elsewhere");
   });
 
   it("passes other errors on", async () => {

@@ -141,23 +141,23 @@ function env() {
   afterAll(() => server.stop());
 
   it("grants one claim per object, lets the claiming event retry, and expires", async () => {
-    expect(await store.claim("obj-1", "event-a", now)).toBe(true);
-    expect(await store.claim("obj-1", "event-b", now + 1000)).toBe(false);
-    expect(await store.claim("obj-1", "event-a", now + 2000)).toBe(true);
-    expect(await store.claim("obj-2", "event-b", now)).toBe(true);
+    expect(await store.claim("obj-1", "event-a", now)).toBe("claimed");
+    expect(await store.claim("obj-1", "event-b", now + 1000)).toBe("held-elsewhere");
+    expect(await store.claim("obj-1", "event-a", now + 2000)).toBe("reclaimed");
+    expect(await store.claim("obj-2", "event-b", now)).toBe("claimed");
     // The retry renewed the claim until now + 2 s + 600 s; after that it no longer holds, even if
     // DynamoDB's TTL sweep has not deleted the item yet.
-    expect(await store.claim("obj-1", "event-c", now + 601_000)).toBe(false);
-    expect(await store.claim("obj-1", "event-c", now + 603_000)).toBe(true);
+    expect(await store.claim("obj-1", "event-c", now + 601_000)).toBe("held-elsewhere");
+    expect(await store.claim("obj-1", "event-c", now + 603_000)).toBe("claimed");
     const item = await dynamodb.send(new GetItemCommand({ TableName: "claims", Key: { pk: { S: "obj-1" } } }));
     expect(item.Item?.eventId).toEqual({ S: "event-c" });
   });
 
   it("releases only a claim the event holds", async () => {
-    expect(await store.claim("obj-3", "event-a", now)).toBe(true);
+    expect(await store.claim("obj-3", "event-a", now)).toBe("claimed");
     await store.release("obj-3", "event-b");
-    expect(await store.claim("obj-3", "event-b", now)).toBe(false);
+    expect(await store.claim("obj-3", "event-b", now)).toBe("held-elsewhere");
     await store.release("obj-3", "event-a");
-    expect(await store.claim("obj-3", "event-b", now)).toBe(true);
+    expect(await store.claim("obj-3", "event-b", now)).toBe("claimed");
   });
 });

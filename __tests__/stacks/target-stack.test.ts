@@ -191,6 +191,7 @@ describe("TargetStack", () => {
         RESTORED_OBJECT_AVAILABILITY_DAYS: "1",
         TARGET_BUCKET: "fsx4l-store",
         TARGET_PREFIX: "raw/",
+        TARGET_NAME: "genomics-raw",
         CLAIM_TABLE: ref(raw, "aws_dynamodb_table", single(raw, "aws_dynamodb_table"), "name"),
         CLAIM_TTL_SECONDS: "900",
       });

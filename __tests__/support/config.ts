@@ -9,3 +9,19 @@ export function exampleConfig(): Record<string, any> {
     ],
   };
 }
+
+/**
+ * Two targets on one bucket with notifications: "genomics-raw" through EventBridge, "genomics-ref" through
+ * the bucket's own notifications, so the bucket is declared owned.
+ */
+export function notificationsConfig(): Record<string, any> {
+  const config = exampleConfig();
+  config.defaults.notifications = { email: ["hpc-ops@example.com"], expired: true };
+  config.targets[0].notifications = { https: ["https://hooks.example.com/restores"] };
+  config.targets[1].notifications = {
+    completedVia: "bucket-notifications",
+    sqsQueueArns: ["arn:aws:sqs:us-east-1:123456789012:restores"],
+  };
+  config.buckets = { "fsx4l-store": { notificationConfiguration: "owned" } };
+  return config;
+}

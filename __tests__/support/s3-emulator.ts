@@ -208,6 +208,7 @@ export class S3Emulator {
       Key?: Record<string, Record<string, string>>;
       ConditionExpression?: string;
       ExpressionAttributeValues?: Record<string, Record<string, string>>;
+      ReturnValues?: string;
     };
     const table = this.tables.get(input.TableName) ?? new Map();
     this.tables.set(input.TableName, table);
@@ -237,7 +238,7 @@ export class S3Emulator {
       );
     if (op === "claim") table.set(pk, input.Item!);
     else table.delete(pk);
-    reply(200, {});
+    reply(200, input.ReturnValues === "ALL_OLD" && existing ? { Attributes: existing } : {});
   }
 
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Lazy } from "cdktf";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { denyInsecureTransport, policyDocument, serviceStatement } from "../policy";
@@ -15,6 +16,8 @@ export interface DeadLetterQueueProps {
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
   private readonly accountId: string;
+  private readonly ruleArns: string[] = [];
+  private policy?: SqsQueuePolicy;
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
@@ -27,8 +30,13 @@ export class DeadLetterQueue extends Construct {
     });
   }
 
-  /** Writes the queue policy: TLS only, and EventBridge may send only for the given rule. */
+  /**
+   * Lets EventBridge dead-letter the given rule's events here. There is one queue policy (TLS only,
+   * EventBridge only for this stack's rules); each call adds a rule to it and returns it.
+   */
   allowEventBridgeRule(ruleArn: string): SqsQueuePolicy {
+    this.ruleArns.push(ruleArn);
+    if (this.policy) return this.policy;
     const document = policyDocument(this, "policy-document", [
       denyInsecureTransport(["sqs:*"], [this.queue.arn]),
       serviceStatement({
@@ -36,10 +44,12 @@ export class DeadLetterQueue extends Construct {
         service: "events.amazonaws.com",
         actions: ["sqs:SendMessage"],
         resources: [this.queue.arn],
-        sourceArn: ruleArn,
+        // Read at synthesis, after every rule of the stack has been added.
+        sourceArn: Lazy.listValue({ produce: () => this.ruleArns }),
         sourceAccount: this.accountId,
       }),
     ]);
-    return new SqsQueuePolicy(this, "policy", { queueUrl: this.queue.url, policy: document.json });
+    this.policy = new SqsQueuePolicy(this, "policy", { queueUrl: this.queue.url, policy: document.json });
+    return this.policy;
   }
 }

@@ -7,11 +7,13 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import type { HandlerArtifact } from "../artifact";
-import { policyDocument } from "../policy";
+import { policyDocument, type Statement } from "../policy";
 import { objectArnPrefix } from "./restore-trail";
 import type { RestoreTier } from "../../config/schema";
 
 export interface RestoreFunctionProps {
+  /** The configuration target, named in the function's notifications. */
+  readonly targetName: string;
   readonly functionName: string;
   readonly roleName: string;
   readonly accountId: string;
@@ -30,6 +32,8 @@ export interface RestoreFunctionProps {
   /** Name of a DynamoDB table for cross-container claims; none when omitted. */
   readonly claimTableName?: string;
   readonly claimTtlSeconds: number;
+  /** Topic for "restore initiated" messages, and the role statements publishing to it needs. */
+  readonly initiatedNotifications?: { readonly topicArn: string; readonly statements: Statement[] };
 }
 
 /** The Lambda that asks S3 to restore archived objects, with a role limited to its target's keys. */
@@ -97,6 +101,7 @@ export class RestoreFunction extends Construct {
             },
           ]
         : []),
+      ...(props.initiatedNotifications?.statements ?? []),
       {
         sid: "DeadLetterFailedInvocations",
         effect: "Allow",
@@ -130,9 +135,11 @@ export class RestoreFunction extends Construct {
           RESTORED_OBJECT_AVAILABILITY_DAYS: String(props.restoreDays),
           TARGET_BUCKET: props.bucket,
           TARGET_PREFIX: props.prefix,
+          TARGET_NAME: props.targetName,
           ...(this.claimTable
             ? { CLAIM_TABLE: this.claimTable.name, CLAIM_TTL_SECONDS: String(props.claimTtlSeconds) }
             : {}),
+          ...(props.initiatedNotifications ? { NOTIFY_TOPIC_ARN: props.initiatedNotifications.topicArn } : {}),
         },
       },
       loggingConfig: {

@@ -10,10 +10,17 @@ import type { DeadLetterQueue } from "./dead-letter-queue";
  * a shared trail (or another tool's trail) delivers every target's events to the same bus, and without
  * this filter each target's function would be invoked for the others' objects.
  */
+/**
+ * A key prefix as written and, when different, URL-encoded. Neither CloudTrail nor S3's EventBridge
+ * events are documented to URL-encode keys (S3 event notifications do); if they did, a prefix with such
+ * characters would only match its encoded form, so patterns list both forms when they differ.
+ */
+export function keyPrefixForms(prefix: string): string[] {
+  return [...new Set([prefix, encodeURIComponent(prefix).replace(/%2F/g, "/")])];
+}
+
 export function archivedReadPattern(bucket: string, prefix: string): Record<string, unknown> {
-  // CloudTrail is not documented to URL-encode keys; if it did, a prefix with such characters would only
-  // match its encoded form, so both forms are listed when they differ.
-  const prefixes = [...new Set([prefix, encodeURIComponent(prefix).replace(/%2F/g, "/")])];
+  const prefixes = keyPrefixForms(prefix);
   return {
     source: ["aws.s3"],
     "detail-type": ["AWS API Call via CloudTrail"],

@@ -1,0 +1,107 @@
+/**
+ * "Restore initiated" notifications. The function publishes them itself right after S3 accepts a
+ * restore, so no S3 notification configuration is needed for them. The message is JSON with a one-line
+ * summary first: readable in an email, parseable by a queue or webhook subscriber. The fields match the
+ * "completed"/"expired" messages the stack's EventBridge rules send to the same topic.
+ */
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { Tier } from "./config";
+import type { Archive } from "./decide";
+
+export interface InitiatedNotice {
+  readonly target?: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string;
+  readonly storageClass: string;
+  readonly archive: Archive;
+  readonly tier: Tier;
+  /** Set when the configured tier could not be used. */
+  readonly fellBackFrom?: Tier;
+  /** Days the restored copy stays readable; absent for Intelligent-Tiering (no expiry). */
+  readonly days?: number;
+  readonly readyWithinHours: { readonly min: number; readonly max: number };
+  readonly requestedAtMs: number;
+  /** True when this is a repeat for a restore requested by an earlier attempt of the same event. */
+  readonly repeated?: boolean;
+}
+
+export interface NoticeMessage {
+  readonly subject: string;
+  readonly message: string;
+  /** SNS message attributes, so subscriptions can filter (e.g. only one target or event kind). */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+function hoursText(hours: number): string {
+  if (hours < 1) return `${Math.round(hours * 60)} minutes`;
+  return `${hours} hour${hours === 1 ? "" : "s"}`;
+}
+
+/** SNS subjects must be printable ASCII without line breaks, at most 100 characters. */
+export function snsSubject(text: string): string {
+  const ascii = text.replace(/[^\x20-\x7e]/g, "?");
+  return ascii.length <= 100 ? ascii : `${ascii.slice(0, 97)}...`;
+}
+
+/** Builds the "restore initiated" message (pure, so tests can read exactly what subscribers get). */
+export function initiatedMessage(n: InitiatedNotice): NoticeMessage {
+  const readyBy = new Date(n.requestedAtMs + n.readyWithinHours.max * 3_600_000).toISOString();
+  const range =
+    n.readyWithinHours.min === n.readyWithinHours.max
+      ? `about ${hoursText(n.readyWithinHours.max)}`
+      : `${hoursText(n.readyWithinHours.min)} to ${hoursText(n.readyWithinHours.max)}`;
+  const body = {
+    event: "restore-initiated",
+    summary: `Restore started (${n.tier} tier): s3://${n.bucket}/${n.key} is expected to be readable in ${range}, by ${readyBy}.`,
+    ...(n.target ? { target: n.target } : {}),
+    bucket: n.bucket,
+    key: n.key,
+    ...(n.versionId ? { versionId: n.versionId } : {}),
+    storageClass: n.storageClass,
+    archive: n.archive,
+    tier: n.tier,
+    ...(n.fellBackFrom ? { requestedTier: n.fellBackFrom } : {}),
+    ...(n.days !== undefined ? { restoredCopyDays: n.days } : {}),
+    requestedAt: new Date(n.requestedAtMs).toISOString(),
+    expectedReadyWithinHours: n.readyWithinHours,
+    expectedReadyBy: readyBy,
+    ...(n.repeated ? { repeated: true } : {}),
+  };
+  return {
+    subject: snsSubject(`Restore started: s3://${n.bucket}/${n.key}`),
+    message: JSON.stringify(body, null, 2),
+    attributes: {
+      event: "restore-initiated",
+      bucket: n.bucket,
+      tier: n.tier,
+      ...(n.target ? { target: n.target } : {}),
+    },
+  };
+}
+
+export interface Notifier {
+  initiated(notice: InitiatedNotice): Promise<void>;
+}
+
+/** Publishes notices to one SNS topic. */
+export class SnsNotifier implements Notifier {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async initiated(notice: InitiatedNotice): Promise<void> {
+    const m = initiatedMessage(notice);
+    await this.sns.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: m.subject,
+        Message: m.message,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(m.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
+        ),
+      }),
+    );
+  }
+}

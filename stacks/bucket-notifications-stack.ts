@@ -1,0 +1,45 @@
+import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import type { BucketNotificationOwner, ResolvedConfig } from "../config/resolve";
+import { Foundation } from "./constructs/foundation";
+import { RESTORE_S3_EVENT_TYPES, s3RestoreEvents } from "./constructs/restore-notifications";
+import { targetNames } from "./names";
+
+export interface BucketNotificationsStackProps {
+  readonly owner: BucketNotificationOwner;
+  readonly stateBackend: ResolvedConfig["stateBackend"];
+}
+
+/**
+ * The one writer of a bucket's S3 notification configuration, generated only for buckets the
+ * configuration declares `owned`. PutBucketNotificationConfiguration replaces the whole configuration,
+ * so everything every target on the bucket needs is written here, by one resource, in one stack.
+ */
+export class BucketNotificationsStack extends TerraformStack {
+  constructor(scope: Construct, props: BucketNotificationsStackProps) {
+    const o = props.owner;
+    super(scope, o.stackName);
+    const base = new Foundation(this, "foundation", {
+      stackName: o.stackName,
+      region: o.region,
+      stateBackend: props.stateBackend,
+      tags: o.tags,
+      ...(o.assumeRole ? { assumeRole: o.assumeRole } : {}),
+    });
+    new S3BucketNotification(this, "notifications", {
+      bucket: o.bucket,
+      eventbridge: o.eventBridge,
+      // The topics live in the target stacks (deployed first); their ARNs follow from their names.
+      topic: o.topicTargets.map((t) => ({
+        id: `glacier-restore-${t.name}`,
+        topicArn: `arn:aws:sns:${o.region}:${base.accountId}:${targetNames(t.name).topic}`,
+        events: s3RestoreEvents(t.notifications!).map((e) => RESTORE_S3_EVENT_TYPES[e]),
+        ...(t.prefix ? { filterPrefix: t.prefix } : {}),
+      })),
+    });
+    new TerraformOutput(this, "bucket", { value: o.bucket });
+    new TerraformOutput(this, "eventbridge", { value: o.eventBridge });
+    new TerraformOutput(this, "topic_targets", { value: o.topicTargets.map((t) => t.name) });
+  }
+}

@@ -1,0 +1,278 @@
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { ResolvedNotifications } from "../../config/resolve";
+import { denyInsecureTransport, policyDocument, serviceStatement, type Statement } from "../policy";
+import type { DeadLetterQueue } from "./dead-letter-queue";
+import { keyPrefixForms } from "./restore-rule";
+
+/** S3's EventBridge detail types for the two restore events S3 itself reports. */
+export const RESTORE_DETAIL_TYPES = {
+  completed: "Object Restore Completed",
+  expired: "Object Restore Expired",
+} as const;
+export type S3RestoreEvent = keyof typeof RESTORE_DETAIL_TYPES;
+
+/** S3 event notification types for the same events, used when S3 publishes to the topic directly. */
+export const RESTORE_S3_EVENT_TYPES: Record<S3RestoreEvent, string> = {
+  completed: "s3:ObjectRestore:Completed",
+  expired: "s3:ObjectRestore:Delete",
+};
+
+/** S3 events a target's notifications ask for, in a stable order. */
+export function s3RestoreEvents(n: Pick<ResolvedNotifications, "completed" | "expired">): S3RestoreEvent[] {
+  return (["completed", "expired"] as const).filter((e) => n[e]);
+}
+
+/** Pattern for S3's own restore events (EventBridge delivery of the bucket) in one bucket/prefix. */
+export function restoreEventPattern(event: S3RestoreEvent, bucket: string, prefix: string): Record<string, unknown> {
+  return {
+    source: ["aws.s3"],
+    "detail-type": [RESTORE_DETAIL_TYPES[event]],
+    detail: {
+      bucket: { name: [bucket] },
+      ...(prefix === "" ? {} : { object: { key: keyPrefixForms(prefix).map((p) => ({ prefix: p })) } }),
+    },
+  };
+}
+
+/**
+ * The message EventBridge sends to the topic for one S3 restore event. Values that can hold any
+ * character (keys, the object record) are inserted as JSON values, never inside a JSON string, because
+ * EventBridge does not escape values placed inside quotes. Only the bucket name (a restricted alphabet)
+ * and S3's timestamp appear inside the summary sentence.
+ */
+export function restoreEventInputTransformer(
+  event: S3RestoreEvent,
+  target: string,
+): { inputPaths: Record<string, string>; inputTemplate: string } {
+  const inputPaths: Record<string, string> = {
+    bucket: "$.detail.bucket.name",
+    key: "$.detail.object.key",
+    object: "$.detail.object",
+    storageClass: "$.detail.source-storage-class",
+    time: "$.time",
+    ...(event === "completed" ? { expiry: "$.detail.restore-expiry-time" } : {}),
+  };
+  const summary =
+    event === "completed"
+      ? "A restored copy is readable in bucket <bucket> until <expiry>; re-run the job or hsm_restore that needs it."
+      : "The restored copy in bucket <bucket> has expired; the object is archived again.";
+  // Placeholders are written as marker strings, then the quotes around each marker are removed.
+  const body: Record<string, string> = {
+    event: `restore-${event}`,
+    summary,
+    target,
+    bucket: "@@bucket@@",
+    key: "@@key@@",
+    object: "@@object@@",
+    sourceStorageClass: "@@storageClass@@",
+    ...(event === "completed" ? { restoreExpiryTime: "@@expiry@@" } : {}),
+    eventTime: "@@time@@",
+  };
+  const inputTemplate = JSON.stringify(body, null, 2).replace(/"@@(\w+)@@"/g, "<$1>");
+  return { inputPaths, inputTemplate };
+}
+
+/** Actions the account keeps on a key it creates; listed rather than `kms:*` so nothing is a wildcard. */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:CreateGrant",
+  "kms:Decrypt",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RetireGrant",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+];
+
+/** What a publisher to an SSE-KMS topic needs on the key (SNS encrypts each message with a data key). */
+export const TOPIC_KEY_PUBLISH_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
+
+export interface RestoreNotificationsProps {
+  readonly target: string;
+  readonly topicName: string;
+  readonly keyAlias: string;
+  readonly ruleNames: Record<S3RestoreEvent, string>;
+  readonly accountId: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly notifications: ResolvedNotifications;
+  readonly deadLetters: DeadLetterQueue;
+  readonly maximumEventAgeSeconds: number;
+  readonly maximumRetryAttempts: number;
+}
+
+/**
+ * One target's restore notifications: an encrypted SNS topic with its subscriptions, and the routes
+ * S3's "restore completed/expired" events take to it. "Restore initiated" is published by the restore
+ * function itself, so it needs no bucket configuration at all. This construct never writes the bucket's
+ * notification configuration; with `completedVia: "bucket-notifications"` the single owner of that
+ * configuration (the bucket notifications stack) points S3 at this topic, which lets S3 publish here.
+ */
+export class RestoreNotifications extends Construct {
+  readonly topic: SnsTopic;
+  /** ARN of the key encrypting the topic (created here unless the configuration names one). */
+  readonly keyArn: string;
+  readonly key?: KmsKey;
+  readonly rules: CloudwatchEventRule[] = [];
+
+  constructor(scope: Construct, id: string, props: RestoreNotificationsProps) {
+    super(scope, id);
+    const n = props.notifications;
+    // Known before the topic exists, so the key policy can name it without a dependency cycle.
+    const topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
+    const bucketArn = `arn:aws:s3:::${props.bucket}`;
+    const events = s3RestoreEvents(n);
+
+    if (n.completedVia === "eventbridge") {
+      for (const event of events) {
+        this.rules.push(
+          new CloudwatchEventRule(this, `${event}-rule`, {
+            name: props.ruleNames[event],
+            description: `S3 ${RESTORE_DETAIL_TYPES[event]} under s3://${props.bucket}/${props.prefix}`,
+            eventBusName: "default",
+            eventPattern: JSON.stringify(restoreEventPattern(event, props.bucket, props.prefix)),
+            state: "ENABLED",
+          }),
+        );
+      }
+    }
+    // Who may publish (and so use the key), besides the function, whose role is in this account.
+    const publishers: { sid: string; service: string; sourceArns: string[] }[] = [];
+    if (this.rules.length > 0)
+      publishers.push({
+        sid: "EventBridgeRestoreRules",
+        service: "events.amazonaws.com",
+        sourceArns: this.rules.map((r) => r.arn),
+      });
+    if (n.completedVia === "bucket-notifications" && events.length > 0)
+      publishers.push({ sid: "S3RestoreEvents", service: "s3.amazonaws.com", sourceArns: [bucketArn] });
+
+    if (n.kmsKeyArn) {
+      this.keyArn = n.kmsKeyArn;
+    } else {
+      const keyPolicy = policyDocument(this, "key-policy", [
+        {
+          sid: "AccountAdministersKey",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${props.accountId}:root`] }],
+          actions: KEY_ADMIN_ACTIONS,
+          resources: ["*"],
+        },
+        ...publishers.map((p) =>
+          serviceStatement({
+            sid: p.sid,
+            service: p.service,
+            actions: TOPIC_KEY_PUBLISH_ACTIONS,
+            resources: ["*"],
+            sourceArn: p.sourceArns,
+            sourceAccount: props.accountId,
+            extraConditions: [
+              { test: "StringEquals", variable: "kms:EncryptionContext:aws:sns:topicArn", values: [topicArn] },
+            ],
+          }),
+        ),
+      ]);
+      this.key = new KmsKey(this, "key", {
+        description: `Encrypts the restore notifications topic of glacier-restore target ${props.target}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: keyPolicy.json,
+      });
+      new KmsAlias(this, "key-alias", { name: props.keyAlias, targetKeyId: this.key.keyId });
+      this.keyArn = this.key.arn;
+    }
+
+    this.topic = new SnsTopic(this, "topic", {
+      name: props.topicName,
+      displayName: "glacier-restore",
+      kmsMasterKeyId: this.keyArn,
+    });
+    const topicPolicy = policyDocument(this, "topic-policy", [
+      denyInsecureTransport(["sns:Publish"], [this.topic.arn]),
+      ...publishers.map((p) =>
+        serviceStatement({
+          sid: p.sid,
+          service: p.service,
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          sourceArn: p.sourceArns,
+          sourceAccount: props.accountId,
+        }),
+      ),
+    ]);
+    const policy = new SnsTopicPolicy(this, "topic-access", { arn: this.topic.arn, policy: topicPolicy.json });
+
+    this.rules.forEach((rule, i) => {
+      const event = events[i]!;
+      const queuePolicy = props.deadLetters.allowEventBridgeRule(rule.arn);
+      new CloudwatchEventTarget(this, `${event}-target`, {
+        rule: rule.name,
+        eventBusName: "default",
+        targetId: "notifications-topic",
+        arn: this.topic.arn,
+        inputTransformer: restoreEventInputTransformer(event, props.target),
+        retryPolicy: {
+          maximumEventAgeInSeconds: props.maximumEventAgeSeconds,
+          maximumRetryAttempts: props.maximumRetryAttempts,
+        },
+        deadLetterConfig: { arn: props.deadLetters.queue.arn },
+        dependsOn: [queuePolicy, policy],
+      });
+    });
+
+    const subscribe = (kind: string, protocol: string, endpoints: readonly string[], raw = false) =>
+      endpoints.forEach(
+        (endpoint, i) =>
+          new SnsTopicSubscription(this, `${kind}-${i}`, {
+            topicArn: this.topic.arn,
+            protocol,
+            endpoint,
+            ...(raw ? { rawMessageDelivery: true } : {}),
+          }),
+      );
+    subscribe("email", "email", n.email);
+    subscribe("https", "https", n.https);
+    // Raw delivery: the queue receives the message JSON itself, not wrapped in an SNS envelope.
+    subscribe("sqs", "sqs", n.sqsQueueArns, true);
+  }
+
+  /** Statements the restore function's role needs to publish "restore initiated". */
+  publishStatements(region: string): Statement[] {
+    return [
+      { sid: "PublishRestoreNotifications", effect: "Allow", actions: ["sns:Publish"], resources: [this.topic.arn] },
+      {
+        sid: "EncryptRestoreNotifications",
+        effect: "Allow",
+        actions: TOPIC_KEY_PUBLISH_ACTIONS,
+        resources: [this.keyArn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${region}.amazonaws.com`] }],
+      },
+    ];
+  }
+}
