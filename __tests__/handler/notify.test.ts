@@ -1,4 +1,10 @@
-import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  HeadObjectCommand,
+  RestoreObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type HeadObjectCommandOutput,
+} from "@aws-sdk/client-s3";
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PublishCommand, SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -131,7 +137,7 @@ describe("restore initiated notification", () => {
     expect(body).not.toHaveProperty("restoredCopyDays");
   });
 
-  it.each([
+  it.each<[string, Partial<HeadObjectCommandOutput>, ReturnType<typeof meta> | undefined]>([
     ["a restored copy already exists (200)", { StorageClass: "GLACIER" }, meta(200)],
     ["S3 says a restore is already running (409)", { StorageClass: "GLACIER" }, undefined],
     ["HeadObject shows a running restore", { StorageClass: "GLACIER", Restore: 'ongoing-request="true"' }, meta(202)],

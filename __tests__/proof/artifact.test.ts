@@ -14,7 +14,7 @@ import { matchesPattern } from "../support/proof/event-pattern";
 import { References } from "../support/proof/references";
 import { decide } from "../support/proof/simulate";
 import { S3Emulator, type RequestRecord } from "../support/s3-emulator";
-import { all, single, synthToDisk, type Synth } from "../support/synth";
+import { all, single, synthToDisk, type Synth, restoreRule } from "../support/synth";
 
 const emulator = new S3Emulator();
 let endpoint: string;
@@ -81,7 +81,7 @@ describe.each([
         s3ApiCallEvent({ bucket: "some-other-bucket", key: `${p}glacier.bam`, region: target.region }),
       ];
       // What EventBridge would deliver: only events the synthesized rule matches.
-      const pattern = JSON.parse(single(stack, "aws_cloudwatch_event_rule").event_pattern);
+      const pattern = JSON.parse(restoreRule(stack).event_pattern);
       const delivered = candidates.filter((e) => matchesPattern(pattern, e));
       expect(delivered).toHaveLength(target.prefix === "" ? 5 : 4);
 

@@ -8,7 +8,7 @@ import { targetNames } from "../../stacks/names";
 import { proofConfigurations } from "../support/configurations";
 import { ACCOUNT, References } from "../support/proof/references";
 import { decide } from "../support/proof/simulate";
-import { all, single, synthConfig, type Synth } from "../support/synth";
+import { all, single, synthConfig, type Synth, restoreRule } from "../support/synth";
 
 const OTHER_ACCOUNT = "210987654321";
 
@@ -102,7 +102,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
     it("dead-letter queue accepts this rule's events only, and only over TLS", async () => {
       const queue = single(stack, "aws_sqs_queue");
       const queueArn = refs.attr("aws_sqs_queue", queue, "arn");
-      const ruleArn = refs.attr("aws_cloudwatch_event_rule", single(stack, "aws_cloudwatch_event_rule"), "arn");
+      const ruleArn = refs.attr("aws_cloudwatch_event_rule", restoreRule(stack), "arn");
       const queuePolicy = refs.policyOf(single(stack, "aws_sqs_queue_policy").policy);
       const send = (principal: string, sourceArn: string, tls = "true") =>
         decide({

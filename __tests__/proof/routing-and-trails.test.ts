@@ -9,7 +9,7 @@ import { motoAvailable } from "../support/moto";
 import { matchesPattern } from "../support/proof/event-pattern";
 import { motoMatches } from "../support/proof/moto-patterns";
 import { fromBindingNames, logsEvent, type AdvancedSelector } from "../support/proof/selectors";
-import { single, synthConfig, type Synth } from "../support/synth";
+import { restoreRule, single, synthConfig, type Synth } from "../support/synth";
 
 const FSX_READER = "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_fs-0abc/FSxS3Session";
 const OTHER_READER = "arn:aws:sts::123456789012:assumed-role/analytics/jupyter";
@@ -95,9 +95,7 @@ const moto = motoAvailable();
 
 describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name, raw) => {
   const { config, stacks } = synthConfig(raw);
-  const patterns = new Map(
-    config.targets.map((t) => [t.name, JSON.parse(single(stacks[t.name]!, "aws_cloudwatch_event_rule").event_pattern)]),
-  );
+  const patterns = new Map(config.targets.map((t) => [t.name, JSON.parse(restoreRule(stacks[t.name]!).event_pattern)]));
   const all = config.targets.flatMap((t) => eventsFor(t).map((e) => ({ ...e, of: t.name })));
 
   it.each(config.targets.map((t) => t.name))("rule of %s matches its own archived reads and nothing else", (name) => {

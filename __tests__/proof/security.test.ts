@@ -12,9 +12,9 @@ describe("security rules on the synthesized stacks", () => {
   });
 });
 
-/** A stack with a trail and every resource type, to break one property at a time. */
+/** A stack with a trail, notifications and every resource type, to break one property at a time. */
 function reference(): Synth {
-  return structuredClone(stacks.find((s) => s.label === "example/genomics-raw")!.synth);
+  return structuredClone(stacks.find((s) => s.label === "notifications/genomics-raw")!.synth);
 }
 
 function first(synth: Synth, type: string): any {
@@ -40,6 +40,11 @@ const BREAKAGES: Record<string, (s: Synth) => void> = {
   EVENT_TARGET_DLQ: (s) => delete first(s, "aws_cloudwatch_event_target").dead_letter_config,
   LAMBDA_FAILURE_DESTINATION: (s) => delete s.resource.aws_lambda_function_event_invoke_config,
   LAMBDA_LOG_GROUP: (s) => delete first(s, "aws_lambda_function").logging_config,
+  SNS_ENCRYPTION: (s) => (first(s, "aws_sns_topic").kms_master_key_id = "alias/aws/sns"),
+  SNS_TLS_ONLY: (s) =>
+    (firstDocumentWith(s, (st) => st.sid === "DenyInsecureTransport" && st.actions.includes("sns:Publish")).condition =
+      []),
+  KMS_KEY_ROTATION: (s) => (first(s, "aws_kms_key").enable_key_rotation = false),
   IAM_NO_WILDCARD_ACTIONS: (s) =>
     firstDocumentWith(s, (st) => st.sid === "RestoreArchivedObjectsInScope").actions.push("s3:*"),
   IAM_NO_WILDCARD_RESOURCES: (s) => (firstDocumentWith(s, (st) => st.sid === "WriteOwnLogs").resources = ["*"]),

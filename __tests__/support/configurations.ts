@@ -1,4 +1,4 @@
-import { exampleConfig } from "./config";
+import { exampleConfig, notificationsConfig } from "./config";
 
 /** The configurations every proof layer runs over. */
 export function proofConfigurations(): Record<string, Record<string, any>> {
@@ -24,5 +24,5 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
     readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
   };
   options.defaults.function = { reservedConcurrency: 10, claims: false };
-  return { example: exampleConfig(), shared, existing, options };
+  return { example: exampleConfig(), shared, existing, options, notifications: notificationsConfig() };
 }

@@ -72,3 +72,12 @@ export function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } 
   app.synth();
   return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
 }
+
+/** A target's restore rule: the rule matching CloudTrail API calls (the stack may also hold notification rules). */
+export function restoreRule(synth: Synth): any {
+  const rules = all(synth, "aws_cloudwatch_event_rule").filter(
+    (r) => JSON.parse(r.event_pattern)["detail-type"][0] === "AWS API Call via CloudTrail",
+  );
+  if (rules.length !== 1) throw new Error(`expected one restore rule, found ${rules.length}`);
+  return rules[0];
+}

@@ -51,13 +51,16 @@ export function restoreEventInputTransformer(
   event: S3RestoreEvent,
   target: string,
 ): { inputPaths: Record<string, string>; inputTemplate: string } {
+  // Only fields S3's documented examples always carry for the event (no version-id on unversioned
+  // buckets, no storage class on "expired"): what EventBridge does with a missing path is not relied on.
   const inputPaths: Record<string, string> = {
     bucket: "$.detail.bucket.name",
     key: "$.detail.object.key",
     object: "$.detail.object",
-    storageClass: "$.detail.source-storage-class",
     time: "$.time",
-    ...(event === "completed" ? { expiry: "$.detail.restore-expiry-time" } : {}),
+    ...(event === "completed"
+      ? { expiry: "$.detail.restore-expiry-time", storageClass: "$.detail.source-storage-class" }
+      : {}),
   };
   const summary =
     event === "completed"
@@ -71,8 +74,7 @@ export function restoreEventInputTransformer(
     bucket: "@@bucket@@",
     key: "@@key@@",
     object: "@@object@@",
-    sourceStorageClass: "@@storageClass@@",
-    ...(event === "completed" ? { restoreExpiryTime: "@@expiry@@" } : {}),
+    ...(event === "completed" ? { sourceStorageClass: "@@storageClass@@", restoreExpiryTime: "@@expiry@@" } : {}),
     eventTime: "@@time@@",
   };
   const inputTemplate = JSON.stringify(body, null, 2).replace(/"@@(\w+)@@"/g, "<$1>");

@@ -55,6 +55,15 @@ export class References {
           case "aws_iam_role":
             set(type, name, { name: res.name, id: res.name, arn: `arn:aws:iam::${ACCOUNT}:role/${res.name}` });
             break;
+          case "aws_sns_topic":
+            set(type, name, { name: res.name, arn: `arn:aws:sns:${r}:${ACCOUNT}:${res.name}` });
+            break;
+          case "aws_kms_key": {
+            // A fixed key ID per resource name is enough: policies only compare ARNs.
+            const keyId = `0000${name.length}-test-key-${name}`;
+            set(type, name, { key_id: keyId, id: keyId, arn: `arn:aws:kms:${r}:${ACCOUNT}:key/${keyId}` });
+            break;
+          }
           case "aws_cloudtrail":
             set(type, name, { name: res.name, arn: `arn:aws:cloudtrail:${r}:${ACCOUNT}:trail/${res.name}` });
             break;

@@ -39,6 +39,15 @@ function allowStatements(synth: Synth): [address: string, statement: any][] {
   );
 }
 
+/** Policy documents used as KMS key policies. */
+function keyPolicyAddresses(synth: Synth): Set<string> {
+  return new Set(
+    entries(synth, "aws_kms_key")
+      .map(([, k]) => /^\$\{(data\.aws_iam_policy_document\.[^.]+)\.json\}$/.exec(String(k.policy))?.[1])
+      .filter((a): a is string => a !== undefined),
+  );
+}
+
 function policyStatements(synth: Synth, reference: string): any[] {
   const name = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(reference)?.[1];
   return name ? (synth.data?.aws_iam_policy_document?.[name]?.statement ?? []) : [];
@@ -172,10 +181,33 @@ export const RULES: Rule[] = [
       ),
   },
   {
+    id: "SNS_ENCRYPTION",
+    description:
+      "every SNS topic is encrypted with a customer managed key (alias/aws/sns would silently stop S3 and EventBridge)",
+    check: (s) =>
+      entries(s, "aws_sns_topic")
+        .filter(([, t]) => !t.kms_master_key_id || /alias\/aws\//.test(String(t.kms_master_key_id)))
+        .map(([address, t]) => `${address}: encrypted with ${String(t.kms_master_key_id ?? "nothing")}`),
+  },
+  {
+    id: "SNS_TLS_ONLY",
+    description: "every SNS topic policy denies publishing without TLS",
+    check: (s) => withoutTlsOnlyPolicy(s, "aws_sns_topic", "aws_sns_topic_policy", "arn"),
+  },
+  {
+    id: "KMS_KEY_ROTATION",
+    description: "every KMS key rotates",
+    check: (s) =>
+      entries(s, "aws_kms_key")
+        .filter(([, k]) => k.enable_key_rotation !== true)
+        .map(([address]) => `${address}: rotation off`),
+  },
+  {
     id: "IAM_NO_WILDCARD_RESOURCES",
-    description: "no policy allows an action on every resource",
+    description: 'no policy allows an action on every resource (in a key policy "*" means that key only)',
     check: (s) =>
       allowStatements(s)
+        .filter(([address]) => !keyPolicyAddresses(s).has(address))
         .filter(([, st]) => (st.resources ?? []).includes("*"))
         .map(([address, st]) => `${address}: ${st.sid ?? "statement"} allows Resource "*"`),
   },
