@@ -224,4 +224,67 @@ describe("deployed bundle against the S3 emulator", () => {
       expect(retry.results[0]).toMatchObject({ ok: true, result: { outcome: "initiated" } });
     });
   });
+
+  describe("with notifications", () => {
+    const TOPIC = "arn:aws:sns:us-east-1:123456789012:glacier-restore-genomics-raw-restores";
+    const notifyEnv = () =>
+      env({
+        CLAIM_TABLE: "claims",
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        AWS_ENDPOINT_URL_SNS: endpoint,
+        NOTIFY_TOPIC_ARN: TOPIC,
+        TARGET_NAME: "genomics-raw",
+      });
+
+    it("publishes 'restore initiated' for each restore it starts, and nothing otherwise", async () => {
+      emulator.put(B, "raw/archived.bam", "GLACIER");
+      emulator.put(B, "raw/données/ß.h5", "DEEP_ARCHIVE");
+      emulator.put(B, "raw/standard.txt", "STANDARD");
+      const events = ["raw/archived.bam", "raw/données/ß.h5", "raw/standard.txt"].map((key) => s3ApiCallEvent({ key }));
+      const { results } = await runBundle(bundle, events, notifyEnv());
+      expect(results.map((r) => r.ok && r.result.outcome)).toEqual(["initiated", "initiated", "skipped"]);
+      expect(emulator.published.map((p) => [p.topicArn, p.subject])).toEqual([
+        [TOPIC, "Restore started: s3://fsx4l-store/raw/archived.bam"],
+        [TOPIC, "Restore started: s3://fsx4l-store/raw/donn?es/?.h5"],
+      ]);
+      const [first, second] = emulator.published.map((p) => JSON.parse(p.message));
+      expect(first).toMatchObject({
+        event: "restore-initiated",
+        target: "genomics-raw",
+        bucket: B,
+        key: "raw/archived.bam",
+        tier: "Standard",
+        restoredCopyDays: 7,
+        expectedReadyWithinHours: { min: 3, max: 5 },
+      });
+      expect(second).toMatchObject({ key: "raw/données/ß.h5", archive: "DEEP_ARCHIVE" });
+      expect(Date.parse(second.expectedReadyBy) - Date.parse(second.requestedAt)).toBe(12 * 3_600_000);
+      expect(emulator.published[0]!.attributes).toEqual({
+        event: "restore-initiated",
+        bucket: B,
+        tier: "Standard",
+        target: "genomics-raw",
+      });
+    });
+
+    it("fails the event when SNS keeps failing, and the retry in a new container publishes it", async () => {
+      emulator.put(B, "raw/late-news.bam", "GLACIER");
+      emulator.inject({ op: "publish", status: 500, code: "InternalError", times: 3 });
+      const event = s3ApiCallEvent({ key: "raw/late-news.bam" });
+      const first = await runBundle(bundle, [event], notifyEnv());
+      expect(first.results[0]).toMatchObject({ ok: false, error: { name: "NotificationFailedError" } });
+      expect(emulator.count("publish")).toBe(3);
+      expect(emulator.get(B, "raw/late-news.bam")!.restore).toBe("ongoing");
+      // The claim stays with the event, so its retry is recognised.
+      expect(emulator.tables.get("claims")!.size).toBe(1);
+      const retry = await runBundle(bundle, [event], notifyEnv());
+      expect(retry.results[0]).toMatchObject({
+        ok: true,
+        result: { outcome: "skipped", reason: "restore-in-progress", notified: true },
+      });
+      expect(emulator.count("restore")).toBe(1);
+      expect(emulator.published).toHaveLength(1);
+      expect(JSON.parse(emulator.published[0]!.message)).toMatchObject({ key: "raw/late-news.bam", repeated: true });
+    });
+  });
 });

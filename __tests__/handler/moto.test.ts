@@ -13,6 +13,9 @@ import {
   type StorageClass,
 } from "@aws-sdk/client-s3";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DynamoClaimStore } from "../../handler/claims";
 import { extractBundle, runBundle } from "../support/bundle";
 import { MotoServer, motoAvailable } from "../support/moto";
@@ -87,6 +90,54 @@ function env() {
     // moto finishes restores at once: the next event for the same object finds a restored copy.
     const again = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: keys[0] })], env());
     expect(again.results[0]).toMatchObject({ ok: true, result: { outcome: "skipped", reason: "already-restored" } });
+  });
+
+  it("publishes 'restore initiated' that moto's SNS accepts and delivers to a subscriber", async () => {
+    // An HTTP subscriber on 127.0.0.1 receives what moto's SNS delivers.
+    const received: Record<string, any>[] = [];
+    const subscriber: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push(JSON.parse(body) as Record<string, any>);
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => subscriber.listen(0, "127.0.0.1", resolve));
+    try {
+      const sns = new SNSClient({
+        region: "us-east-1",
+        endpoint: moto.endpoint,
+        credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+      });
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "glacier-restore-moto-restores" }));
+      const url = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/restores`;
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: url }));
+      received.length = 0; // moto may post a subscription confirmation first
+      await put("data/notify me.bam", "GLACIER");
+      const { results } = await runBundle(bundle, [s3ApiCallEvent({ bucket: BUCKET, key: "data/notify me.bam" })], {
+        ...env(),
+        AWS_ENDPOINT_URL_SNS: moto.endpoint,
+        NOTIFY_TOPIC_ARN: TopicArn!,
+        TARGET_NAME: "moto",
+      });
+      expect(results[0]).toMatchObject({ ok: true, result: { outcome: "initiated" } });
+      const deadline = Date.now() + 5000;
+      while (!received.some((m) => m.Type === "Notification") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const note = received.find((m) => m.Type === "Notification")!;
+      expect(note).toMatchObject({ TopicArn, Subject: "Restore started: s3://moto-archive/data/notify me.bam" });
+      expect(JSON.parse(note.Message)).toMatchObject({
+        event: "restore-initiated",
+        target: "moto",
+        bucket: BUCKET,
+        key: "data/notify me.bam",
+        tier: "Expedited",
+      });
+      // moto leaves message attributes out of HTTP deliveries; the project's emulator checks them.
+    } finally {
+      subscriber.close();
+    }
   });
 
   it("sends the reader's versionId on HEAD and RestoreObject", async () => {

@@ -37,6 +37,8 @@ function authorization(r: RequestRecord, region: string): { action: string; reso
       return { action: "dynamodb:PutItem", resource: `arn:aws:dynamodb:${region}:123456789012:table/${r.bucket}` };
     case "release":
       return { action: "dynamodb:DeleteItem", resource: `arn:aws:dynamodb:${region}:123456789012:table/${r.bucket}` };
+    case "publish":
+      return { action: "sns:Publish", resource: r.bucket };
     default:
       throw new Error(`unexpected call ${r.op}`);
   }
@@ -46,6 +48,7 @@ const configs = proofConfigurations();
 describe.each([
   ["example", configs.example],
   ["options", configs.options],
+  ["notifications", configs.notifications],
 ])("configuration %s", (_name, raw) => {
   const config = resolveConfig(raw);
   const { outdir } = synthToDisk(raw);
@@ -88,7 +91,13 @@ describe.each([
       const { results } = await runBundle(
         bundle,
         delivered,
-        { ...env, AWS_REGION: refs.region, AWS_ENDPOINT_URL_S3: endpoint, AWS_ENDPOINT_URL_DYNAMODB: endpoint },
+        {
+          ...env,
+          AWS_REGION: refs.region,
+          AWS_ENDPOINT_URL_S3: endpoint,
+          AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+          AWS_ENDPOINT_URL_SNS: endpoint,
+        },
         exportName,
       );
       expect(results.every((r) => r.ok)).toBe(true);
@@ -99,6 +108,16 @@ describe.each([
         [`${p}glacier.bam`, expectedTier("GLACIER"), target.restoreDays, 202],
         [`${p}deep archive/ref ü.fa`, expectedTier("DEEP_ARCHIVE"), target.restoreDays, 202],
       ]);
+      // One "restore initiated" message per restore started, to the stack's own topic, when configured.
+      const topic = all(stack, "aws_sns_topic")[0];
+      expect(emulator.published.map((m) => [m.topicArn, JSON.parse(m.message).key])).toEqual(
+        target.notifications?.initiated
+          ? [
+              [refs.attr("aws_sns_topic", topic, "arn"), `${p}glacier.bam`],
+              [refs.attr("aws_sns_topic", topic, "arn"), `${p}deep archive/ref ü.fa`],
+            ]
+          : [],
+      );
 
       // Every call the function made is one its synthesized role allows.
       const role = all(stack, "aws_iam_role").find((r) => r.name === targetNames(name).role);

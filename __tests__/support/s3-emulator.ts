@@ -3,7 +3,8 @@
  * semantics (storage classes, Intelligent-Tiering archive tiers, versions, restores that stay "ongoing"
  * until completed) and injectable faults. It listens on 127.0.0.1 only and speaks path-style S3 REST,
  * which the AWS SDK uses for an IP endpoint. The same port also answers the two DynamoDB calls the
- * claim store makes (PutItem/DeleteItem with the condition forms it uses); moto checks those semantics.
+ * claim store makes (PutItem/DeleteItem with the condition forms it uses; moto checks those semantics)
+ * and SNS Publish (query protocol), keeping what was published.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,7 +21,7 @@ export interface StoredObject {
 }
 
 export interface Fault {
-  op: "head" | "restore";
+  op: "head" | "restore" | "publish";
   status: number;
   code: string;
   /** Only requests with this tier (restore) are affected. */
@@ -29,8 +30,15 @@ export interface Fault {
   times: number;
 }
 
+export interface PublishedMessage {
+  topicArn: string;
+  subject?: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
 export interface RequestRecord {
-  op: "head" | "restore" | "claim" | "release" | "other";
+  op: "head" | "restore" | "claim" | "release" | "publish" | "other";
   bucket: string;
   key: string;
   versionId?: string;
@@ -46,6 +54,7 @@ export class S3Emulator {
   /** DynamoDB items by table, then by `pk`. */
   readonly tables = new Map<string, Map<string, Record<string, Record<string, string>>>>();
   readonly requests: RequestRecord[] = [];
+  readonly published: PublishedMessage[] = [];
   private nextVersion = 1;
   /** Milliseconds from a 202 until the restored copy is readable; undefined: only `complete()` finishes it. */
   restoreDelayMs: number | undefined;
@@ -102,6 +111,7 @@ export class S3Emulator {
   reset(): void {
     this.buckets.clear();
     this.tables.clear();
+    this.published.length = 0;
     this.faults.length = 0;
     this.requests.length = 0;
     this.restoreDelayMs = undefined;
@@ -134,6 +144,8 @@ export class S3Emulator {
     const target = req.headers["x-amz-target"];
     if (req.method === "POST" && typeof target === "string" && target.startsWith("DynamoDB_20120810."))
       return this.dynamo(target.slice("DynamoDB_20120810.".length), body, res);
+    if (req.method === "POST" && String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
+      return this.sns(new URLSearchParams(body), res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
     const key = rest.map((segment) => decodeURIComponent(segment)).join("/");
@@ -239,6 +251,35 @@ export class S3Emulator {
     if (op === "claim") table.set(pk, input.Item!);
     else table.delete(pk);
     reply(200, input.ReturnValues === "ALL_OLD" && existing ? { Attributes: existing } : {});
+  }
+
+  /** SNS Publish in the query protocol: form-encoded request, XML response. */
+  private sns(form: URLSearchParams, res: ServerResponse): void {
+    const topicArn = form.get("TopicArn") ?? "";
+    const record = (status: number) => this.requests.push({ op: "publish", bucket: topicArn, key: "", status });
+    const xmlError = (status: number, code: string) => {
+      record(status);
+      const xml = `<ErrorResponse><Error><Type>${status < 500 ? "Sender" : "Receiver"}</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>EMU${this.requests.length}</RequestId></ErrorResponse>`;
+      res.writeHead(status, { "content-type": "text/xml" });
+      res.end(xml);
+    };
+    if (form.get("Action") !== "Publish") return xmlError(400, "InvalidAction");
+    const fault = this.takeFault("publish");
+    if (fault) return xmlError(fault.status, fault.code);
+    const subject = form.get("Subject") ?? undefined;
+    // SNS's documented limits: subject printable ASCII, no line breaks, at most 100 characters.
+    if (subject !== undefined && (subject.length > 100 || !/^[\x20-\x7e]+$/.test(subject)))
+      return xmlError(400, "InvalidParameter");
+    const attributes: Record<string, string> = {};
+    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++)
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`)!] =
+        form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? "";
+    this.published.push({ topicArn, ...(subject ? { subject } : {}), message: form.get("Message") ?? "", attributes });
+    record(200);
+    res.writeHead(200, { "content-type": "text/xml" });
+    res.end(
+      `<PublishResponse xmlns="https://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>msg-${this.published.length}</MessageId></PublishResult><ResponseMetadata><RequestId>EMU${this.requests.length}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
   }
 
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
