@@ -72,17 +72,21 @@ export interface ResolvedTarget {
   readonly notifications?: ResolvedNotifications;
 }
 
+/** Where a stack that belongs to no single target deploys: its name, region, account (role) and tags. */
+export interface StackPlacement {
+  readonly stackName: string;
+  readonly region: string;
+  readonly assumeRole?: AssumeRole;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /**
  * The single writer of one bucket's S3 notification configuration, for a bucket the configuration says
  * this project owns. PutBucketNotificationConfiguration replaces the whole configuration, so every
  * target on the bucket contributes to this one resource instead of writing its own.
  */
-export interface BucketNotificationOwner {
-  readonly stackName: string;
+export interface BucketNotificationOwner extends StackPlacement {
   readonly bucket: string;
-  readonly region: string;
-  readonly assumeRole?: AssumeRole;
-  readonly tags: Readonly<Record<string, string>>;
   /** Turn on delivery of all the bucket's events to EventBridge (some target's notifications need it). */
   readonly eventBridge: boolean;
   /** Targets whose completed/expired notifications S3 sends straight to their topics. */
@@ -90,11 +94,7 @@ export interface BucketNotificationOwner {
 }
 
 /** One trail shared by every `shared`-mode target of a region (and account). */
-export interface SharedTrailGroup {
-  readonly stackName: string;
-  readonly region: string;
-  readonly assumeRole?: AssumeRole;
-  readonly tags: Readonly<Record<string, string>>;
+export interface SharedTrailGroup extends StackPlacement {
   readonly trail: ResolvedTrail;
   readonly targets: readonly ResolvedTarget[];
 }

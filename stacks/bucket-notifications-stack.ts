@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import type { BucketNotificationOwner, ResolvedConfig } from "../config/resolve";
-import { Foundation } from "./constructs/foundation";
+import { Foundation, placedFoundation } from "./constructs/foundation";
 import { RESTORE_S3_EVENT_TYPES, s3RestoreEvents } from "./constructs/restore-notifications";
 import { targetNames } from "./names";
 
@@ -20,13 +20,7 @@ export class BucketNotificationsStack extends TerraformStack {
   constructor(scope: Construct, props: BucketNotificationsStackProps) {
     const o = props.owner;
     super(scope, o.stackName);
-    const base = new Foundation(this, "foundation", {
-      stackName: o.stackName,
-      region: o.region,
-      stateBackend: props.stateBackend,
-      tags: o.tags,
-      ...(o.assumeRole ? { assumeRole: o.assumeRole } : {}),
-    });
+    const base = new Foundation(this, "foundation", placedFoundation(o, props.stateBackend));
     new S3BucketNotification(this, "notifications", {
       bucket: o.bucket,
       eventbridge: o.eventBridge,

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { ResolvedConfig, SharedTrailGroup } from "../config/resolve";
-import { Foundation } from "./constructs/foundation";
+import { Foundation, placedFoundation } from "./constructs/foundation";
 import { RestoreTrail } from "./constructs/restore-trail";
 import { targetNames } from "./names";
 
@@ -15,13 +15,7 @@ export class SharedTrailStack extends TerraformStack {
   constructor(scope: Construct, props: SharedTrailStackProps) {
     const g = props.group;
     super(scope, g.stackName);
-    const base = new Foundation(this, "foundation", {
-      stackName: g.stackName,
-      region: g.region,
-      stateBackend: props.stateBackend,
-      tags: g.tags,
-      ...(g.assumeRole ? { assumeRole: g.assumeRole } : {}),
-    });
+    const base = new Foundation(this, "foundation", placedFoundation(g, props.stateBackend));
     const names = targetNames(g.stackName);
     const trail = new RestoreTrail(this, "trail", {
       trailName: names.trail,

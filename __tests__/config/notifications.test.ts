@@ -1,15 +1,5 @@
-import { ConfigError, resolveConfig } from "../../config/resolve";
-import { exampleConfig, notificationsConfig } from "../support/config";
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    resolveConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+import { resolveConfig } from "../../config/resolve";
+import { exampleConfig, notificationsConfig, problemsOf } from "../support/config";
 
 describe("notifications configuration", () => {
   it("is off unless a target or the defaults ask for it", () => {

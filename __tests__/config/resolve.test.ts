@@ -1,15 +1,5 @@
 import { ConfigError, MAX_TRAILS_PER_REGION, resolveConfig, selectorValueCount } from "../../config/resolve";
-import { exampleConfig } from "../support/config";
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    resolveConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+import { exampleConfig, problemsOf } from "../support/config";
 
 function withTarget(patch: Record<string, unknown>, index = 0) {
   const c = exampleConfig();

@@ -1,3 +1,5 @@
+import { ConfigError, resolveConfig } from "../../config/resolve";
+
 /** A valid configuration in the documented shape; tests derive bad ones from it. */
 export function exampleConfig(): Record<string, any> {
   return {
@@ -24,4 +26,15 @@ export function notificationsConfig(): Record<string, any> {
   };
   config.buckets = { "fsx4l-store": { notificationConfiguration: "owned" } };
   return config;
+}
+
+/** The problems a configuration is rejected with (fails the test when it is accepted). */
+export function problemsOf(raw: unknown): string[] {
+  try {
+    resolveConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  throw new Error("expected the configuration to be rejected");
 }

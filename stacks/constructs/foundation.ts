@@ -3,7 +3,7 @@ import { S3Backend, type TerraformStack } from "cdktf";
 import { AwsProvider, type AwsProviderAssumeRole } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { AssumeRole } from "../../config/schema";
-import type { ResolvedConfig } from "../../config/resolve";
+import type { ResolvedConfig, StackPlacement } from "../../config/resolve";
 import { NAME_PREFIX } from "../names";
 
 export interface FoundationProps {
@@ -13,6 +13,20 @@ export interface FoundationProps {
   readonly stateBackend: ResolvedConfig["stateBackend"];
   readonly tags: Readonly<Record<string, string>>;
   readonly assumeRole?: AssumeRole;
+}
+
+/** Foundation props for a stack placed by the configuration (shared trail, bucket notifications). */
+export function placedFoundation(
+  placement: StackPlacement,
+  stateBackend: ResolvedConfig["stateBackend"],
+): FoundationProps {
+  return {
+    stackName: placement.stackName,
+    region: placement.region,
+    stateBackend,
+    tags: placement.tags,
+    ...(placement.assumeRole ? { assumeRole: placement.assumeRole } : {}),
+  };
 }
 
 /** The AWS provider's `assume_role` block for a configured role. */
