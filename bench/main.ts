@@ -91,6 +91,8 @@ interface Scenario {
   mode: "handler" | "naive";
   claims: boolean;
   order: "clustered" | "shuffled";
+  /** Publish "restore initiated" to an SNS topic (the emulator's). */
+  notify?: boolean;
 }
 
 function events(objects: string[], perObject: number, order: Scenario["order"]): unknown[] {
@@ -127,6 +129,7 @@ async function burstSection(): Promise<void> {
   const scenarios: Scenario[] = [
     { name: "handler + claims", mode: "handler", claims: true, order: "clustered" },
     { name: "handler + claims", mode: "handler", claims: true, order: "shuffled" },
+    { name: "handler + claims + notifications", mode: "handler", claims: true, order: "clustered", notify: true },
     { name: "handler, no claims", mode: "handler", claims: false, order: "clustered" },
     { name: "handler, no claims", mode: "handler", claims: false, order: "shuffled" },
     { name: "naive (restore every event)", mode: "naive", claims: false, order: "clustered" },
@@ -139,16 +142,17 @@ async function burstSection(): Promise<void> {
       "calls / object",
       "HeadObject calls",
       "claim writes",
+      "messages / object",
       "events/s (min / median)",
       "failed events",
     ]),
   );
-  out(row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]));
+  out(row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
   for (const s of scenarios) {
     const eventsFile = path.join(work, `events-${s.order}.json`);
     writeFileSync(eventsFile, JSON.stringify(events(objects, PER_OBJECT, s.order)));
     const rates: number[] = [];
-    let last = { restore: 0, head: 0, claim: 0, failures: 0 };
+    let last = { restore: 0, head: 0, claim: 0, published: 0, failures: 0 };
     for (let run = 0; run < (quick ? 1 : 3); run++) {
       emulator.reset();
       emulator.latencyMs = LATENCY;
@@ -171,6 +175,13 @@ async function burstSection(): Promise<void> {
             TARGET_BUCKET: "bench-bucket",
             TARGET_PREFIX: "raw/",
             ...(s.claims ? { CLAIM_TABLE: "claims" } : {}),
+            ...(s.notify
+              ? {
+                  AWS_ENDPOINT_URL_SNS: endpoint,
+                  NOTIFY_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:bench-restores",
+                  TARGET_NAME: "bench",
+                }
+              : {}),
           },
           stdio: ["ignore", "ignore", "inherit"],
         },
@@ -187,6 +198,7 @@ async function burstSection(): Promise<void> {
         restore: emulator.count("restore"),
         head: emulator.count("head"),
         claim: emulator.count("claim"),
+        published: emulator.published.length,
         failures: result.failures,
       };
     }
@@ -199,6 +211,7 @@ async function burstSection(): Promise<void> {
         fmt(last.restore / OBJECTS, 3),
         last.head,
         last.claim,
+        s.notify ? fmt(last.published / OBJECTS, 3) : "-",
         `${fmt(r.min, 0)} / ${fmt(r.median, 0)}`,
         last.failures,
       ]),
