@@ -3,7 +3,7 @@ import * as path from "node:path";
 
 const root = path.join(__dirname, "..");
 const help = readFileSync(path.join(root, "help"), "utf8");
-const schema = JSON.parse(readFileSync(path.join(root, "config", "schema.json"), "utf8"));
+const schema = JSON.parse(readFileSync(path.join(root, "config", "config.schema.json"), "utf8"));
 
 /** Every configuration key path the JSON Schema allows, written as the help file writes them. */
 function keyPaths(node: any, prefix: string): string[] {

@@ -24,6 +24,25 @@ function configFile(raw: unknown): string {
 }
 
 describe("main", () => {
+  it("also runs from source under ts-node, the runner of the cdktf TypeScript template", () => {
+    // Node resolves require("./schema") to a schema.json beside schema.ts before the .ts file, so a
+    // JSON file must never share a module's name: this once made ts-node load the JSON Schema as code.
+    const outdir = path.join(mkdtempSync(path.join(tmpdir(), "gr-ts-node-")), "cdktf.out");
+    const run = spawnSync(path.join(root, "node_modules", ".bin", "ts-node"), ["--transpile-only", "main.ts"], {
+      cwd: root,
+      env: { ...process.env, GLACIER_RESTORE_CONFIG: "", CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["genomics-raw", "genomics-ref"]);
+    const sourceDirs = ["config", "stacks", "handler"].map((d) => path.join(root, d));
+    for (const dir of sourceDirs) {
+      const names = readdirSync(dir).map((f) => f.replace(/\.(ts|json|js)$/, ""));
+      expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+    }
+  }, 30_000);
+
   it("synthesizes the example configuration from cdktf.json", () => {
     const run = synth({});
     expect(run.stderr).toBe("");

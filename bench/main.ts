@@ -3,48 +3,22 @@
  * events, throughput), synth cost and terraform validate cost, and writes bench/RESULTS.md.
  * Every figure is the minimum and median of several runs; ratios are measured within one run.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import * as path from "node:path";
 import { S3Emulator } from "../__tests__/support/s3-emulator";
 import { mirrorCliConfig } from "../__tests__/support/terraform";
 import { s3ApiCallEvent } from "../__tests__/fixtures/cloudtrail-events";
 import { fmt, summary } from "./stats";
+import { out, quick, report, root, row, RUNS, time } from "./report";
+import { synthSection } from "./synth";
 
-const root = path.join(__dirname, "..", "..");
 const dist = path.join(root, "dist");
 const bundle = path.join(dist, "handler", "index.js");
 const work = mkdtempSync(path.join(tmpdir(), "gr-bench-"));
-const report: string[] = [];
-const quick = process.argv.includes("--quick");
-const RUNS = quick ? 3 : 7;
 // Lambda runs Node.js 22; the SDK's notice about older Node.js versions would only clutter the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-
-function out(line = ""): void {
-  console.warn(line);
-  report.push(line);
-}
-
-function time(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"], cwd: root });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
-  return performance.now() - t0;
-}
-
-/** Peak RSS in MiB of one run, via GNU time when the machine has it. */
-function peakRss(cmd: string, args: string[], env: NodeJS.ProcessEnv): number | undefined {
-  if (!existsSync("/usr/bin/time")) return undefined;
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { env, cwd: root, encoding: "utf8" });
-  const kb = Number(r.stderr.trim().split("\n").at(-1));
-  return Number.isFinite(kb) ? kb / 1024 : undefined;
-}
-
-function row(cells: (string | number)[]): string {
-  return `| ${cells.join(" | ")} |`;
-}
 
 function bundleSection(): void {
   out("## Handler bundle");
@@ -221,33 +195,6 @@ async function burstSection(): Promise<void> {
   out();
 }
 
-function synthSection(): void {
-  out(`## Synth (app alone: \`node dist/main.js\`, precompiled; ${RUNS} runs; shared trail mode)`);
-  out(row(["targets", "stacks", "wall ms min", "wall ms median", "peak RSS MiB"]));
-  out(row(["---:", "---:", "---:", "---:", "---:"]));
-  const floor = summary(Array.from({ length: RUNS }, () => time(process.execPath, ["-e", ""])));
-  out(row(["(empty node)", "-", fmt(floor.min), fmt(floor.median), "-"]));
-  for (const n of [1, 10, 100]) {
-    const config = {
-      stateBackend: { bucket: "acme-tf-state", region: "us-east-1" },
-      defaults: { region: "us-east-1", trail: { mode: n === 1 ? "dedicated" : "shared" } },
-      targets: Array.from({ length: n }, (_, i) => ({ name: `t${i}`, bucket: "bench-bucket", prefix: `p${i}/` })),
-    };
-    const file = path.join(work, `config-${n}.json`);
-    writeFileSync(file, JSON.stringify(config));
-    const outdir = path.join(work, `out-${n}`);
-    const env = { ...process.env, GLACIER_RESTORE_CONFIG: file, CDKTF_OUTDIR: outdir };
-    const times = Array.from({ length: RUNS }, () => {
-      rmSync(outdir, { recursive: true, force: true });
-      return time(process.execPath, ["dist/main.js"], env);
-    });
-    const s = summary(times);
-    const rss = peakRss(process.execPath, ["dist/main.js"], env);
-    out(row([n, n + (n === 1 ? 0 : 1), fmt(s.min), fmt(s.median), rss === undefined ? "n/a" : fmt(rss)]));
-  }
-  out();
-}
-
 function terraformSection(): void {
   const mirror = execFileSync("sh", [path.join(root, "scripts", "find-tf-mirror.sh")], { encoding: "utf8" }).trim();
   out("## Terraform per stack (local provider mirror, symlinked)");
@@ -295,11 +242,13 @@ async function main(): Promise<void> {
   out();
   out(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores, Node ${process.version}.`);
   out();
-  bundleSection();
-  await burstSection();
-  synthSection();
-  terraformSection();
-  writeFileSync(path.join(root, "bench", "RESULTS.md"), `${report.join("\n")}\n`);
+  // `--only=synth` (etc.) runs one section, for working on it; the report then holds only that section.
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  if (!only || only === "bundle") bundleSection();
+  if (!only || only === "burst") await burstSection();
+  if (!only || only === "synth") await synthSection(work);
+  if (!only || only === "terraform") terraformSection();
+  writeFileSync(path.join(root, "bench", only ? `RESULTS-${only}.md` : "RESULTS.md"), `${report.join("\n")}\n`);
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -2,7 +2,7 @@
 //   dist/handler/index.js   the restore Lambda, bundled and minified for the Node.js 22 runtime
 //   dist/handler.zip        that file zipped with fixed timestamps and modes (same source -> same bytes)
 //   dist/main.js            the CDKTF app, transpiled (type checking is `npm run typecheck`)
-// With --schema it also rewrites config/schema.json from the zod schema.
+// With --schema it also rewrites config/config.schema.json from the zod schema.
 // `cdktf synth` runs this before every synth; when no input changed since the last build (same hash of the
 // sources, the lock file and this script) it stops at once. GLACIER_RESTORE_REBUILD=1 forces a build.
 import { createHash } from "node:crypto";
@@ -88,5 +88,5 @@ async function buildAll() {
 if (process.argv.includes("--schema")) {
   const require = createRequire(import.meta.url);
   const { configJsonSchema } = require(join(dist, "config", "json-schema.js"));
-  writeFileSync(join(root, "config", "schema.json"), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  writeFileSync(join(root, "config", "config.schema.json"), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
 }

@@ -4,7 +4,7 @@ import { configJsonSchema } from "../../config/json-schema";
 
 describe("published JSON Schema", () => {
   it("matches the zod schema (run `npm run schema` after changing it)", () => {
-    const published = JSON.parse(readFileSync(path.join(__dirname, "../../config/schema.json"), "utf8"));
+    const published = JSON.parse(readFileSync(path.join(__dirname, "../../config/config.schema.json"), "utf8"));
     expect(published).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 
