@@ -83,7 +83,7 @@ describe("main", () => {
     expect(broken.stderr).toContain(`GLACIER_RESTORE_CONFIG: ${file} is not valid JSON`);
   });
 
-  it("works through the cdktf CLI right after install: the app command builds what it needs", () => {
+  it("works through the cdktf CLI right after install, writing what `npm run synth` writes", () => {
     const outdir = path.join(mkdtempSync(path.join(tmpdir(), "gr-cli-")), "out");
     const emptyRc = path.join(mkdtempSync(path.join(tmpdir(), "gr-rc-")), "terraformrc");
     writeFileSync(emptyRc, "");
@@ -101,6 +101,24 @@ describe("main", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("genomics-raw");
     expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["genomics-raw", "genomics-ref"]);
+    // `npm run synth` runs the same app without the CLI (which spends seconds on version checks first).
+    const direct = path.join(mkdtempSync(path.join(tmpdir(), "gr-npm-")), "out");
+    const npm = spawnSync("npm", ["run", "--silent", "synth"], {
+      cwd: root,
+      env: { ...process.env, GLACIER_RESTORE_CONFIG: "", CDKTF_OUTDIR: direct },
+      encoding: "utf8",
+    });
+    expect(npm.status).toBe(0);
+    const files = (dir: string) =>
+      (readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => !f.endsWith("/") && !f.endsWith("assets") && f.includes("."))
+        .sort();
+    expect(files(direct)).toEqual(files(outdir));
+    for (const file of files(outdir))
+      expect([file, readFileSync(path.join(direct, file)).equals(readFileSync(path.join(outdir, file)))]).toEqual([
+        file,
+        true,
+      ]);
   }, 60_000);
 
   it("writes byte-identical output for the same input, so plans show no diff", () => {
