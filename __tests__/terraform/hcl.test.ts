@@ -1,0 +1,101 @@
+/**
+ * `cdktf synth --hcl` followed by scripts/tidy-hcl.mjs (`npm run synth:hcl`) gives HCL that passes
+ * `terraform fmt -check`, validates without warnings and plans offline, for the configurations with the
+ * most varied resources (notifications with an owned bucket; state bootstrap, DynamoDB locking, assume role).
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { proofConfigurations } from "../support/configurations";
+import { OFFLINE_PLAN_TEST, terraform, terraformAvailable, terraformEnv } from "../support/terraform";
+
+const run = promisify(execFile);
+const root = path.join(__dirname, "..", "..");
+const available = terraformAvailable();
+if (!available.ok) console.warn(`\n*** SKIPPING the HCL output checks: ${available.why} ***\n`);
+
+/** `npm run synth:hcl` for one configuration, into a fresh directory. */
+async function synthHcl(raw: unknown): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), "gr-hcl-"));
+  const config = path.join(dir, "config.json");
+  writeFileSync(config, JSON.stringify(raw));
+  const outdir = path.join(dir, "out");
+  const env = { ...terraformEnv(), GLACIER_RESTORE_CONFIG: config, CI: "1" };
+  await run(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--hcl", "--output", outdir], {
+    cwd: root,
+    env,
+  });
+  await run(process.execPath, [path.join(root, "scripts", "tidy-hcl.mjs"), outdir], { cwd: root, env });
+  return outdir;
+}
+
+(available.ok ? describe : describe.skip)("HCL output", () => {
+  const configs = proofConfigurations();
+  it.each(["notifications", "options"])(
+    "configuration %s: fmt-clean, valid without warnings, plans offline",
+    async (name) => {
+      const outdir = await synthHcl(configs[name]);
+      const stacks = readdirSync(path.join(outdir, "stacks"));
+      expect(stacks.length).toBeGreaterThan(1);
+      for (const stack of stacks) {
+        const work = mkdtempSync(path.join(tmpdir(), "gr-hcl-tf-"));
+        cpSync(path.join(outdir, "stacks", stack), work, { recursive: true });
+        const hcl = readFileSync(path.join(work, "cdk.tf"), "utf8");
+        expect(hcl).not.toMatch(/depends_on\s*=\s*\[[^\]]*"/);
+        await terraform(work, ["fmt", "-check", "-no-color"]);
+        writeFileSync(path.join(work, "offline.tftest.hcl"), OFFLINE_PLAN_TEST);
+        await terraform(work, ["init", "-backend=false", "-no-color"]);
+        const validate = JSON.parse((await terraform(work, ["validate", "-json", "-no-color"])).stdout);
+        expect([stack, validate.valid, validate.warning_count]).toEqual([stack, true, 0]);
+        const test = await terraform(work, ["test", "-no-color"]);
+        expect(test.stdout).toMatch(/1 passed, 0 failed/);
+      }
+    },
+    180_000,
+  );
+});
+
+describe("tidy-hcl", () => {
+  /** Runs the script's function in Node itself (jest's module system cannot load .mjs files here). */
+  const unquoteDependsOn = (hcl: string): string =>
+    execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { unquoteDependsOn } from ${JSON.stringify(path.join(root, "scripts", "tidy-hcl.mjs"))};` +
+          "process.stdout.write(unquoteDependsOn(process.argv[1]));",
+        hcl,
+      ],
+      { encoding: "utf8" },
+    );
+
+  it("unquotes references in depends_on only", () => {
+    const hcl = [
+      'resource "aws_x" "a" {',
+      '  name = "aws_y.not_a_reference"',
+      "  depends_on = [",
+      '    "aws_y.b",',
+      '    "data.aws_iam_policy_document.c",',
+      "  ]",
+      '  tags = ["aws_z.d"]',
+      "}",
+      'resource "aws_x" "e" { depends_on = ["aws_y.f", "module.g"] }',
+    ].join("\n");
+    expect(unquoteDependsOn(hcl)).toBe(
+      [
+        'resource "aws_x" "a" {',
+        '  name = "aws_y.not_a_reference"',
+        "  depends_on = [",
+        "    aws_y.b,",
+        "    data.aws_iam_policy_document.c,",
+        "  ]",
+        '  tags = ["aws_z.d"]',
+        "}",
+        'resource "aws_x" "e" { depends_on = [aws_y.f, module.g] }',
+      ].join("\n"),
+    );
+  });
+});
