@@ -13,26 +13,26 @@ import { TargetStack } from "./target-stack";
 export function addStacks(app: App, config: ResolvedConfig, artifact: HandlerArtifact): void {
   if (config.stateBackend.bootstrap)
     new StateBootstrapStack(app, { stateBackend: config.stateBackend, tags: config.defaultTags });
-  const trailStackOf = new Map<string, string>();
+  const trailStackOf = new Map<string, SharedTrailStack>();
   for (const group of config.sharedTrails) {
-    new SharedTrailStack(app, { group, stateBackend: config.stateBackend });
-    for (const t of group.targets) trailStackOf.set(t.name, group.stackName);
+    const trailStack = new SharedTrailStack(app, { group, stateBackend: config.stateBackend });
+    for (const t of group.targets) trailStackOf.set(t.name, trailStack);
   }
   const ownerOf = new Map(config.bucketNotificationOwners.map((o) => [o.bucket, o.stackName]));
   const targetStacks = new Map<string, TargetStack>();
   for (const target of config.targets) {
     const shared = trailStackOf.get(target.name);
     const owner = ownerOf.get(target.bucket);
-    targetStacks.set(
-      target.name,
-      new TargetStack(app, {
-        target,
-        stateBackend: config.stateBackend,
-        artifact,
-        ...(shared ? { sharedTrailStack: shared } : {}),
-        ...(owner ? { bucketNotificationsStack: owner } : {}),
-      }),
-    );
+    const stack = new TargetStack(app, {
+      target,
+      stateBackend: config.stateBackend,
+      artifact,
+      ...(shared ? { sharedTrailStack: shared.node.id } : {}),
+      ...(owner ? { bucketNotificationsStack: owner } : {}),
+    });
+    // Deployed after its trail, so no failed read goes unlogged once the function exists.
+    if (shared) stack.addDependency(shared);
+    targetStacks.set(target.name, stack);
   }
   for (const owner of config.bucketNotificationOwners) {
     const stack = new BucketNotificationsStack(app, { owner, stateBackend: config.stateBackend });

@@ -1,0 +1,49 @@
+// Lists the synthesized stacks in the order they must be applied, from cdktf.out/manifest.json: every stack
+// after the stacks it depends on (shared trails before their targets, targets before the bucket
+// notification stacks that name their topics). Stacks with local state (state-bootstrap) are left out
+// unless --include-local: CI cannot keep their state.
+// Usage: node scripts/stack-order.mjs [--outdir cdktf.out] [--json] [--include-local]
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Topological order (Kahn), ties broken by name so the order is stable. Throws on a cycle. */
+export function applyOrder(manifest) {
+  const stacks = manifest.stacks ?? {};
+  const names = Object.keys(stacks).sort();
+  const waiting = new Map(names.map((n) => [n, new Set(stacks[n].dependencies ?? [])]));
+  for (const [name, deps] of waiting)
+    for (const dep of deps)
+      if (!waiting.has(dep)) throw new Error(`stack ${name} depends on ${dep}, which is not in the manifest`);
+  const order = [];
+  while (waiting.size > 0) {
+    const ready = [...waiting.entries()].filter(([, deps]) => deps.size === 0).map(([n]) => n);
+    if (ready.length === 0) throw new Error(`dependency cycle among stacks: ${[...waiting.keys()].join(", ")}`);
+    for (const name of ready) {
+      order.push(name);
+      waiting.delete(name);
+      for (const deps of waiting.values()) deps.delete(name);
+    }
+  }
+  return order;
+}
+
+/** Whether a synthesized stack keeps its state locally (no remote backend). */
+export function hasLocalState(outdir, manifest, name) {
+  const stack = JSON.parse(readFileSync(join(outdir, manifest.stacks[name].synthesizedStackPath), "utf8"));
+  return Boolean(stack.terraform?.backend?.local);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const outdir = args.includes("--outdir") ? args[args.indexOf("--outdir") + 1] : "cdktf.out";
+  const manifestFile = join(outdir, "manifest.json");
+  if (!existsSync(manifestFile)) {
+    process.stderr.write(`stack-order: ${manifestFile} not found (run npm run synth first)\n`);
+    process.exit(1);
+  }
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+  const order = applyOrder(manifest).filter(
+    (name) => args.includes("--include-local") || !hasLocalState(outdir, manifest, name),
+  );
+  process.stdout.write(args.includes("--json") ? `${JSON.stringify(order)}\n` : `${order.join("\n")}\n`);
+}
