@@ -18,7 +18,7 @@ mkdirSync(join(dist, "handler"), { recursive: true });
 /** Files whose content decides the build output. */
 function inputs() {
   const files = ["main.ts", "package-lock.json", "scripts/build.mjs"];
-  for (const dir of ["handler", "config", "stacks"])
+  for (const dir of ["handler", "config", "stacks", "cost"])
     for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true }))
       if (entry.isFile() && entry.name.endsWith(".ts"))
         files.push(join(entry.parentPath ?? entry.path, entry.name).slice(root.length + 1));
@@ -34,7 +34,9 @@ for (const file of inputs())
     .update("\0");
 const stamp = hash.digest("hex");
 const stampFile = join(dist, ".build-stamp");
-const outputs = ["handler/index.js", "handler.zip", "main.js", "config/json-schema.js"].map((f) => join(dist, f));
+const outputs = ["handler/index.js", "handler.zip", "main.js", "config/json-schema.js", "cost/cli.js"].map((f) =>
+  join(dist, f),
+);
 const upToDate =
   process.env.GLACIER_RESTORE_REBUILD !== "1" &&
   outputs.every((f) => existsSync(f)) &&
@@ -65,7 +67,7 @@ async function buildAll() {
     }),
     build({
       ...common,
-      entryPoints: ["main.ts", "config/json-schema.ts"],
+      entryPoints: ["main.ts", "config/json-schema.ts", "cost/cli.ts"],
       outdir: "dist",
       outbase: ".",
       target: "node20",

@@ -1,0 +1,211 @@
+/**
+ * Monthly cost of the generated design, from the resolved configuration, a few usage figures and the
+ * reviewed price table (cost/prices.json). Pure: no I/O, so every line can be checked by hand.
+ */
+import type { ResolvedConfig, ResolvedTarget } from "../config/resolve";
+import type { RestoreTier } from "../config/schema";
+
+export interface Prices {
+  readonly reviewed: string;
+  readonly region: string;
+  readonly currency: string;
+  readonly prices: {
+    readonly cloudtrailDataEventsPer100k: number;
+    readonly cloudwatchLogsIngestionPerGB: number;
+    readonly cloudwatchLogsStoragePerGBMonth: number;
+    readonly s3StandardStoragePerGBMonth: number;
+    readonly s3PutRequestsPer1k: number;
+    readonly eventbridgeOptInDataEventsPerMillion: number;
+    readonly lambdaRequestsPerMillion: number;
+    readonly lambdaArmPerGBSecond: number;
+    readonly dynamodbOnDemandWritesPerMillion: number;
+    readonly sqsRequestsPerMillion: number;
+    readonly snsPublishesPerMillion: number;
+    readonly snsEmailPer100k: number;
+    readonly snsHttpsPerMillion: number;
+    readonly kmsKeyPerMonth: number;
+    readonly kmsRequestsPer10k: number;
+    readonly restore: Record<
+      "GLACIER" | "DEEP_ARCHIVE",
+      Partial<Record<RestoreTier, { per1kRequests: number; perGB: number }>>
+    >;
+  };
+}
+
+/** What the estimate needs to know about use, per target (the same figures apply to every target). */
+export interface Usage {
+  /** GetObject requests per month under the target's prefix, by every reader, failed or not. */
+  readonly getObjectsPerMonth: number;
+  /** Share of those requests made by the readers named in `trail.readerArnPrefixes` (when set). */
+  readonly readerShare: number;
+  /** Archived objects read per month (each needs one restore). */
+  readonly archivedReadsPerMonth: number;
+  /** Failed reads per archived object (readers retry, many ranks open one file). */
+  readonly failedReadsPerArchivedObject: number;
+  /** Mean size of a restored object, in GB. */
+  readonly meanObjectSizeGB: number;
+  /** Share of archived objects in Deep Archive (the rest in Glacier Flexible Retrieval). */
+  readonly deepArchiveShare: number;
+  /** Size of one CloudTrail data event record, bytes (CloudWatch Logs ingestion and log storage). */
+  readonly cloudTrailRecordBytes: number;
+  /** Mean billed duration of one invocation, ms. */
+  readonly lambdaMsPerInvocation: number;
+}
+
+export const DEFAULT_USAGE: Usage = {
+  getObjectsPerMonth: 10_000_000,
+  readerShare: 1,
+  archivedReadsPerMonth: 1_000,
+  failedReadsPerArchivedObject: 10,
+  meanObjectSizeGB: 1,
+  deepArchiveShare: 0.2,
+  cloudTrailRecordBytes: 1_500,
+  lambdaMsPerInvocation: 150,
+};
+
+export interface CostLine {
+  readonly item: string;
+  readonly monthly: number;
+  /** How the figure was computed, in words and numbers. */
+  readonly basis: string;
+}
+
+export interface TargetEstimate {
+  readonly target: string;
+  readonly lines: readonly CostLine[];
+  readonly total: number;
+}
+
+export interface Estimate {
+  readonly targets: readonly TargetEstimate[];
+  readonly total: number;
+}
+
+const GB = 1024 ** 3;
+
+function n(value: number): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+/** Events a target's trail logs per month: all its GetObjects, or only its readers' when filtered. */
+export function loggedEvents(t: ResolvedTarget, u: Usage): number {
+  return t.trail.readerArnPrefixes.length > 0 ? u.getObjectsPerMonth * u.readerShare : u.getObjectsPerMonth;
+}
+
+/** The tier the function uses for an archive (Deep Archive has no Expedited). */
+function tierFor(archive: "GLACIER" | "DEEP_ARCHIVE", tier: RestoreTier): RestoreTier {
+  return archive === "DEEP_ARCHIVE" && tier === "Expedited" ? "Standard" : tier;
+}
+
+export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"]): TargetEstimate {
+  const lines: CostLine[] = [];
+  const add = (item: string, monthly: number, basis: string) => lines.push({ item, monthly, basis });
+  const logged = loggedEvents(t, u);
+  const failed = u.archivedReadsPerMonth * u.failedReadsPerArchivedObject;
+
+  if (t.trail.mode !== "existing")
+    add(
+      "CloudTrail data events",
+      (logged / 100_000) * p.cloudtrailDataEventsPer100k,
+      `${n(logged)} GetObject events logged${t.trail.readerArnPrefixes.length ? ` (reader filter: ${u.readerShare * 100} %)` : ""}`,
+    );
+  else add("CloudTrail data events", 0, "billed to the existing trail's owner");
+  if (t.trail.mode !== "existing") {
+    const gb = (logged * u.cloudTrailRecordBytes) / GB;
+    add("Trail log files in S3", gb * 0.15 * p.s3StandardStoragePerGBMonth, `${n(gb)} GB of records, gzip ~15 %`);
+    if (t.trail.cloudWatchLogs)
+      add(
+        "CloudWatch Logs (trail delivery)",
+        gb * p.cloudwatchLogsIngestionPerGB + gb * p.cloudwatchLogsStoragePerGBMonth,
+        `${n(gb)} GB ingested and kept`,
+      );
+  }
+  add(
+    "EventBridge (data events reaching the bus)",
+    (logged / 1e6) * p.eventbridgeOptInDataEventsPerMillion,
+    `${n(logged)} events from CloudTrail; the rule keeps ${n(failed)}`,
+  );
+  const gbSeconds = failed * (u.lambdaMsPerInvocation / 1000) * (t.function.memoryMb / 1024);
+  add(
+    "Lambda",
+    (failed / 1e6) * p.lambdaRequestsPerMillion + gbSeconds * p.lambdaArmPerGBSecond,
+    `${n(failed)} invocations × ${u.lambdaMsPerInvocation} ms × ${t.function.memoryMb} MB (arm64)`,
+  );
+  if (t.function.claims)
+    add("DynamoDB claims", (failed / 1e6) * p.dynamodbOnDemandWritesPerMillion, `${n(failed)} conditional writes`);
+
+  let restoreCost = 0;
+  let copyCost = 0;
+  const parts: string[] = [];
+  for (const [archive, share] of [
+    ["GLACIER", 1 - u.deepArchiveShare],
+    ["DEEP_ARCHIVE", u.deepArchiveShare],
+  ] as const) {
+    const objects = u.archivedReadsPerMonth * share;
+    if (objects === 0) continue;
+    const tier = tierFor(archive, t.restoreTier);
+    const price = p.restore[archive][tier]!;
+    restoreCost += (objects / 1000) * price.per1kRequests + objects * u.meanObjectSizeGB * price.perGB;
+    copyCost += objects * u.meanObjectSizeGB * p.s3StandardStoragePerGBMonth * (t.restoreDays / 30);
+    parts.push(`${n(objects)} ${archive} (${tier})`);
+  }
+  add("Restores (requests + retrieval)", restoreCost, `${parts.join(", ")} × ${u.meanObjectSizeGB} GB`);
+  add("Restored copies (S3 Standard)", copyCost, `kept ${t.restoreDays} days`);
+
+  const nt = t.notifications;
+  if (nt) {
+    const published = (nt.initiated ? 1 : 0) + (nt.completed ? 1 : 0) + (nt.expired ? 1 : 0);
+    const messages = u.archivedReadsPerMonth * published;
+    add(
+      "Notifications (SNS, KMS key)",
+      (messages / 1e6) * p.snsPublishesPerMillion +
+        ((messages * nt.email.length) / 100_000) * p.snsEmailPer100k +
+        ((messages * nt.https.length) / 1e6) * p.snsHttpsPerMillion +
+        (nt.kmsKeyArn ? 0 : p.kmsKeyPerMonth) +
+        ((messages * 2) / 10_000) * p.kmsRequestsPer10k,
+      `${n(messages)} messages to ${nt.email.length} email, ${nt.https.length} https, ${nt.sqsQueueArns.length} queue subscriber(s)${nt.kmsKeyArn ? "" : "; one key"}`,
+    );
+  }
+  const total = lines.reduce((s, l) => s + l.monthly, 0);
+  return { target: t.name, lines, total };
+}
+
+/** Every target's lines; a shared trail logs each target's events once, so the lines add up. */
+export function estimate(config: ResolvedConfig, u: Usage, prices: Prices): Estimate {
+  const targets = config.targets.map((t) => estimateTarget(t, u, prices.prices));
+  return { targets, total: targets.reduce((s, t) => s + t.total, 0) };
+}
+
+/** The same target under another setting, to show what a choice is worth. */
+export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choice: string; monthly: number }[] {
+  const base = (x: ResolvedTarget, usage = u) => estimateTarget(x, usage, p).total;
+  const rows = [{ choice: "as configured", monthly: base(t) }];
+  if (t.trail.readerArnPrefixes.length === 0)
+    rows.push({
+      choice: `reader filter for FSx's role only (readerShare ${u.readerShare} of the reads)`,
+      monthly: base(
+        {
+          ...t,
+          trail: {
+            ...t.trail,
+            readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
+          },
+        },
+        u,
+      ),
+    });
+  else rows.push({ choice: "no reader filter", monthly: base({ ...t, trail: { ...t.trail, readerArnPrefixes: [] } }) });
+  if (t.trail.cloudWatchLogs)
+    rows.push({
+      choice: "trail without CloudWatch Logs",
+      monthly: base({ ...t, trail: { ...t.trail, cloudWatchLogs: false } }),
+    });
+  rows.push({
+    choice: "prefix holding half the reads",
+    monthly: base(t, { ...u, getObjectsPerMonth: u.getObjectsPerMonth / 2 }),
+  });
+  for (const tier of ["Expedited", "Standard", "Bulk"] as const)
+    if (tier !== t.restoreTier)
+      rows.push({ choice: `restore tier ${tier}`, monthly: base({ ...t, restoreTier: tier }) });
+  return rows;
+}
