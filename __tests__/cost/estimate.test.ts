@@ -139,6 +139,6 @@ describe("npm run cost", () => {
   it("exits 1 naming the bad option", () => {
     const r = run("--get-objects", "lots");
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("getObjectsPerMonth: must be a number of at least 0; got null");
+    expect(r.stderr).toContain(`--get-objects: must be followed by a number; got "lots"`);
   });
 });
