@@ -235,6 +235,14 @@ function terraformSection(): void {
   out(row(["terraform init -backend=false", fmt(i.min, 0), fmt(i.median, 0)]));
   out(row(["terraform validate", fmt(v.min, 0), fmt(v.median, 0)]));
   out();
+  // What a pull-request pipeline pays for validation alone, before any plan (which also waits on AWS).
+  const perStack = (i.median + v.median) / 1000;
+  out(
+    `A pipeline that runs init + validate on every stack spends about ${fmt(perStack, 1)} s per stack: ` +
+      `${fmt((perStack * 10) / 60, 1)} min for 10 stacks and ${fmt((perStack * 100) / 60, 1)} min for 100, run one ` +
+      "after another on these 2 cores (the plan workflow runs stacks as parallel jobs).",
+  );
+  out();
 }
 
 async function main(): Promise<void> {
