@@ -13,6 +13,9 @@ module.exports = {
     "**/handler/recent.test.ts",
     "**/handler/retry.test.ts",
     "**/handler/claims.test.ts",
+    "**/handler/notify.test.ts",
     "**/config/resolve.test.ts",
+    "**/config/notifications.test.ts",
+    "**/cost/estimate.test.ts",
   ],
 };

@@ -252,6 +252,11 @@ describe("initiatedMessage", () => {
     expect(m.message.split("\n").length).toBeGreaterThan(10);
   });
 
+  it("writes whole hours in hours, singular for one", () => {
+    const body = JSON.parse(initiatedMessage({ ...notice, readyWithinHours: { min: 1, max: 5 } }).message);
+    expect(body.summary).toContain("readable in 1 hour to 5 hours");
+  });
+
   it("keeps SNS subjects printable ASCII and at most 100 characters", () => {
     expect(snsSubject("Restore started: s3://b/données/ß.bam")).toBe("Restore started: s3://b/donn?es/?.bam");
     const long = snsSubject(`Restore started: s3://b/${"x".repeat(200)}`);
@@ -270,6 +275,24 @@ describe("notification settings from the environment", () => {
       targetName: "genomics-raw",
     });
     expect(configFromEnv(env)).not.toHaveProperty("notifyTopicArn");
+  });
+
+  it("treats an empty topic as none, and checks the whole ARN", () => {
+    expect(configFromEnv({ ...env, NOTIFY_TOPIC_ARN: "" })).not.toHaveProperty("notifyTopicArn");
+    for (const bad of [
+      `x${TOPIC}`,
+      `${TOPIC} `,
+      "arn:aws:sns:us-east-1:123456789012:",
+      "arn:aws:sns:us-east-1:12345:t",
+    ])
+      expect(() => configFromEnv({ ...env, NOTIFY_TOPIC_ARN: bad })).toThrow(
+        /NOTIFY_TOPIC_ARN must be an SNS topic ARN/,
+      );
+    expect(
+      configFromEnv({ ...env, NOTIFY_TOPIC_ARN: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:t" }),
+    ).toMatchObject({
+      notifyTopicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:t",
+    });
   });
 
   it("rejects a topic that is not an SNS topic ARN, naming the variable", () => {
