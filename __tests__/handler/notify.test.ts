@@ -12,7 +12,7 @@ import { createHandler, NotificationFailedError } from "../../handler";
 import { configFromEnv, HandlerConfigError, type HandlerConfig } from "../../handler/config";
 import { initiatedMessage, snsSubject, type InitiatedNotice } from "../../handler/notify";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
-import { RecordingLog, RecordingMetrics } from "../support/recorders";
+import { RecordingLog, RecordingMetrics, recordingHandler } from "../support/recorders";
 
 const s3Mock = mockClient(S3Client);
 const snsMock = mockClient(SNSClient);
@@ -29,27 +29,7 @@ beforeEach(() => {
 const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
 
 function setup(config: Partial<HandlerConfig> = {}) {
-  const log = new RecordingLog();
-  const metrics = new RecordingMetrics();
-  const handler = createHandler({
-    s3: new S3Client({ region: "us-east-1" }),
-    sns: new SNSClient({ region: "us-east-1" }),
-    dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-    config: {
-      tier: "Standard",
-      days: 7,
-      bucket: "fsx4l-store",
-      prefix: "raw/",
-      claimTtlSeconds: 900,
-      targetName: "genomics-raw",
-      notifyTopicArn: TOPIC,
-      ...config,
-    },
-    log,
-    metrics,
-    clock: () => NOW,
-  });
-  return { handler, log, metrics };
+  return recordingHandler({ targetName: "genomics-raw", notifyTopicArn: TOPIC, ...config }, () => NOW);
 }
 
 /** The body of the only message published. */

@@ -16,7 +16,7 @@ import { createHandler, RestoreFailedError } from "../../handler";
 import type { HandlerConfig } from "../../handler/config";
 import { RecentRestores } from "../../handler/recent";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
-import { RecordingLog, RecordingMetrics } from "../support/recorders";
+import { RecordingLog, RecordingMetrics, recordingHandler } from "../support/recorders";
 
 const s3Mock = mockClient(S3Client);
 
@@ -34,17 +34,8 @@ function meta(status: number) {
 }
 
 function setup(config: Partial<HandlerConfig> = {}) {
-  const log = new RecordingLog();
-  const metrics = new RecordingMetrics();
   let now = 1_000_000;
-  const handler = createHandler({
-    s3: new S3Client({ region: "us-east-1" }),
-    config: { tier: "Standard", days: 7, bucket: "fsx4l-store", prefix: "raw/", claimTtlSeconds: 900, ...config },
-    log,
-    metrics,
-    clock: () => (now += 5),
-  });
-  return { handler, log, metrics };
+  return recordingHandler(config, () => (now += 5));
 }
 
 beforeEach(() => s3Mock.reset());
@@ -311,24 +302,7 @@ beforeEach(() => dynamoMock.reset());
 
 /** A handler with a claim table, recording its logs and metrics, at a fixed time. */
 function setupWithClaims() {
-  const log = new RecordingLog();
-  const metrics = new RecordingMetrics();
-  const handler = createHandler({
-    s3: new S3Client({ region: "us-east-1" }),
-    dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-    config: {
-      tier: "Standard",
-      days: 7,
-      bucket: "fsx4l-store",
-      prefix: "raw/",
-      claimTable: "claims",
-      claimTtlSeconds: 600,
-    },
-    log,
-    metrics,
-    clock: () => 1_700_000_000_000,
-  });
-  return { handler, log, metrics };
+  return recordingHandler({ claimTable: "claims", claimTtlSeconds: 600 }, () => 1_700_000_000_000);
 }
 
 describe("cross-container claims", () => {

@@ -44,6 +44,7 @@ function withoutConditionKey(
 }
 const { config, stacks } = synthConfig(notificationsConfig());
 const moto = motoAvailable();
+if (!moto.ok) console.warn(`\n*** SKIPPING the moto cross-check of the notification rules: ${moto.why} ***\n`);
 
 interface Labelled {
   label: string;
@@ -110,7 +111,6 @@ describe("notification rules against S3 restore events", () => {
     );
     expect(motoMatches(cases)).toEqual(cases.map((c) => matchesPattern(c.pattern as any, c.event)));
   });
-  if (!moto.ok) it.todo(`moto cross-check skipped LOUDLY: ${moto.why}`);
 });
 
 describe("the message EventBridge sends to the topic", () => {

@@ -1,3 +1,8 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { createHandler } from "../../handler";
+import type { HandlerConfig } from "../../handler/config";
 import type { Log, MetricName, RestoreMetrics } from "../../handler/telemetry";
 
 export interface LogLine {
@@ -26,4 +31,32 @@ export class RecordingMetrics implements RestoreMetrics {
   count(name: MetricName, reason?: string) {
     this.counts.push(reason === undefined ? name : `${name}/${reason}`);
   }
+}
+
+/** The configuration the handler unit tests start from: target fsx4l-store/raw/, Standard, 7 days. */
+export const BASE_HANDLER_CONFIG: HandlerConfig = {
+  tier: "Standard",
+  days: 7,
+  bucket: "fsx4l-store",
+  prefix: "raw/",
+  claimTtlSeconds: 900,
+};
+
+/**
+ * A handler over fresh (mockable) SDK clients that records its logs and metrics. Clients are created in
+ * us-east-1, so aws-sdk-client-mock's prototype mocks answer their calls.
+ */
+export function recordingHandler(config: Partial<HandlerConfig>, clock: () => number) {
+  const log = new RecordingLog();
+  const metrics = new RecordingMetrics();
+  const handler = createHandler({
+    s3: new S3Client({ region: "us-east-1" }),
+    dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+    sns: new SNSClient({ region: "us-east-1" }),
+    config: { ...BASE_HANDLER_CONFIG, ...config },
+    log,
+    metrics,
+    clock,
+  });
+  return { handler, log, metrics };
 }
