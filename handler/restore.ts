@@ -247,8 +247,6 @@ export function createRestoreHandler(
     }
 
     let tier: Tier | undefined;
-    let result: HandlerResult;
-    let announcement: InitiatedNotice | undefined;
     try {
       const found = await head(read);
       if (!found) return skip("not-found");
@@ -257,10 +255,14 @@ export function createRestoreHandler(
       const seen = { key: ref.key, storageClass: facts.storageClass ?? "STANDARD", archiveStatus: facts.archiveStatus };
       const decision = planRestore(facts, config);
       if (!decision.restore) {
+        const inProgress = decision.reason === "restore-in-progress";
         // This event's earlier attempt started the restore; its notification may not have gone out.
-        const replan = planRestore({ ...facts, restore: undefined }, config);
-        if (decision.reason === "restore-in-progress" && claim === "reclaimed" && notifier && replan.restore) {
-          const p = replan.plan;
+        const repeat =
+          inProgress && claim === "reclaimed" && notifier
+            ? planRestore({ ...facts, restore: undefined }, config)
+            : undefined;
+        if (repeat?.restore) {
+          const p = repeat.plan;
           await announce({
             ...notice(ref, seen.storageClass, p, p.tier, p.tierDowngradedFrom, started),
             repeated: true,
@@ -268,7 +270,7 @@ export function createRestoreHandler(
           recent.remember(recentId, started);
           return skip(decision.reason, { ...seen, notified: true });
         }
-        if (decision.reason === "restore-in-progress") recent.remember(recentId, started);
+        if (inProgress) recent.remember(recentId, started);
         return skip(decision.reason, seen);
       }
       const plan = decision.plan;
@@ -288,7 +290,7 @@ export function createRestoreHandler(
         metrics.count("TierFallback", plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
       if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
       else metrics.count("RestoreSkipped", outcome);
-      result = {
+      const result: HandlerResult = {
         outcome,
         ...ref,
         storageClass: seen.storageClass,
@@ -304,8 +306,13 @@ export function createRestoreHandler(
         archive: plan.archive,
         latencyMs: clock() - started,
       });
-      if (outcome === "initiated") announcement = notice(ref, seen.storageClass, plan, tier, fellBackFrom, started);
+      if (outcome === "initiated") await announce(notice(ref, seen.storageClass, plan, tier, fellBackFrom, started));
+      // Remembered only once everything is done, so a retry in this container is not answered from memory.
+      recent.remember(recentId, started);
+      return result;
     } catch (err) {
+      // The restore is running: the claim must stay so the retry recognises it and publishes again.
+      if (err instanceof NotificationFailedError) throw err;
       if (claimant && claim) {
         await claimant.store
           .release(recentId, claimant.eventId)
@@ -336,10 +343,5 @@ export function createRestoreHandler(
       });
       throw failure;
     }
-    // Outside the try above: the restore is running, so a failed publish must keep the claim.
-    if (announcement) await announce(announcement);
-    // Remembered only once everything is done, so a retry in this container is not answered from memory.
-    recent.remember(recentId, started);
-    return result;
   };
 }

@@ -198,6 +198,24 @@ describe("a notification that cannot be published", () => {
     expect(metrics.counts).toEqual(["NotificationPublished/repeated", "RestoreSkipped/restore-in-progress"]);
   });
 
+  it("keeps the claim again when the retry's publish fails too, so a later retry can still publish", async () => {
+    const event = s3ApiCallEvent();
+    const key = "fsx4l-store\u0000raw/run-42/sample.bam\u0000";
+    dynamoMock.on(PutItemCommand).resolves({
+      Attributes: { pk: { S: key }, eventId: { S: event.detail.eventID }, expiresAt: { N: String(NOW / 1000 + 60) } },
+    });
+    dynamoMock.on(DeleteItemCommand).resolves({});
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", Restore: 'ongoing-request="true"', ...meta(200) });
+    snsMock.on(PublishCommand).rejects(snsDown());
+    const { handler, log, metrics } = setup({ claimTable: "claims" });
+    await expect(handler(event)).rejects.toThrow(NotificationFailedError);
+    expect(dynamoMock).not.toHaveReceivedCommand(DeleteItemCommand);
+    expect(metrics.counts).toEqual(["NotificationFailed/KMSAccessDeniedException"]);
+    expect(log.lines.map((l) => l.message)).toEqual([
+      "restore requested but its notification failed; the event will be retried",
+    ]);
+  });
+
   it("is not repeated for a different event that finds the restore running", async () => {
     dynamoMock.on(PutItemCommand).resolves({});
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", Restore: 'ongoing-request="true"', ...meta(200) });
