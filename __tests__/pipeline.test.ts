@@ -9,29 +9,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { notificationsConfig } from "./support/config";
 import { MotoServer, motoAvailable } from "./support/moto";
+import { callScript } from "./support/scripts";
 import { all, synthToDisk } from "./support/synth";
 import { terraform, terraformAvailable } from "./support/terraform";
 
 const root = path.join(__dirname, "..");
-
-/** Calls a function exported by one of the scripts/*.mjs files in a Node process of its own. */
-function callScript(script: string, fn: string, ...args: unknown[]): unknown {
-  const code =
-    `import { createRequire } from "node:module"; const require = createRequire(import.meta.url);` +
-    `import { ${fn} } from ${JSON.stringify(path.join(root, "scripts", script))};` +
-    `const args = JSON.parse(require("node:fs").readFileSync(0, "utf8"));` +
-    `try { process.stdout.write(JSON.stringify({ value: ${fn}(...args) })); }` +
-    `catch (e) { process.stdout.write(JSON.stringify({ error: e.message })); }`;
-  // Arguments go through stdin: a plan's JSON is larger than a command line may be.
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", code], {
-    encoding: "utf8",
-    input: JSON.stringify(args),
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const parsed = JSON.parse(out) as { value?: unknown; error?: string };
-  if (parsed.error !== undefined) throw new Error(parsed.error);
-  return parsed.value;
-}
 
 describe("workflow files", () => {
   const dir = path.join(root, ".github", "workflows");

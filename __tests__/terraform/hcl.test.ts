@@ -3,12 +3,13 @@
  * `terraform fmt -check`, validates without warnings and plans offline, for the configurations with the
  * most varied resources (notifications with an owned bucket; state bootstrap, DynamoDB locking, assume role).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { proofConfigurations } from "../support/configurations";
+import { callScript } from "../support/scripts";
 import { OFFLINE_PLAN_TEST, terraform, terraformAvailable, terraformEnv } from "../support/terraform";
 
 const run = promisify(execFile);
@@ -58,19 +59,7 @@ async function synthHcl(raw: unknown): Promise<string> {
 });
 
 describe("tidy-hcl", () => {
-  /** Runs the script's function in Node itself (jest's module system cannot load .mjs files here). */
-  const unquoteDependsOn = (hcl: string): string =>
-    execFileSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import { unquoteDependsOn } from ${JSON.stringify(path.join(root, "scripts", "tidy-hcl.mjs"))};` +
-          "process.stdout.write(unquoteDependsOn(process.argv[1]));",
-        hcl,
-      ],
-      { encoding: "utf8" },
-    );
+  const unquoteDependsOn = (hcl: string) => callScript("tidy-hcl.mjs", "unquoteDependsOn", hcl) as string;
 
   it("unquotes references in depends_on only", () => {
     const hcl = [
