@@ -1,4 +1,7 @@
 import type { z } from "zod";
+import { EVENT_PATTERN_MAX_CHARS, largestPatternChars } from "../core/patterns";
+import { isIsolatedRegion, partitionOf } from "../core/partition";
+import { advancedEventSelectors, selectorValueCount as countSelectorValues } from "../core/selectors";
 import {
   configSchema,
   type AssumeRole,
@@ -27,6 +30,15 @@ export interface ResolvedTrail {
   readonly cloudWatchLogsRetentionDays: number;
   readonly logExpirationDays: number;
   readonly readerArnPrefixes: readonly string[];
+  /** `terraform destroy` may delete the log bucket with its logs. */
+  readonly logBucketForceDestroy: boolean;
+}
+
+/** CloudWatch alarms of one target. */
+export interface ResolvedAlarms {
+  readonly enabled: boolean;
+  /** Topic the alarms notify, when the configuration names one. */
+  readonly topicArn?: string;
 }
 
 /** Restore notifications of one target (absent when the target has none). */
@@ -70,6 +82,7 @@ export interface ResolvedTarget {
     readonly maximumRetryAttempts: number;
   };
   readonly notifications?: ResolvedNotifications;
+  readonly alarms: ResolvedAlarms;
 }
 
 /** Where a stack that belongs to no single target deploys: its name, region, account (role) and tags. */
@@ -114,11 +127,15 @@ export const BUILT_IN_DEFAULTS = {
   restoreDays: 7,
   trail: {
     mode: "dedicated" as TrailMode,
-    cloudWatchLogs: true,
+    // Off: EventBridge receives the trail's data events without it, and ingesting every in-scope read
+    // into CloudWatch Logs costs money nobody asked for.
+    cloudWatchLogs: false,
     cloudWatchLogsRetentionDays: 30,
     logExpirationDays: 90,
     readerArnPrefixes: [] as string[],
+    logBucketForceDestroy: false,
   },
+  alarms: { enabled: true },
   function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30, claims: true, claimTtlSeconds: 900 },
   eventRetry: { maximumEventAgeSeconds: 21600, maximumRetryAttempts: 185 },
   notifications: {
@@ -161,10 +178,33 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * Every string in the configuration that holds `${` or `%{`: Terraform reads those as the start of an
+ * expression or directive in any string of the generated JSON (and IAM reads `${` in a policy as a
+ * variable), so such a value would change the generated Terraform instead of being used as written.
+ */
+export function templateSequenceProblems(raw: unknown, path: PropertyKey[] = []): string[] {
+  if (typeof raw === "string")
+    return /[$%]\{/.test(raw)
+      ? [
+          `${formatPath(path) || "(config)"}: must not contain "\${" or "%{" (Terraform would read it as an expression, not as text); found in ${JSON.stringify(raw)}`,
+        ]
+      : [];
+  if (Array.isArray(raw)) return raw.flatMap((v, i) => templateSequenceProblems(v, [...path, i]));
+  if (raw !== null && typeof raw === "object")
+    return Object.entries(raw).flatMap(([k, v]) => [
+      ...templateSequenceProblems(k, [...path, `${k}(key)`]).slice(0, 1),
+      ...templateSequenceProblems(v, [...path, k]),
+    ]);
+  return [];
+}
+
 /** Validates raw configuration and applies defaults; throws ConfigError listing every problem. */
 export function resolveConfig(raw: unknown): ResolvedConfig {
+  const templateProblems = templateSequenceProblems(raw);
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  if (!parsed.success) throw new ConfigError([...templateProblems, ...parsed.error.issues.map(describeIssue)]);
+  if (templateProblems.length > 0) throw new ConfigError(templateProblems);
   const config = parsed.data;
   const problems: string[] = [];
   const targets = config.targets.map((t, i) => applyDefaults(t, config.defaults, i, problems));
@@ -269,6 +309,15 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
   const at = `targets[${index}]`;
   const region = t.region ?? d.region;
   if (!region) problems.push(`${at}.region: is required (set it on the target or in defaults.region)`);
+  if (region && isIsolatedRegion(region))
+    problems.push(
+      `${at}.region: ${region} is in an isolated AWS partition, which this project does not support (supported partitions: aws, aws-cn, aws-us-gov)`,
+    );
+  const patternChars = largestPatternChars(t.bucket, t.prefix);
+  if (patternChars > EVENT_PATTERN_MAX_CHARS)
+    problems.push(
+      `${at}.prefix: the EventBridge event pattern for this bucket and prefix (every encoded form of the prefix included) would be ${patternChars} characters; EventBridge allows ${EVENT_PATTERN_MAX_CHARS} by default (use a shorter prefix, or fewer characters that need URL encoding)`,
+    );
   const trail = { ...BUILT_IN_DEFAULTS.trail, ...d.trail, ...t.trail };
   if (trail.mode === "existing" && !trail.existingTrailArn)
     problems.push(`${at}.trail.existingTrailArn: is required when trail.mode is "existing"`);
@@ -294,6 +343,7 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
     function: fn,
     eventRetry: { ...BUILT_IN_DEFAULTS.eventRetry, ...d.eventRetry, ...t.eventRetry },
     ...(notifications ? { notifications } : {}),
+    alarms: { ...BUILT_IN_DEFAULTS.alarms, ...d.alarms, ...t.alarms },
   };
 }
 
@@ -352,7 +402,12 @@ function groupSharedTrails(
     const [region, account] = key.split("|") as [string, string];
     const first = members[0]!;
     for (const m of members.slice(1)) {
-      for (const field of ["cloudWatchLogs", "cloudWatchLogsRetentionDays", "logExpirationDays"] as const) {
+      for (const field of [
+        "cloudWatchLogs",
+        "cloudWatchLogsRetentionDays",
+        "logExpirationDays",
+        "logBucketForceDestroy",
+      ] as const) {
         if (m.trail[field] !== first.trail[field])
           problems.push(
             `targets[${targets.indexOf(m)}].trail.${field}: targets sharing the ${region} trail must agree (target "${first.name}" has ${String(first.trail[field])}, this one ${String(m.trail[field])}); set it in defaults.trail`,
@@ -371,16 +426,16 @@ function groupSharedTrails(
   });
 }
 
-/** Condition values one selector per distinct reader filter uses: category, type, name, ARNs, readers. */
+/** Condition values the advanced event selectors of one trail covering these targets use. */
 export function selectorValueCount(targets: readonly ResolvedTarget[]): number {
-  const byReaders = new Map<string, number>();
-  for (const t of targets) {
-    const key = JSON.stringify(t.trail.readerArnPrefixes);
-    byReaders.set(key, (byReaders.get(key) ?? 0) + 1);
-  }
-  let total = 0;
-  for (const [key, arnCount] of byReaders) total += 3 + arnCount + (JSON.parse(key) as string[]).length;
-  return total;
+  const first = targets[0];
+  if (!first) return 0;
+  return countSelectorValues(
+    advancedEventSelectors(
+      partitionOf(first.region),
+      targets.map((t) => ({ bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes })),
+    ),
+  );
 }
 
 function checkTrailBudget(

@@ -64,7 +64,11 @@ const assumeRole = z
     roleArn: z
       .string()
       .regex(IAM_ROLE_ARN_PATTERN, { message: "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)" }),
-    externalId: z.string().min(2).max(1224).optional(),
+    // STS AssumeRole's ExternalId pattern (AssumeRole API reference).
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: "must be 2-1224 characters of letters, digits and +=,.@:/_-" })
+      .optional(),
     sessionName: z
       .string()
       .regex(/^[\w+=,.@-]{2,64}$/, { message: "must be 2-64 characters of letters, digits and +=,.@_-" })
@@ -85,6 +89,8 @@ const trail = z
       message: "must be a CloudTrail trail ARN (arn:aws:cloudtrail:<region>:<account>:trail/<name>)",
     }),
     cloudWatchLogs: z.boolean(),
+    /** Let `terraform destroy` delete the trail's log bucket with its logs. */
+    logBucketForceDestroy: z.boolean(),
     cloudWatchLogsRetentionDays: retentionDays,
     logExpirationDays: positiveInt("days", 3650),
     readerArnPrefixes: z
@@ -102,7 +108,12 @@ const fn = z
   .object({
     memoryMb: z.number().int().min(128).max(10240),
     timeoutSeconds: positiveInt("seconds", 900),
-    reservedConcurrency: z.number().int().min(0).max(1000),
+    // 0 would throttle every invocation, so every event would end in the dead-letter queue.
+    reservedConcurrency: z
+      .number()
+      .int()
+      .min(1, { message: "must be at least 1: with 0 the function never runs and every event is dead-lettered" })
+      .max(1000),
     logRetentionDays: retentionDays,
     claims: z.boolean(),
     claimTtlSeconds: z.number().int().min(60).max(86400),
@@ -164,6 +175,20 @@ const notifications = z
   .partial()
   .strict();
 
+const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
+const alarms = z
+  .object({
+    /** CloudWatch alarms on the dead-letter queue, the function and the rules (default true). */
+    enabled: z.boolean(),
+    /** Topic the alarms notify; else the target's notifications topic, else no action. */
+    topicArn: z.string().regex(SNS_TOPIC_ARN_PATTERN, {
+      message: "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
+    }),
+  })
+  .partial()
+  .strict();
+
 /** Settings a target may set itself or inherit from `defaults`. */
 const inheritable = {
   region,
@@ -175,6 +200,7 @@ const inheritable = {
   function: fn,
   eventRetry,
   notifications,
+  alarms,
 };
 
 export const defaultsSchema = z.object(inheritable).partial().strict();
@@ -192,7 +218,10 @@ export const targetSchema = z
       .refine((p) => !p.startsWith("/"), {
         message: 'must not start with "/": S3 keys have no leading slash (use "raw/" not "/raw/")',
       })
-      .refine((p) => !p.includes("*"), { message: "is a literal key prefix; wildcards (*) are not allowed" })
+      // IAM reads * and ? in resource ARNs as wildcards, which would widen the function's permissions.
+      .refine((p) => !/[*?]/.test(p), {
+        message: "is a literal key prefix; * and ? are not allowed (IAM would read them as wildcards)",
+      })
       .default(""),
   })
   .extend(defaultsSchema.shape)
@@ -250,3 +279,4 @@ export type DefaultsInput = z.output<typeof defaultsSchema>;
 export type AssumeRole = z.output<typeof assumeRole>;
 export type TrailInput = z.output<typeof trail>;
 export type NotificationsInput = z.output<typeof notifications>;
+export type AlarmsInput = z.output<typeof alarms>;

@@ -2,6 +2,7 @@
  * The pure decision core: which events to act on and which RestoreObject request an object needs.
  * No I/O here, so every branch is cheap to test.
  */
+import { keyForms } from "../core/keys";
 import type { HandlerConfig, Tier } from "./config";
 
 /** The object named by a GetObject that failed because the object is archived. */
@@ -29,20 +30,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/**
- * The forms a logged key may stand for: the key as logged, then its form-decoded form (`+` a space,
- * `%XX` an octet) when that differs. CloudTrail is not documented to encode keys, so the logged form is
- * always tried first and the decoded one only when the logged one is not found.
- */
-export function keyForms(key: string): string[] {
-  try {
-    const decoded = decodeURIComponent(key.replace(/\+/g, " "));
-    return decoded === key ? [key] : [key, decoded];
-  } catch {
-    // Not a valid escape sequence, so not an encoded key.
-    return [key];
-  }
-}
+export { keyForms };
 
 /** Decides whether an EventBridge event is a failed GetObject on an archived object inside this target. */
 export function classifyEvent(event: unknown, scope: Pick<HandlerConfig, "bucket" | "prefix">): EventVerdict {
@@ -156,10 +144,30 @@ export function planRestore(facts: ObjectFacts, config: Pick<HandlerConfig, "tie
   };
 }
 
+/**
+ * Expedited retrievals are typically ready in 1-5 minutes only for objects under 250 MB; larger ones are
+ * retrieved at up to 300 MB per second, with no typical time given (S3 User Guide, "Understanding archive
+ * retrieval options").
+ */
+export const EXPEDITED_TYPICAL_BELOW_BYTES = 250_000_000;
+const EXPEDITED_LARGE_OBJECT_BYTES_PER_SECOND = 300_000_000;
+
+/** Hours until a restored copy is expected to be readable. */
+export interface ReadyWindow {
+  readonly min: number;
+  readonly max: number;
+  /** Only a lower bound is known (a large Expedited restore): `min` = `max` = the earliest time. */
+  readonly atLeast?: true;
+}
+
 /** Typical hours until a restored copy is readable (S3 User Guide, archive retrieval options). */
-export function expectedReadyHours(archive: Archive, tier: Tier): { readonly min: number; readonly max: number } {
+export function expectedReadyHours(archive: Archive, tier: Tier, sizeBytes?: number): ReadyWindow {
   const deep = archive === "DEEP_ARCHIVE" || archive === "INTELLIGENT_TIERING_DEEP_ARCHIVE";
-  if (tier === "Expedited") return { min: 1 / 60, max: 5 / 60 };
+  if (tier === "Expedited") {
+    if (sizeBytes === undefined || sizeBytes < EXPEDITED_TYPICAL_BELOW_BYTES) return { min: 1 / 60, max: 5 / 60 };
+    const earliest = 1 / 60 + sizeBytes / EXPEDITED_LARGE_OBJECT_BYTES_PER_SECOND / 3600;
+    return { min: earliest, max: earliest, atLeast: true };
+  }
   if (tier === "Standard") return deep ? { min: 12, max: 12 } : { min: 3, max: 5 };
   return deep ? { min: 48, max: 48 } : { min: 5, max: 12 };
 }

@@ -6,7 +6,7 @@
  */
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Tier } from "./config";
-import type { Archive } from "./decide";
+import type { Archive, ReadyWindow } from "./decide";
 
 export interface InitiatedNotice {
   readonly target?: string;
@@ -20,7 +20,7 @@ export interface InitiatedNotice {
   readonly fellBackFrom?: Tier;
   /** Days the restored copy stays readable; absent for Intelligent-Tiering (no expiry). */
   readonly days?: number;
-  readonly readyWithinHours: { readonly min: number; readonly max: number };
+  readonly readyWithinHours: ReadyWindow;
   readonly requestedAtMs: number;
   /** True when this is a repeat for a restore requested by an earlier attempt of the same event. */
   readonly repeated?: boolean;
@@ -34,8 +34,12 @@ export interface NoticeMessage {
 }
 
 function hoursText(hours: number): string {
-  if (hours < 1) return `${Math.round(hours * 60)} minutes`;
-  return `${hours} hour${hours === 1 ? "" : "s"}`;
+  if (hours < 1) {
+    const minutes = Math.max(1, Math.round(hours * 60));
+    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
+  const rounded = Math.round(hours * 10) / 10;
+  return `${rounded} hour${rounded === 1 ? "" : "s"}`;
 }
 
 /** SNS subjects must be printable ASCII without line breaks, at most 100 characters. */
@@ -46,14 +50,14 @@ export function snsSubject(text: string): string {
 
 /** Builds the "restore initiated" message (pure, so tests can read exactly what subscribers get). */
 export function initiatedMessage(n: InitiatedNotice): NoticeMessage {
-  const readyBy = new Date(n.requestedAtMs + n.readyWithinHours.max * 3_600_000).toISOString();
-  const range =
-    n.readyWithinHours.min === n.readyWithinHours.max
-      ? `about ${hoursText(n.readyWithinHours.max)}`
-      : `${hoursText(n.readyWithinHours.min)} to ${hoursText(n.readyWithinHours.max)}`;
+  const w = n.readyWithinHours;
+  const readyBy = new Date(n.requestedAtMs + w.max * 3_600_000).toISOString();
+  const when = w.atLeast
+    ? `no sooner than ${hoursText(w.min)}, after ${readyBy} (S3 gives no typical time for Expedited restores of objects of 250 MB or more)`
+    : `${w.min === w.max ? `about ${hoursText(w.max)}` : `${hoursText(w.min)} to ${hoursText(w.max)}`}, by ${readyBy}`;
   const body = {
     event: "restore-initiated",
-    summary: `Restore started (${n.tier} tier): s3://${n.bucket}/${n.key} is expected to be readable in ${range}, by ${readyBy}.`,
+    summary: `Restore started (${n.tier} tier): s3://${n.bucket}/${n.key} is expected to be readable in ${when}.`,
     ...(n.target ? { target: n.target } : {}),
     bucket: n.bucket,
     key: n.key,
@@ -64,8 +68,8 @@ export function initiatedMessage(n: InitiatedNotice): NoticeMessage {
     ...(n.fellBackFrom ? { requestedTier: n.fellBackFrom } : {}),
     ...(n.days !== undefined ? { restoredCopyDays: n.days } : {}),
     requestedAt: new Date(n.requestedAtMs).toISOString(),
-    expectedReadyWithinHours: n.readyWithinHours,
-    expectedReadyBy: readyBy,
+    expectedReadyWithinHours: { min: w.min, max: w.max },
+    ...(w.atLeast ? { expectedReadyNotBefore: readyBy } : { expectedReadyBy: readyBy }),
     ...(n.repeated ? { repeated: true } : {}),
   };
   return {

@@ -167,6 +167,7 @@ export function createRestoreHandler(
     tier: Tier,
     fellBackFrom: Tier | undefined,
     requestedAtMs: number,
+    sizeBytes: number | undefined,
   ): InitiatedNotice {
     return {
       ...(config.targetName ? { target: config.targetName } : {}),
@@ -176,7 +177,7 @@ export function createRestoreHandler(
       tier,
       ...(fellBackFrom ? { fellBackFrom } : {}),
       ...(plan.days !== undefined ? { days: plan.days } : {}),
-      readyWithinHours: expectedReadyHours(plan.archive, tier),
+      readyWithinHours: expectedReadyHours(plan.archive, tier, sizeBytes),
       requestedAtMs,
     };
   }
@@ -264,7 +265,7 @@ export function createRestoreHandler(
         if (repeat?.restore) {
           const p = repeat.plan;
           await announce({
-            ...notice(ref, seen.storageClass, p, p.tier, p.tierDowngradedFrom, started),
+            ...notice(ref, seen.storageClass, p, p.tier, p.tierDowngradedFrom, started, out.ContentLength),
             repeated: true,
           });
           recent.remember(recentId, started);
@@ -297,7 +298,7 @@ export function createRestoreHandler(
         tier,
         ...(plan.days !== undefined ? { days: plan.days } : {}),
         ...(fellBackFrom ? { fellBackFrom } : {}),
-        readyWithinHours: expectedReadyHours(plan.archive, tier).max,
+        readyWithinHours: expectedReadyHours(plan.archive, tier, out.ContentLength).max,
       };
       log.info("restore requested", {
         ...base,
@@ -306,7 +307,8 @@ export function createRestoreHandler(
         archive: plan.archive,
         latencyMs: clock() - started,
       });
-      if (outcome === "initiated") await announce(notice(ref, seen.storageClass, plan, tier, fellBackFrom, started));
+      if (outcome === "initiated")
+        await announce(notice(ref, seen.storageClass, plan, tier, fellBackFrom, started, out.ContentLength));
       // Remembered only once everything is done, so a retry in this container is not answered from memory.
       recent.remember(recentId, started);
       return result;

@@ -18,7 +18,7 @@ mkdirSync(join(dist, "handler"), { recursive: true });
 /** Files whose content decides the build output. */
 function inputs() {
   const files = ["main.ts", "package-lock.json", "scripts/build.mjs"];
-  for (const dir of ["handler", "config", "stacks", "cost"])
+  for (const dir of ["core", "handler", "config", "stacks", "cost"])
     for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true }))
       if (entry.isFile() && entry.name.endsWith(".ts"))
         files.push(join(entry.parentPath ?? entry.path, entry.name).slice(root.length + 1));

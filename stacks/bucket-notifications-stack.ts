@@ -3,6 +3,8 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import type { BucketNotificationOwner, ResolvedConfig } from "../config/resolve";
 import { Foundation, placedFoundation } from "./constructs/foundation";
+import { notificationFilterPrefix } from "../core/keys";
+import { regionalArn } from "../core/partition";
 import { RESTORE_S3_EVENT_TYPES, s3RestoreEvents } from "./constructs/restore-notifications";
 import { targetNames } from "./names";
 
@@ -27,9 +29,10 @@ export class BucketNotificationsStack extends TerraformStack {
       // The topics live in the target stacks (deployed first); their ARNs follow from their names.
       topic: o.topicTargets.map((t) => ({
         id: `glacier-restore-${t.name}`,
-        topicArn: `arn:aws:sns:${o.region}:${base.accountId}:${targetNames(t.name).topic}`,
+        topicArn: regionalArn(base.partition, "sns", o.region, base.accountId, targetNames(t.name).topic),
         events: s3RestoreEvents(t.notifications!).map((e) => RESTORE_S3_EVENT_TYPES[e]),
-        ...(t.prefix ? { filterPrefix: t.prefix } : {}),
+        // S3 compares filter values in their URL-encoded form (space as "+").
+        ...(t.prefix ? { filterPrefix: notificationFilterPrefix(t.prefix) } : {}),
       })),
     });
     new TerraformOutput(this, "bucket", { value: o.bucket });

@@ -13,6 +13,7 @@ export const NAME_LIMITS = {
   trail: 128,
   snsTopic: 256,
   kmsAlias: 256,
+  alarm: 255,
   /** `bucket_prefix` leaves 26 characters for Terraform's unique suffix. */
   bucketPrefix: 37,
 } as const;
@@ -49,5 +50,6 @@ export function targetNames(target: string) {
     topicKeyAlias: `alias/${physicalName([NAME_PREFIX, target, "restores"], NAME_LIMITS.kmsAlias - 6)}`,
     restoredRule: physicalName([NAME_PREFIX, target, "restored"], NAME_LIMITS.eventRule),
     expiredRule: physicalName([NAME_PREFIX, target, "expired"], NAME_LIMITS.eventRule),
+    alarm: (id: string) => physicalName([NAME_PREFIX, target, id], NAME_LIMITS.alarm),
   };
 }

@@ -20,6 +20,7 @@ export class SharedTrailStack extends TerraformStack {
     const trail = new RestoreTrail(this, "trail", {
       trailName: names.trail,
       region: g.region,
+      partition: base.partition,
       accountId: base.accountId,
       scopes: g.targets.map((t) => ({
         bucket: t.bucket,
@@ -28,6 +29,7 @@ export class SharedTrailStack extends TerraformStack {
       })),
       logBucketPrefix: names.trailBucketPrefix,
       logExpirationDays: g.trail.logExpirationDays,
+      logBucketForceDestroy: g.trail.logBucketForceDestroy,
       ...(g.trail.cloudWatchLogs
         ? {
             cloudWatchLogs: {

@@ -7,7 +7,11 @@ import { Foundation } from "./constructs/foundation";
 import { RestoreFunction } from "./constructs/restore-function";
 import { RestoreNotifications } from "./constructs/restore-notifications";
 import { RestoreRule } from "./constructs/restore-rule";
-import { advancedEventSelectors, RestoreTrail } from "./constructs/restore-trail";
+import { RestoreTrail } from "./constructs/restore-trail";
+import { RestoreAlarms, targetAlarmSpecs } from "./constructs/restore-alarms";
+import { regionalArn } from "../core/partition";
+import { s3RestoreEvents } from "./constructs/restore-notifications";
+import { advancedEventSelectors, putEventSelectorsCommand } from "../core/selectors";
 import { targetNames } from "./names";
 
 export interface TargetStackProps {
@@ -41,8 +45,10 @@ export class TargetStack extends TerraformStack {
       const trail = new RestoreTrail(this, "trail", {
         trailName: names.trail,
         region: t.region,
+        partition: base.partition,
         accountId: base.accountId,
         scopes: [trailScope],
+        logBucketForceDestroy: t.trail.logBucketForceDestroy,
         logBucketPrefix: names.trailBucketPrefix,
         logExpirationDays: t.trail.logExpirationDays,
         ...(t.trail.cloudWatchLogs
@@ -65,10 +71,17 @@ export class TargetStack extends TerraformStack {
         value: t.trail.existingTrailArn,
         description: "Existing trail that must log this target's GetObject data events",
       });
-      // What to add to the existing trail, since this stack does not manage it.
+      // What to add to the existing trail, since this stack does not manage it: CloudTrail's API shape,
+      // ready for put-event-selectors once merged with the trail's own selectors.
+      const selectors = advancedEventSelectors(base.partition, [trailScope]);
       new TerraformOutput(this, "required_event_selectors", {
-        value: JSON.stringify(advancedEventSelectors([trailScope])),
-        description: "Advanced event selectors the existing trail needs (JSON, CDKTF field names)",
+        value: JSON.stringify(selectors),
+        description: "Advanced event selectors the existing trail needs (CloudTrail API JSON: Name, FieldSelectors)",
+      });
+      new TerraformOutput(this, "put_event_selectors_command", {
+        value: putEventSelectorsCommand(t.trail.existingTrailArn!, selectors),
+        description:
+          "WARNING: put-event-selectors REPLACES all of the trail's selectors; merge them with the output of get-event-selectors first",
       });
     } else {
       new TerraformOutput(this, "trail_stack", {
@@ -81,6 +94,21 @@ export class TargetStack extends TerraformStack {
       queueName: names.deadLetterQueue,
       accountId: base.accountId,
     });
+    // Alarm names (and so ARNs) are known up front: the topic's policies name the alarms that may publish.
+    const alarmSpecs = t.alarms.enabled
+      ? targetAlarmSpecs({
+          functionName: names.function,
+          deadLetterQueueName: names.deadLetterQueue,
+          restoreRuleName: names.rule,
+          notificationRuleNames:
+            t.notifications?.completedVia === "eventbridge"
+              ? s3RestoreEvents(t.notifications).map((e) =>
+                  e === "completed" ? names.restoredRule : names.expiredRule,
+                )
+              : [],
+        })
+      : [];
+    const alarmsUseOwnTopic = alarmSpecs.length > 0 && !t.alarms.topicArn && t.notifications !== undefined;
     const notifications = t.notifications
       ? new RestoreNotifications(this, "notifications", {
           target: t.name,
@@ -89,9 +117,17 @@ export class TargetStack extends TerraformStack {
           ruleNames: { completed: names.restoredRule, expired: names.expiredRule },
           accountId: base.accountId,
           region: t.region,
+          partition: base.partition,
           bucket: t.bucket,
           prefix: t.prefix,
           notifications: t.notifications,
+          ...(alarmsUseOwnTopic
+            ? {
+                alarmArns: alarmSpecs.map((a) =>
+                  regionalArn(base.partition, "cloudwatch", t.region, base.accountId, `alarm:${names.alarm(a.id)}`),
+                ),
+              }
+            : {}),
           deadLetters,
           maximumEventAgeSeconds: t.eventRetry.maximumEventAgeSeconds,
           maximumRetryAttempts: t.eventRetry.maximumRetryAttempts,
@@ -102,6 +138,7 @@ export class TargetStack extends TerraformStack {
       functionName: names.function,
       roleName: names.role,
       accountId: base.accountId,
+      partition: base.partition,
       bucket: t.bucket,
       prefix: t.prefix,
       restoreTier: t.restoreTier,
@@ -118,7 +155,7 @@ export class TargetStack extends TerraformStack {
         ? {
             initiatedNotifications: {
               topicArn: notifications.topic.arn,
-              statements: notifications.publishStatements(t.region),
+              statements: notifications.publishStatements(),
             },
           }
         : {}),
@@ -132,6 +169,17 @@ export class TargetStack extends TerraformStack {
       maximumEventAgeSeconds: t.eventRetry.maximumEventAgeSeconds,
       maximumRetryAttempts: t.eventRetry.maximumRetryAttempts,
     });
+
+    if (alarmSpecs.length > 0) {
+      const actions = t.alarms.topicArn ? [t.alarms.topicArn] : notifications ? [notifications.topic.arn] : [];
+      const alarms = new RestoreAlarms(this, "alarms", { specs: alarmSpecs, alarmName: names.alarm, actions });
+      new TerraformOutput(this, "alarm_names", {
+        value: alarms.alarms.map((a) => a.alarmName),
+        description: actions.length
+          ? "CloudWatch alarms of this target"
+          : "CloudWatch alarms of this target (no actions: set alarms.topicArn or notifications to be told)",
+      });
+    }
 
     new TerraformOutput(this, "function_name", { value: fn.function.functionName });
     new TerraformOutput(this, "function_arn", { value: fn.function.arn });

@@ -19,13 +19,16 @@ describe("resolveConfig", () => {
       tags: { team: "hpc" },
     });
     expect(ref).toMatchObject({ name: "genomics-ref", restoreTier: "Standard", restoreDays: 7, prefix: "reference/" });
+    // CloudWatch Logs delivery is off unless asked for: EventBridge does not need it.
     expect(ref!.trail).toEqual({
       mode: "dedicated",
-      cloudWatchLogs: true,
+      cloudWatchLogs: false,
       cloudWatchLogsRetentionDays: 30,
       logExpirationDays: 90,
       readerArnPrefixes: [],
+      logBucketForceDestroy: false,
     });
+    expect(ref!.alarms).toEqual({ enabled: true });
     expect(ref!.function).toEqual({
       memoryMb: 256,
       timeoutSeconds: 60,
@@ -166,9 +169,12 @@ describe("resolveConfig", () => {
   it("rejects shared-trail members that disagree on trail settings", () => {
     const c = exampleConfig();
     c.defaults.trail = { mode: "shared" };
-    c.targets[1].trail = { cloudWatchLogs: false };
+    c.targets[1].trail = { cloudWatchLogs: true, logBucketForceDestroy: true };
     expect(problemsOf(c)).toEqual([
       expect.stringMatching(/^targets\[1\]\.trail\.cloudWatchLogs: targets sharing the us-east-1 trail must agree/),
+      expect.stringMatching(
+        /^targets\[1\]\.trail\.logBucketForceDestroy: targets sharing the us-east-1 trail must agree/,
+      ),
     ]);
   });
 

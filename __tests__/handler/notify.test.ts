@@ -11,6 +11,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { createHandler, NotificationFailedError } from "../../handler";
 import { configFromEnv, HandlerConfigError, type HandlerConfig } from "../../handler/config";
 import { initiatedMessage, snsSubject, type InitiatedNotice } from "../../handler/notify";
+import { expectedReadyHours } from "../../handler/decide";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
 import { RecordingLog, RecordingMetrics, recordingHandler } from "../support/recorders";
 
@@ -240,7 +241,7 @@ describe("initiatedMessage", () => {
     const m = initiatedMessage(notice);
     const body = JSON.parse(m.message);
     expect(body.summary).toBe(
-      "Restore started (Expedited tier): s3://b/k is expected to be readable in 1 minutes to 5 minutes, by 2026-03-01T10:05:00.000Z.",
+      "Restore started (Expedited tier): s3://b/k is expected to be readable in 1 minute to 5 minutes, by 2026-03-01T10:05:00.000Z.",
     );
     expect(body).not.toHaveProperty("versionId");
     expect(body).not.toHaveProperty("target");
@@ -248,6 +249,22 @@ describe("initiatedMessage", () => {
     expect(m.attributes).toEqual({ event: "restore-initiated", bucket: "b", tier: "Expedited" });
     // Pretty-printed, so an email shows one field per line.
     expect(m.message.split("\n").length).toBeGreaterThan(10);
+  });
+
+  it("promises no Expedited window for objects of 250 MB or more, only the earliest time", () => {
+    // S3: under 250 MB typically 1-5 minutes; larger objects at up to 300 MB/s, no typical time.
+    const sizeBytes = 3_000_000_000;
+    const window = expectedReadyHours("GLACIER", "Expedited", sizeBytes);
+    expect(window).toEqual({ min: 1 / 60 + 10 / 3600, max: 1 / 60 + 10 / 3600, atLeast: true });
+    const body = JSON.parse(initiatedMessage({ ...notice, readyWithinHours: window }).message);
+    expect(body.summary).toBe(
+      "Restore started (Expedited tier): s3://b/k is expected to be readable in no sooner than 1 minute, after 2026-03-01T10:01:10.000Z (S3 gives no typical time for Expedited restores of objects of 250 MB or more).",
+    );
+    expect(body.expectedReadyNotBefore).toBe("2026-03-01T10:01:10.000Z");
+    expect(body).not.toHaveProperty("expectedReadyBy");
+    expect(expectedReadyHours("GLACIER", "Expedited", 249_999_999)).toEqual({ min: 1 / 60, max: 5 / 60 });
+    expect(expectedReadyHours("GLACIER", "Expedited", 250_000_000).atLeast).toBe(true);
+    expect(expectedReadyHours("GLACIER", "Standard", 3_000_000_000)).toEqual({ min: 3, max: 5 });
   });
 
   it("writes whole hours in hours, singular for one", () => {

@@ -3,6 +3,7 @@
  * environment from the synthesized aws_lambda_function, fed the events its rule matches, against the
  * local S3 emulator; then every call it made is checked against its synthesized role policy.
  */
+import { partitionOf } from "../../core/partition";
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { resolveConfig } from "../../config/resolve";
@@ -25,18 +26,19 @@ afterAll(() => emulator.stop());
 
 /** The IAM action and resource S3/DynamoDB authorize a recorded call against. */
 function authorization(r: RequestRecord, region: string): { action: string; resource: string } {
+  const p = partitionOf(region).name;
   switch (r.op) {
     case "head":
       return {
         action: r.versionId ? "s3:GetObjectVersion" : "s3:GetObject",
-        resource: `arn:aws:s3:::${r.bucket}/${r.key}`,
+        resource: `arn:${p}:s3:::${r.bucket}/${r.key}`,
       };
     case "restore":
-      return { action: "s3:RestoreObject", resource: `arn:aws:s3:::${r.bucket}/${r.key}` };
+      return { action: "s3:RestoreObject", resource: `arn:${p}:s3:::${r.bucket}/${r.key}` };
     case "claim":
-      return { action: "dynamodb:PutItem", resource: `arn:aws:dynamodb:${region}:123456789012:table/${r.bucket}` };
+      return { action: "dynamodb:PutItem", resource: `arn:${p}:dynamodb:${region}:123456789012:table/${r.bucket}` };
     case "release":
-      return { action: "dynamodb:DeleteItem", resource: `arn:aws:dynamodb:${region}:123456789012:table/${r.bucket}` };
+      return { action: "dynamodb:DeleteItem", resource: `arn:${p}:dynamodb:${region}:123456789012:table/${r.bucket}` };
     case "publish":
       return { action: "sns:Publish", resource: r.bucket };
     default:

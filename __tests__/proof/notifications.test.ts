@@ -136,7 +136,7 @@ describe("the message EventBridge sends to the topic", () => {
     expect(message).toEqual({
       event: "restore-completed",
       summary:
-        "A restored copy is readable in bucket fsx4l-store until 2026-03-08T00:00:00Z; re-run the job or hsm_restore that needs it.",
+        "A restored copy is readable in bucket fsx4l-store; re-run the job or hsm_restore that needs it. Restored copy expires: 2026-03-08T00:00:00Z (none for Intelligent-Tiering).",
       target: "genomics-raw",
       bucket: "fsx4l-store",
       key,
@@ -161,6 +161,21 @@ describe("the message EventBridge sends to the topic", () => {
       key: "raw/run-42/sample.bam",
     });
   });
+
+  it.each(["empty", "unsubstituted"] as const)(
+    "stays valid JSON when S3 leaves out the expiry and storage class (missing paths become %s)",
+    (missing) => {
+      // An Intelligent-Tiering restore has no expiry; the template must not depend on it being there.
+      const event = restoreCompletedEvent({ expiry: null, storageClass: null });
+      const message = JSON.parse(applyInputTransformer(transformerOf("genomics-raw/completed"), event, missing));
+      expect(message).toMatchObject({ event: "restore-completed", key: "raw/run-42/sample.bam" });
+      expect(message.restoreExpiryTime).toBe(missing === "empty" ? "" : "<expiry>");
+      expect(message.sourceStorageClass).toBe(missing === "empty" ? "" : "<storageClass>");
+      // The unquoted placeholders used before would have made the message invalid JSON.
+      const unquoted = { inputPaths: { expiry: "$.detail.restore-expiry-time" }, inputTemplate: '{"e": <expiry>}' };
+      expect(() => JSON.parse(applyInputTransformer(unquoted, event, missing))).toThrow(SyntaxError);
+    },
+  );
 
   it("would be caught if a template used a path the event lacks", () => {
     const transformer = { inputPaths: { v: "$.detail.object.version-id" }, inputTemplate: '{"v": <v>}' };
@@ -187,7 +202,7 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
     .filter((r) => JSON.parse(r.event_pattern)["detail-type"][0].startsWith("Object Restore"))
     .map((r) => refs.attr("aws_cloudwatch_event_rule", r, "arn"));
   const viaBucket = t.notifications!.completedVia === "bucket-notifications";
-  const bucketArn = `arn:aws:s3:::${t.bucket}`;
+  const bucketArn = `arn:${refs.partition}:s3:::${t.bucket}`;
 
   const publish = (principal: string, sourceArn: string, account = ACCOUNT, tls = "true") =>
     decide({
@@ -216,9 +231,9 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
     const expected = viaBucket ? "Allowed" : "ImplicitlyDenied";
     expect(await publish("s3.amazonaws.com", bucketArn)).toBe(expected);
     expect(await useKey("s3.amazonaws.com", bucketArn)).toBe(expected);
-    expect(await publish("s3.amazonaws.com", "arn:aws:s3:::someone-elses-bucket")).not.toBe("Allowed");
+    expect(await publish("s3.amazonaws.com", `arn:${refs.partition}:s3:::someone-elses-bucket`)).not.toBe("Allowed");
     expect(await publish("s3.amazonaws.com", bucketArn, OTHER_ACCOUNT)).not.toBe("Allowed");
-    expect(await useKey("s3.amazonaws.com", "arn:aws:s3:::someone-elses-bucket")).not.toBe("Allowed");
+    expect(await useKey("s3.amazonaws.com", `arn:${refs.partition}:s3:::someone-elses-bucket`)).not.toBe("Allowed");
   });
 
   it("EventBridge may publish and use the key for this target's rules only", async () => {
@@ -231,11 +246,17 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
     }
     const restoreRuleArn = refs.attr("aws_cloudwatch_event_rule", restoreRule(stack), "arn");
     expect(await publish("events.amazonaws.com", restoreRuleArn)).not.toBe("Allowed");
-    expect(await useKey("events.amazonaws.com", `arn:aws:events:${refs.region}:${ACCOUNT}:rule/x`)).not.toBe("Allowed");
+    expect(
+      await useKey("events.amazonaws.com", `arn:${refs.partition}:events:${refs.region}:${ACCOUNT}:rule/x`),
+    ).not.toBe("Allowed");
   });
 
   it("no other service or account may publish", async () => {
-    for (const principal of ["sns.amazonaws.com", "lambda.amazonaws.com", `arn:aws:iam::${OTHER_ACCOUNT}:root`])
+    for (const principal of [
+      "sns.amazonaws.com",
+      "lambda.amazonaws.com",
+      `arn:${refs.partition}:iam::${OTHER_ACCOUNT}:root`,
+    ])
       expect([principal, await publish(principal, bucketArn)]).toEqual([
         principal,
         expect.not.stringMatching(/^Allowed$/),
@@ -245,7 +266,7 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
   it("leaves the key to the account's IAM policies; other accounts get nothing", async () => {
     const admin = (account: string, action: string) =>
       decide({
-        principal: `arn:aws:iam::${account}:role/platform-admin`,
+        principal: `arn:${refs.partition}:iam::${account}:role/platform-admin`,
         action,
         resource: keyArn,
         resourceAccount: ACCOUNT,

@@ -32,7 +32,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
     const role = functionRole(stack, t);
     const roleArn = refs.attr("aws_iam_role", role, "arn");
     const policy = rolePolicy(stack, refs, role);
-    const inScope = `arn:aws:s3:::${t.bucket}/${t.prefix}run-1/sample.bam`;
+    const inScope = `arn:${refs.partition}:s3:::${t.bucket}/${t.prefix}run-1/sample.bam`;
     const asFunction = (action: string, resource: string) =>
       decide({ principal: roleArn, action, resource, identityPolicy: policy });
 
@@ -43,15 +43,33 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
 
     it("may not touch objects outside its prefix or bucket, nor change any object", async () => {
       const outside = [
-        `arn:aws:s3:::${t.bucket}/zz-outside-${t.prefix}x`,
-        `arn:aws:s3:::${t.bucket}-other/${t.prefix}x`,
-        ...config.targets.filter((o) => o !== t).map((o) => `arn:aws:s3:::${o.bucket}/${o.prefix}x`),
-      ].filter((arn) => !arn.startsWith(`arn:aws:s3:::${t.bucket}/${t.prefix}`));
+        `arn:${refs.partition}:s3:::${t.bucket}/zz-outside-${t.prefix}x`,
+        `arn:${refs.partition}:s3:::${t.bucket}-other/${t.prefix}x`,
+        ...config.targets.filter((o) => o !== t).map((o) => `arn:${refs.partition}:s3:::${o.bucket}/${o.prefix}x`),
+      ].filter((arn) => !arn.startsWith(`arn:${refs.partition}:s3:::${t.bucket}/${t.prefix}`));
       for (const resource of outside)
         expect([resource, await asFunction("s3:RestoreObject", resource)]).toEqual([resource, "ImplicitlyDenied"]);
       for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"])
         expect([action, await asFunction(action, inScope)]).toEqual([action, "ImplicitlyDenied"]);
-      expect(await asFunction("s3:ListBucket", `arn:aws:s3:::${t.bucket}`)).toBe("ImplicitlyDenied");
+    });
+
+    it("may list its bucket only under its own prefix, so HeadObject on a deleted key answers 404", async () => {
+      const list = (bucket: string, prefix: string | undefined) =>
+        decide({
+          principal: roleArn,
+          action: "s3:ListBucket",
+          resource: `arn:${refs.partition}:s3:::${bucket}`,
+          identityPolicy: policy,
+          ...(prefix !== undefined ? { context: { "s3:prefix": prefix } } : {}),
+        });
+      expect(await list(t.bucket, `${t.prefix}run-1/`)).toBe("Allowed");
+      expect(await list(t.bucket, t.prefix)).toBe("Allowed");
+      expect(await list(`${t.bucket}-other`, `${t.prefix}run-1/`)).toBe("ImplicitlyDenied");
+      if (t.prefix) {
+        expect(await list(t.bucket, `zz-outside-${t.prefix}`)).toBe("ImplicitlyDenied");
+        // A listing without a prefix would show the whole bucket.
+        expect(await list(t.bucket, undefined)).toBe("ImplicitlyDenied");
+      }
     });
 
     it("writes only its own log group, claim table and dead-letter queue", async () => {
@@ -63,12 +81,12 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
       expect(
         await asFunction(
           "logs:PutLogEvents",
-          `arn:aws:logs:${refs.region}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`,
+          `arn:${refs.partition}:logs:${refs.region}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`,
         ),
       ).toBe("ImplicitlyDenied");
       const queueArn = refs.attr("aws_sqs_queue", single(stack, "aws_sqs_queue"), "arn");
       expect(await asFunction("sqs:SendMessage", queueArn)).toBe("Allowed");
-      expect(await asFunction("sqs:SendMessage", `arn:aws:sqs:${refs.region}:${ACCOUNT}:other`)).toBe(
+      expect(await asFunction("sqs:SendMessage", `arn:${refs.partition}:sqs:${refs.region}:${ACCOUNT}:other`)).toBe(
         "ImplicitlyDenied",
       );
       const tables = all(stack, "aws_dynamodb_table");
@@ -79,9 +97,9 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
         expect(await asFunction("dynamodb:Scan", tableArn)).toBe("ImplicitlyDenied");
       }
       expect(tables).toHaveLength(t.function.claims ? 1 : 0);
-      expect(await asFunction("dynamodb:PutItem", `arn:aws:dynamodb:${refs.region}:${ACCOUNT}:table/other`)).toBe(
-        "ImplicitlyDenied",
-      );
+      expect(
+        await asFunction("dynamodb:PutItem", `arn:${refs.partition}:dynamodb:${refs.region}:${ACCOUNT}:table/other`),
+      ).toBe("ImplicitlyDenied");
     });
 
     it("can be assumed only by Lambda on behalf of this account", async () => {
@@ -113,12 +131,12 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
           context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT, "aws:SecureTransport": tls },
         });
       expect(await send("events.amazonaws.com", ruleArn)).toBe("Allowed");
-      expect(await send("events.amazonaws.com", `arn:aws:events:${refs.region}:${ACCOUNT}:rule/another`)).not.toBe(
-        "Allowed",
-      );
+      expect(
+        await send("events.amazonaws.com", `arn:${refs.partition}:events:${refs.region}:${ACCOUNT}:rule/another`),
+      ).not.toBe("Allowed");
       expect(await send("sns.amazonaws.com", ruleArn)).not.toBe("Allowed");
       expect(await send("events.amazonaws.com", ruleArn, "false")).toBe("ExplicitlyDenied");
-      expect(await send(`arn:aws:iam::${OTHER_ACCOUNT}:root`, ruleArn)).not.toBe("Allowed");
+      expect(await send(`arn:${refs.partition}:iam::${OTHER_ACCOUNT}:root`, ruleArn)).not.toBe("Allowed");
     });
   });
 
@@ -134,7 +152,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
         decide({
           principal: "cloudtrail.amazonaws.com",
           action: "s3:PutObject",
-          resource: `arn:aws:s3:::${bucket}/${key}`,
+          resource: `arn:${refs.partition}:s3:::${bucket}/${key}`,
           resourcePolicy: bucketPolicy,
           context: {
             "aws:SourceArn": sourceArn,
@@ -147,23 +165,25 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
       it("log bucket takes log files from this trail only, under AWSLogs/<account>/, over TLS", async () => {
         const key = `AWSLogs/${ACCOUNT}/CloudTrail/${refs.region}/2026/11/26/file.json.gz`;
         expect(await write(key, trailArn)).toBe("Allowed");
-        expect(await write(key, `arn:aws:cloudtrail:${refs.region}:${ACCOUNT}:trail/someone-else`)).not.toBe("Allowed");
+        expect(
+          await write(key, `arn:${refs.partition}:cloudtrail:${refs.region}:${ACCOUNT}:trail/someone-else`),
+        ).not.toBe("Allowed");
         expect(await write(`elsewhere/${key}`, trailArn)).not.toBe("Allowed");
         expect(await write(key, trailArn, "false")).toBe("ExplicitlyDenied");
         expect(
           await decide({
             principal: "cloudtrail.amazonaws.com",
             action: "s3:GetBucketAcl",
-            resource: `arn:aws:s3:::${bucket}`,
+            resource: `arn:${refs.partition}:s3:::${bucket}`,
             resourcePolicy: bucketPolicy,
             context: { "aws:SourceArn": trailArn, "aws:SourceAccount": ACCOUNT },
           }),
         ).toBe("Allowed");
         expect(
           await decide({
-            principal: `arn:aws:iam::${OTHER_ACCOUNT}:root`,
+            principal: `arn:${refs.partition}:iam::${OTHER_ACCOUNT}:root`,
             action: "s3:GetObject",
-            resource: `arn:aws:s3:::${bucket}/${key}`,
+            resource: `arn:${refs.partition}:s3:::${bucket}/${key}`,
             resourcePolicy: bucketPolicy,
           }),
         ).not.toBe("Allowed");
@@ -185,14 +205,16 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
               context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT },
             });
           expect(await assume(trailArn)).toBe("Allowed");
-          expect(await assume(`arn:aws:cloudtrail:${refs.region}:${ACCOUNT}:trail/other`)).not.toBe("Allowed");
+          expect(await assume(`arn:${refs.partition}:cloudtrail:${refs.region}:${ACCOUNT}:trail/other`)).not.toBe(
+            "Allowed",
+          );
           const policy = rolePolicy(stack, refs, deliveryRole);
           const group = all(stack, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/cloudtrail/"));
           const groupArn = refs.attr("aws_cloudwatch_log_group", group, "arn");
           const put = (resource: string) =>
             decide({ principal: roleArn, action: "logs:PutLogEvents", resource, identityPolicy: policy });
           expect(await put(`${groupArn}:log-stream:${ACCOUNT}_CloudTrail_${refs.region}`)).toBe("Allowed");
-          expect(await put(`arn:aws:logs:${refs.region}:${ACCOUNT}:log-group:other:log-stream:x`)).toBe(
+          expect(await put(`arn:${refs.partition}:logs:${refs.region}:${ACCOUNT}:log-group:other:log-stream:x`)).toBe(
             "ImplicitlyDenied",
           );
         });

@@ -3,16 +3,24 @@
  * trail logs exactly the GetObject data events that rule needs.
  */
 import { resolveConfig, type ResolvedTarget } from "../../config/resolve";
+import { partitionOf } from "../../core/partition";
 import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
 import { proofConfigurations } from "../support/configurations";
 import { motoAvailable } from "../support/moto";
 import { matchesPattern } from "../support/proof/event-pattern";
 import { motoMatches } from "../support/proof/moto-patterns";
-import { fromBindingNames, logsEvent, type AdvancedSelector } from "../support/proof/selectors";
+import { fromApiShape, logsEvent, type AdvancedSelector } from "../support/proof/selectors";
 import { restoreRule, single, synthConfig, type Synth } from "../support/synth";
 
-const FSX_READER = "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_fs-0abc/FSxS3Session";
-const OTHER_READER = "arn:aws:sts::123456789012:assumed-role/analytics/jupyter";
+/** The FSx reader and another reader, in the partition of a region. */
+function readersIn(region: string) {
+  const p = partitionOf(region).name;
+  return {
+    fsx: `arn:${p}:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_fs-0abc/FSxS3Session`,
+    other: `arn:${p}:sts::123456789012:assumed-role/analytics/jupyter`,
+  };
+}
+const FSX_READER = readersIn("us-east-1").fsx;
 
 interface Labelled {
   label: string;
@@ -28,7 +36,8 @@ interface Labelled {
 /** Real-shaped events around one target: reads that must restore, and near misses that must not. */
 function eventsFor(t: ResolvedTarget): Labelled[] {
   const key = (rest: string) => `${t.prefix}${rest}`;
-  const reader = t.trail.readerArnPrefixes.length ? FSX_READER : OTHER_READER;
+  const readers = readersIn(t.region);
+  const reader = t.trail.readerArnPrefixes.length ? readers.fsx : readers.other;
   const base = { bucket: t.bucket, region: t.region, reader };
   return [
     {
@@ -73,7 +82,7 @@ function eventsFor(t: ResolvedTarget): Labelled[] {
       ? [
           {
             label: "other reader",
-            event: s3ApiCallEvent({ ...base, key: key("x"), reader: OTHER_READER }),
+            event: s3ApiCallEvent({ ...base, key: key("x"), reader: readers.other }),
             owner: t.name,
             logged: false,
             filteredByReader: true,
@@ -88,7 +97,7 @@ function trailSelectorsFor(target: ResolvedTarget, stacks: Record<string, Synth>
   if (target.trail.mode === "dedicated") return single(own, "aws_cloudtrail").advanced_event_selector;
   if (target.trail.mode === "shared")
     return single(stacks[own.output.trail_stack.value]!, "aws_cloudtrail").advanced_event_selector;
-  return fromBindingNames(JSON.parse(own.output.required_event_selectors.value));
+  return fromApiShape(JSON.parse(own.output.required_event_selectors.value));
 }
 
 const moto = motoAvailable();

@@ -22,6 +22,31 @@ function rulesByDetailType(s: Synth): Record<string, any> {
   );
 }
 
+/** A statement with its condition values sorted (synthesis orders resources by their IDs). */
+function sortedValues<T extends { condition?: { values: string[] }[] }>(statement: T | undefined): T | undefined {
+  return (
+    statement && { ...statement, condition: statement.condition?.map((c) => ({ ...c, values: [...c.values].sort() })) }
+  );
+}
+
+/** The statement letting this stack's alarms (and nothing else) publish: CloudWatch, their ARNs, this account. */
+function alarmPublisher(synth: Synth, actions: string[], resources: string[]) {
+  const alarmArns = all(synth, "aws_cloudwatch_metric_alarm")
+    .map((a) => `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${a.alarm_name}`)
+    .sort();
+  expect(alarmArns.length).toBeGreaterThan(0);
+  return {
+    sid: "CloudWatchAlarms",
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+    actions,
+    resources,
+    condition: [
+      { test: "ArnEquals", variable: "aws:SourceArn", values: alarmArns },
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT] },
+    ],
+  };
+}
 describe("notifications in a target stack", () => {
   const { stacks } = synthConfig(notificationsConfig());
   const raw = stacks["genomics-raw"]!;
@@ -64,8 +89,11 @@ describe("notifications in a target stack", () => {
     const topic = single(raw, "aws_sns_topic");
     const policy = single(raw, "aws_sns_topic_policy");
     expect(policy.arn).toBe(ref(raw, "aws_sns_topic", topic, "arn"));
-    const [tls, events, ...rest] = statementsOf(raw, policy.policy);
+    const [tls, events, alarms, ...rest] = statementsOf(raw, policy.policy);
     expect(rest).toEqual([]);
+    expect(sortedValues(alarms)).toEqual(
+      alarmPublisher(raw, ["sns:Publish"], [ref(raw, "aws_sns_topic", topic, "arn")]),
+    );
     expect(tls).toMatchObject({ sid: "DenyInsecureTransport", effect: "Deny", actions: ["sns:Publish"] });
     const ruleArns = Object.values(rulesByDetailType(raw)).map((r) => ref(raw, "aws_cloudwatch_event_rule", r, "arn"));
     expect(events).toEqual({
@@ -83,8 +111,18 @@ describe("notifications in a target stack", () => {
 
   it("lets the same publishers use the key, only for this topic, and keeps the account in control", () => {
     const key = single(raw, "aws_kms_key");
-    const [admin, events, ...rest] = statementsOf(raw, key.policy);
+    const [admin, events, alarms, ...rest] = statementsOf(raw, key.policy);
     expect(rest).toEqual([]);
+    // CloudWatch may use the key only for this topic and only for this target's alarms.
+    expect(alarms).toMatchObject({ sid: "CloudWatchAlarms", actions: ["kms:GenerateDataKey", "kms:Decrypt"] });
+    expect(sortedValues(alarms)!.condition).toEqual([
+      ...alarmPublisher(raw, [], []).condition,
+      {
+        test: "StringEquals",
+        variable: "kms:EncryptionContext:aws:sns:topicArn",
+        values: [`arn:aws:sns:us-east-1:${ACCOUNT}:glacier-restore-genomics-raw-restores`],
+      },
+    ]);
     expect(admin).toMatchObject({
       principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${ACCOUNT}:root`] }],
       actions: KEY_ADMIN_ACTIONS,
@@ -106,7 +144,7 @@ describe("notifications in a target stack", () => {
   it("lets S3 publish to a target whose completed/expired notifications come from the bucket itself", () => {
     expect(rulesByDetailType(refStack)).toEqual({});
     const statements = statementsOf(refStack, single(refStack, "aws_sns_topic_policy").policy);
-    expect(statements.map((s) => s.sid)).toEqual(["DenyInsecureTransport", "S3RestoreEvents"]);
+    expect(statements.map((s) => s.sid)).toEqual(["DenyInsecureTransport", "S3RestoreEvents", "CloudWatchAlarms"]);
     expect(statements[1]!.principals).toEqual([{ type: "Service", identifiers: ["s3.amazonaws.com"] }]);
     expect(statements[1]!.condition).toEqual([
       { test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:s3:::fsx4l-store"] },
@@ -231,10 +269,15 @@ describe("notification variants", () => {
     config.targets[0].notifications = { completed: false };
     const s = synthConfig(config).stacks["genomics-raw"]!;
     expect(rulesByDetailType(s)).toEqual({});
+    // Only the target's alarms publish (they notify this topic when no alarms.topicArn is given).
     expect(statementsOf(s, single(s, "aws_sns_topic_policy").policy).map((st) => st.sid)).toEqual([
       "DenyInsecureTransport",
+      "CloudWatchAlarms",
     ]);
-    expect(statementsOf(s, single(s, "aws_kms_key").policy).map((st) => st.sid)).toEqual(["AccountAdministersKey"]);
+    expect(statementsOf(s, single(s, "aws_kms_key").policy).map((st) => st.sid)).toEqual([
+      "AccountAdministersKey",
+      "CloudWatchAlarms",
+    ]);
     expect(s.output.bucket_eventbridge_delivery).toBeUndefined();
   });
 

@@ -59,7 +59,7 @@ describe("TargetStack", () => {
       expect(trail.event_selector).toBeUndefined();
     });
 
-    it("validates log files, stays regional and delivers to a retained log group", () => {
+    it("validates log files, stays regional and does not deliver to CloudWatch Logs unless asked", () => {
       expect(trail).toMatchObject({
         enable_log_file_validation: true,
         enable_logging: true,
@@ -67,9 +67,31 @@ describe("TargetStack", () => {
         include_global_service_events: false,
         name: "glacier-restore-genomics-raw",
       });
-      const group = all(raw, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/cloudtrail/"));
+      // EventBridge receives the data events without it; ingestion would be paid for nothing.
+      expect(all(raw, "aws_cloudwatch_log_group").filter((g) => g.name.startsWith("/aws/cloudtrail/"))).toEqual([]);
+      expect(trail.cloud_watch_logs_group_arn).toBeUndefined();
+      expect(trail.cloud_watch_logs_role_arn).toBeUndefined();
+    });
+
+    it("delivers to a retained log group through a role with a plain CloudTrail trust when asked", () => {
+      const c = exampleConfig();
+      c.defaults.trail = { cloudWatchLogs: true };
+      const s = synthConfig(c).stacks["genomics-raw"]!;
+      const group = all(s, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/cloudtrail/"));
       expect(group.retention_in_days).toBe(30);
-      expect(trail.cloud_watch_logs_group_arn).toBe(`${ref(raw, "aws_cloudwatch_log_group", group, "arn")}:*`);
+      const t = single(s, "aws_cloudtrail");
+      expect(t.cloud_watch_logs_group_arn).toBe(`${ref(s, "aws_cloudwatch_log_group", group, "arn")}:*`);
+      const role = all(s, "aws_iam_role").find((r) => r.name === "glacier-restore-genomics-raw-trail");
+      // CloudTrail documents this role with a plain service trust; SourceArn/SourceAccount conditions
+      // on it are reported to break CreateTrail (InvalidCloudWatchLogsRoleArnException).
+      expect(statementsOf(s, role.assume_role_policy)).toEqual([
+        {
+          sid: "CloudTrailAssume",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+        },
+      ]);
     });
 
     it("writes to a private, encrypted, versioned log bucket that expires old logs", () => {
@@ -252,6 +274,13 @@ describe("TargetStack", () => {
           actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"],
           resources: ["arn:aws:s3:::fsx4l-store/raw/*"],
         }),
+        // Listing (so HeadObject tells a deleted key by 404) only under the target's prefix.
+        expect.objectContaining({
+          effect: "Allow",
+          actions: ["s3:ListBucket"],
+          resources: ["arn:aws:s3:::fsx4l-store"],
+          condition: [{ test: "StringLike", variable: "s3:prefix", values: ["raw/*"] }],
+        }),
       ]);
       const logGroup = all(raw, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/lambda/"));
       expect(statements.find((s) => s.sid === "WriteOwnLogs")!.resources).toEqual([
@@ -263,6 +292,7 @@ describe("TargetStack", () => {
       });
       expect(statements.map((s) => s.sid)).toEqual([
         "RestoreArchivedObjectsInScope",
+        "ListTargetPrefix",
         "WriteOwnLogs",
         "ClaimObjects",
         "DeadLetterFailedInvocations",
@@ -276,6 +306,7 @@ describe("TargetStack", () => {
   it("exports what operators need", () => {
     expect(Object.keys(raw.output).sort()).toEqual(
       [
+        "alarm_names",
         "dead_letter_queue_url",
         "function_arn",
         "function_log_group",
@@ -368,11 +399,24 @@ describe("TargetStack options", () => {
     expect(s.resource.aws_cloudtrail).toBeUndefined();
     expect(s.resource.aws_s3_bucket).toBeUndefined();
     expect(s.output.trail_arn.value).toBe("arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail");
+    // CloudTrail's own API shape, as put-event-selectors takes it.
     const selectors = JSON.parse(s.output.required_event_selectors.value);
-    expect(selectors[0].fieldSelector).toContainEqual({
-      field: "resources.ARN",
-      startsWith: ["arn:aws:s3:::fsx4l-store/raw/"],
-    });
+    expect(selectors).toEqual([
+      {
+        Name: "GetObject in 1 glacier-restore scope",
+        FieldSelectors: [
+          { Field: "eventCategory", Equals: ["Data"] },
+          { Field: "resources.type", Equals: ["AWS::S3::Object"] },
+          { Field: "eventName", Equals: ["GetObject"] },
+          { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::fsx4l-store/raw/"] },
+        ],
+      },
+    ]);
+    const command = s.output.put_event_selectors_command;
+    expect(command.value).toBe(
+      `aws cloudtrail put-event-selectors --region us-east-1 --trail-name 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail' --advanced-event-selectors '${JSON.stringify(selectors)}'`,
+    );
+    expect(command.description).toMatch(/REPLACES all of the trail's selectors; merge/);
   });
 
   it("shares one trail per region across shared-mode targets", () => {

@@ -24,5 +24,23 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
     readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
   };
   options.defaults.function = { reservedConcurrency: 10, claims: false };
-  return { example: exampleConfig(), shared, existing, options, notifications: notificationsConfig() };
+
+  // Partitions other than aws: ARNs, kms:ViaService and selectors must follow the region.
+  const govcloud = exampleConfig();
+  govcloud.stateBackend.region = "us-gov-west-1";
+  govcloud.defaults.region = "us-gov-west-1";
+  govcloud.defaults.trail = {
+    readerArnPrefixes: ["arn:aws-us-gov:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
+  };
+  govcloud.targets = [
+    { name: "gov-raw", bucket: "gov-fsx-store", prefix: "raw/", notifications: { email: ["ops@example.com"] } },
+  ];
+
+  const china = notificationsConfig();
+  china.stateBackend.region = "cn-north-1";
+  china.defaults.region = "cn-north-1";
+  china.defaults.trail = { mode: "shared" };
+  china.targets = china.targets.map((t: Record<string, unknown>) => ({ ...t, region: "cn-north-1" }));
+  china.targets[1].notifications.sqsQueueArns = ["arn:aws-cn:sqs:cn-north-1:123456789012:restores"];
+  return { example: exampleConfig(), shared, existing, options, notifications: notificationsConfig(), govcloud, china };
 }

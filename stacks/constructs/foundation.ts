@@ -4,7 +4,11 @@ import { AwsProvider, type AwsProviderAssumeRole } from "@cdktf/provider-aws/lib
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { AssumeRole } from "../../config/schema";
 import type { ResolvedConfig, StackPlacement } from "../../config/resolve";
+import { partitionOf, type Partition } from "../../core/partition";
 import { NAME_PREFIX } from "../names";
+
+/** S3-native state locking (`use_lockfile`) is experimental before Terraform 1.11. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
 
 export interface FoundationProps {
   /** The stack's name; its state lives at `<keyPrefix>/<stackName>.tfstate`. */
@@ -47,6 +51,8 @@ export class Foundation extends Construct {
   readonly provider: AwsProvider;
   /** The deploying account's ID, for ARNs and `aws:SourceAccount` conditions. */
   readonly accountId: string;
+  /** The stack region's partition (ARN prefix, service DNS suffix). */
+  readonly partition: Partition;
 
   constructor(stack: TerraformStack, id: string, props: FoundationProps) {
     super(stack, id);
@@ -83,6 +89,8 @@ export class Foundation extends Construct {
     });
     // The fully-qualified source works with terraform and OpenTofu alike, without CDKTF.
     stack.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    this.partition = partitionOf(props.region);
     this.accountId = new DataAwsCallerIdentity(this, "account").accountId;
   }
 }

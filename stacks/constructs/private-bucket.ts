@@ -16,6 +16,8 @@ export interface PrivateBucketProps {
   readonly name: { readonly bucket: string } | { readonly bucketPrefix: string };
   /** Terraform refuses to destroy the bucket (for buckets whose loss is not recoverable). */
   readonly preventDestroy?: boolean;
+  /** Let `terraform destroy` delete the bucket with its objects (default false: destroy fails while it holds any). */
+  readonly forceDestroy?: boolean;
   readonly lifecycleRules: S3BucketLifecycleConfigurationRule[];
   /** Statements added to the bucket policy after the TLS-only denial; given the bucket's ARN. */
   readonly policyStatements?: (bucketArn: string) => Statement[];
@@ -33,7 +35,7 @@ export class PrivateBucket extends Construct {
     super(scope, id);
     this.bucket = new S3Bucket(this, "bucket", {
       ...props.name,
-      forceDestroy: false,
+      forceDestroy: props.forceDestroy ?? false,
       ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
     const bucket = this.bucket.id;

@@ -8,7 +8,8 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import type { HandlerArtifact } from "../artifact";
 import { policyDocument, type Statement } from "../policy";
-import { objectArnPrefix } from "./restore-trail";
+import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
+import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
 import type { RestoreTier } from "../../config/schema";
 
 export interface RestoreFunctionProps {
@@ -17,6 +18,7 @@ export interface RestoreFunctionProps {
   readonly functionName: string;
   readonly roleName: string;
   readonly accountId: string;
+  readonly partition: Partition;
   readonly bucket: string;
   readonly prefix: string;
   readonly restoreTier: RestoreTier;
@@ -45,7 +47,7 @@ export class RestoreFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreFunctionProps) {
     super(scope, id);
-    const objects = `${objectArnPrefix(props.bucket, props.prefix)}*`;
+    const objects = `${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`;
 
     // Created here, not by Lambda on first write, so retention is set and the role needs no CreateLogGroup.
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -86,6 +88,17 @@ export class RestoreFunction extends Construct {
         resources: [objects],
       },
       {
+        // With s3:ListBucket, HeadObject on a deleted key answers 404 (gone) instead of 403 (HeadObject API
+        // reference, "Permissions"); the condition keeps listing to this target's prefix.
+        sid: "ListTargetPrefix",
+        effect: "Allow",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn(props.partition, props.bucket)],
+        ...(props.prefix
+          ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.prefix}*`] }] }
+          : {}),
+      },
+      {
         sid: "WriteOwnLogs",
         effect: "Allow",
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -119,7 +132,10 @@ export class RestoreFunction extends Construct {
     const asset = new TerraformAsset(this, "bundle", { path: props.artifact.zipPath, type: AssetType.FILE });
     this.function = new LambdaFunction(this, "function", {
       functionName: props.functionName,
-      description: `Restores archived objects under s3://${props.bucket}/${props.prefix} when a read fails with InvalidObjectState`,
+      description: truncateDescription(
+        `Restores archived objects under s3://${props.bucket}/${props.prefix} when a read fails with InvalidObjectState`,
+        FUNCTION_DESCRIPTION_MAX_CHARS,
+      ),
       role: this.role.arn,
       filename: asset.path,
       sourceCodeHash: props.artifact.sha256,

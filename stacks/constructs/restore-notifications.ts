@@ -9,14 +9,14 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { ResolvedNotifications } from "../../config/resolve";
 import { denyInsecureTransport, policyDocument, serviceStatement, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
-import { keyPrefixForms } from "./restore-rule";
-
-/** S3's EventBridge detail types for the two restore events S3 itself reports. */
-export const RESTORE_DETAIL_TYPES = {
-  completed: "Object Restore Completed",
-  expired: "Object Restore Expired",
-} as const;
-export type S3RestoreEvent = keyof typeof RESTORE_DETAIL_TYPES;
+import {
+  RESTORE_DETAIL_TYPES,
+  restoreEventPattern,
+  RULE_DESCRIPTION_MAX_CHARS,
+  truncateDescription,
+  type S3RestoreEvent,
+} from "../../core/patterns";
+import { accountRootArn, bucketArn, regionalArn, serviceEndpoint, type Partition } from "../../core/partition";
 
 /** S3 event notification types for the same events, used when S3 publishes to the topic directly. */
 export const RESTORE_S3_EVENT_TYPES: Record<S3RestoreEvent, string> = {
@@ -29,18 +29,6 @@ export function s3RestoreEvents(n: Pick<ResolvedNotifications, "completed" | "ex
   return (["completed", "expired"] as const).filter((e) => n[e]);
 }
 
-/** Pattern for S3's own restore events (EventBridge delivery of the bucket) in one bucket/prefix. */
-export function restoreEventPattern(event: S3RestoreEvent, bucket: string, prefix: string): Record<string, unknown> {
-  return {
-    source: ["aws.s3"],
-    "detail-type": [RESTORE_DETAIL_TYPES[event]],
-    detail: {
-      bucket: { name: [bucket] },
-      ...(prefix === "" ? {} : { object: { key: keyPrefixForms(prefix).map((p) => ({ prefix: p })) } }),
-    },
-  };
-}
-
 /**
  * The message EventBridge sends to the topic for one S3 restore event. Values that can hold any
  * character (keys, the object record) are inserted as JSON values, never inside a JSON string, because
@@ -51,8 +39,10 @@ export function restoreEventInputTransformer(
   event: S3RestoreEvent,
   target: string,
 ): { inputPaths: Record<string, string>; inputTemplate: string } {
-  // Only fields S3's documented examples always carry for the event (no version-id on unversioned
-  // buckets, no storage class on "expired"): what EventBridge does with a missing path is not relied on.
+  // Values that are always present (bucket, key, object, time) are inserted as JSON values. Restore
+  // expiry and storage class can be missing (an Intelligent-Tiering restore has no expiry), and
+  // EventBridge does not substitute a path the event lacks, so they only ever appear inside JSON strings:
+  // the message stays valid JSON either way. Both have a restricted alphabet (a timestamp, a class name).
   const inputPaths: Record<string, string> = {
     bucket: "$.detail.bucket.name",
     key: "$.detail.object.key",
@@ -64,9 +54,9 @@ export function restoreEventInputTransformer(
   };
   const summary =
     event === "completed"
-      ? "A restored copy is readable in bucket <bucket> until <expiry>; re-run the job or hsm_restore that needs it."
+      ? "A restored copy is readable in bucket <bucket>; re-run the job or hsm_restore that needs it. Restored copy expires: <expiry> (none for Intelligent-Tiering)."
       : "The restored copy in bucket <bucket> has expired; the object is archived again.";
-  // Placeholders are written as marker strings, then the quotes around each marker are removed.
+  // Placeholders for JSON values are written as marker strings, then the quotes around each marker are removed.
   const body: Record<string, string> = {
     event: `restore-${event}`,
     summary,
@@ -74,7 +64,7 @@ export function restoreEventInputTransformer(
     bucket: "@@bucket@@",
     key: "@@key@@",
     object: "@@object@@",
-    ...(event === "completed" ? { sourceStorageClass: "@@storageClass@@", restoreExpiryTime: "@@expiry@@" } : {}),
+    ...(event === "completed" ? { sourceStorageClass: "<storageClass>", restoreExpiryTime: "<expiry>" } : {}),
     eventTime: "@@time@@",
   };
   const inputTemplate = JSON.stringify(body, null, 2).replace(/"@@(\w+)@@"/g, "<$1>");
@@ -121,12 +111,15 @@ export interface RestoreNotificationsProps {
   readonly ruleNames: Record<S3RestoreEvent, string>;
   readonly accountId: string;
   readonly region: string;
+  readonly partition: Partition;
   readonly bucket: string;
   readonly prefix: string;
   readonly notifications: ResolvedNotifications;
   readonly deadLetters: DeadLetterQueue;
   readonly maximumEventAgeSeconds: number;
   readonly maximumRetryAttempts: number;
+  /** CloudWatch alarms that notify this topic (their ARNs), so CloudWatch may publish and use the key. */
+  readonly alarmArns?: readonly string[];
 }
 
 /**
@@ -142,13 +135,16 @@ export class RestoreNotifications extends Construct {
   readonly keyArn: string;
   readonly key?: KmsKey;
   readonly rules: CloudwatchEventRule[] = [];
+  /** SNS's endpoint in the topic's region, which KMS sees as the caller for the function's publishes. */
+  private readonly snsEndpoint: string;
 
   constructor(scope: Construct, id: string, props: RestoreNotificationsProps) {
     super(scope, id);
     const n = props.notifications;
+    this.snsEndpoint = serviceEndpoint(props.partition, "sns", props.region);
     // Known before the topic exists, so the key policy can name it without a dependency cycle.
-    const topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
-    const bucketArn = `arn:aws:s3:::${props.bucket}`;
+    const topicArn = regionalArn(props.partition, "sns", props.region, props.accountId, props.topicName);
+    const bucket = bucketArn(props.partition, props.bucket);
     const events = s3RestoreEvents(n);
 
     if (n.completedVia === "eventbridge") {
@@ -156,7 +152,10 @@ export class RestoreNotifications extends Construct {
         this.rules.push(
           new CloudwatchEventRule(this, `${event}-rule`, {
             name: props.ruleNames[event],
-            description: `S3 ${RESTORE_DETAIL_TYPES[event]} under s3://${props.bucket}/${props.prefix}`,
+            description: truncateDescription(
+              `S3 ${RESTORE_DETAIL_TYPES[event]} under s3://${props.bucket}/${props.prefix}`,
+              RULE_DESCRIPTION_MAX_CHARS,
+            ),
             eventBusName: "default",
             eventPattern: JSON.stringify(restoreEventPattern(event, props.bucket, props.prefix)),
             state: "ENABLED",
@@ -173,7 +172,13 @@ export class RestoreNotifications extends Construct {
         sourceArns: this.rules.map((r) => r.arn),
       });
     if (n.completedVia === "bucket-notifications" && events.length > 0)
-      publishers.push({ sid: "S3RestoreEvents", service: "s3.amazonaws.com", sourceArns: [bucketArn] });
+      publishers.push({ sid: "S3RestoreEvents", service: "s3.amazonaws.com", sourceArns: [bucket] });
+    if (props.alarmArns && props.alarmArns.length > 0)
+      publishers.push({
+        sid: "CloudWatchAlarms",
+        service: "cloudwatch.amazonaws.com",
+        sourceArns: [...props.alarmArns],
+      });
 
     if (n.kmsKeyArn) {
       this.keyArn = n.kmsKeyArn;
@@ -182,7 +187,7 @@ export class RestoreNotifications extends Construct {
         {
           sid: "AccountAdministersKey",
           effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${props.accountId}:root`] }],
+          principals: [{ type: "AWS", identifiers: [accountRootArn(props.partition, props.accountId)] }],
           actions: KEY_ADMIN_ACTIONS,
           resources: ["*"],
         },
@@ -265,7 +270,7 @@ export class RestoreNotifications extends Construct {
   }
 
   /** Statements the restore function's role needs to publish "restore initiated". */
-  publishStatements(region: string): Statement[] {
+  publishStatements(): Statement[] {
     return [
       { sid: "PublishRestoreNotifications", effect: "Allow", actions: ["sns:Publish"], resources: [this.topic.arn] },
       {
@@ -273,7 +278,7 @@ export class RestoreNotifications extends Construct {
         effect: "Allow",
         actions: TOPIC_KEY_PUBLISH_ACTIONS,
         resources: [this.keyArn],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${region}.amazonaws.com`] }],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [this.snsEndpoint] }],
       },
     ];
   }

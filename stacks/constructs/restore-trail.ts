@@ -4,57 +4,33 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { advancedEventSelectors, type AdvancedEventSelector, type TrailScope } from "../../core/selectors";
+import { regionalArn, type Partition } from "../../core/partition";
 import { policyDocument, serviceStatement } from "../policy";
 import { PrivateBucket } from "./private-bucket";
 
-/** What one trail must log for one target: GetObject on its keys, optionally only by some readers. */
-export interface TrailScope {
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly readerArnPrefixes: readonly string[];
-}
-
-/** The ARN prefix of a target's objects; the "/" keeps bucket "data" from matching "data-old". */
-export function objectArnPrefix(bucket: string, prefix: string): string {
-  return `arn:aws:s3:::${bucket}/${prefix}`;
-}
-
-/**
- * Advanced event selectors that log only GetObject data events on the scopes' objects: one selector per
- * distinct reader filter (selectors are ORed, the values of one field are ORed, fields are ANDed).
- * `errorCode` is not a data-event selector field, so successful reads in scope are logged (and billed) too.
- */
-export function advancedEventSelectors(scopes: readonly TrailScope[]): CloudtrailAdvancedEventSelector[] {
-  const byReaders = new Map<string, TrailScope[]>();
-  for (const s of scopes) {
-    const key = JSON.stringify([...s.readerArnPrefixes].sort());
-    byReaders.set(key, [...(byReaders.get(key) ?? []), s]);
-  }
-  return [...byReaders.entries()].map(([key, group]) => {
-    const readers = JSON.parse(key) as string[];
-    return {
-      name: `GetObject in ${group.length} glacier-restore scope${group.length === 1 ? "" : "s"}${readers.length ? " by selected readers" : ""}`,
-      fieldSelector: [
-        { field: "eventCategory", equalTo: ["Data"] },
-        { field: "resources.type", equalTo: ["AWS::S3::Object"] },
-        { field: "eventName", equalTo: ["GetObject"] },
-        {
-          field: "resources.ARN",
-          startsWith: [...new Set(group.map((s) => objectArnPrefix(s.bucket, s.prefix)))].sort(),
-        },
-        ...(readers.length ? [{ field: "userIdentity.arn", startsWith: readers }] : []),
-      ],
-    };
-  });
+/** The provider's form of CloudTrail's selectors (the binding calls `Equals` `equalTo`). */
+export function providerSelectors(selectors: readonly AdvancedEventSelector[]): CloudtrailAdvancedEventSelector[] {
+  return selectors.map((s) => ({
+    name: s.Name,
+    fieldSelector: s.FieldSelectors.map((f) => ({
+      field: f.Field,
+      ...(f.Equals ? { equalTo: [...f.Equals] } : {}),
+      ...(f.StartsWith ? { startsWith: [...f.StartsWith] } : {}),
+    })),
+  }));
 }
 
 export interface RestoreTrailProps {
   readonly trailName: string;
   readonly region: string;
+  readonly partition: Partition;
   readonly accountId: string;
   readonly scopes: readonly TrailScope[];
   /** `bucket_prefix` of the log bucket (Terraform appends a unique suffix). */
   readonly logBucketPrefix: string;
+  /** Let `terraform destroy` delete the log bucket with the logs in it (default: refuse while not empty). */
+  readonly logBucketForceDestroy?: boolean;
   /** Days CloudTrail log files are kept in the log bucket. */
   readonly logExpirationDays: number;
   /** Also deliver events to CloudWatch Logs (not needed by EventBridge; useful for searching reads). */
@@ -74,11 +50,18 @@ export class RestoreTrail extends Construct {
   constructor(scope: Construct, id: string, props: RestoreTrailProps) {
     super(scope, id);
     if (props.scopes.length === 0) throw new Error(`RestoreTrail ${props.trailName}: at least one scope is required`);
-    const trailArn = `arn:aws:cloudtrail:${props.region}:${props.accountId}:trail/${props.trailName}`;
+    const trailArn = regionalArn(
+      props.partition,
+      "cloudtrail",
+      props.region,
+      props.accountId,
+      `trail/${props.trailName}`,
+    );
 
     // Log bucket: private, encrypted, TLS-only, writable by this trail alone, expiring old logs.
     const logs = new PrivateBucket(this, "log-bucket", {
       name: { bucketPrefix: props.logBucketPrefix },
+      forceDestroy: props.logBucketForceDestroy ?? false,
       lifecycleRules: [
         {
           id: "expire-trail-logs",
@@ -120,14 +103,17 @@ export class RestoreTrail extends Construct {
         name: cw.logGroupName,
         retentionInDays: cw.retentionDays,
       });
+      // A plain service trust, as CloudTrail documents this role ("Sending events to CloudWatch Logs"):
+      // aws:SourceArn/aws:SourceAccount conditions here are reported to fail CreateTrail with
+      // InvalidCloudWatchLogsRoleArnException or to stop delivery. The role can only write this trail's
+      // log group, and the log bucket policy keeps its SourceArn/SourceAccount conditions.
       const trust = policyDocument(this, "delivery-trust", [
-        serviceStatement({
+        {
           sid: "CloudTrailAssume",
-          service: "cloudtrail.amazonaws.com",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
           actions: ["sts:AssumeRole"],
-          sourceArn: trailArn,
-          sourceAccount: props.accountId,
-        }),
+        },
       ]);
       const role = new IamRole(this, "delivery-role", { name: cw.roleName, assumeRolePolicy: trust.json });
       const permissions = policyDocument(this, "delivery-permissions", [
@@ -153,7 +139,7 @@ export class RestoreTrail extends Construct {
       enableLogFileValidation: true,
       includeGlobalServiceEvents: false,
       isMultiRegionTrail: false,
-      advancedEventSelector: advancedEventSelectors(props.scopes),
+      advancedEventSelector: providerSelectors(advancedEventSelectors(props.partition, props.scopes)),
       ...(cloudWatch ? { cloudWatchLogsGroupArn: cloudWatch.groupArn, cloudWatchLogsRoleArn: cloudWatch.roleArn } : {}),
       // CloudTrail checks bucket and delivery-role permissions when the trail is created.
       dependsOn: cloudWatch ? [policy, cloudWatch.rolePolicy] : [policy],

@@ -3,6 +3,7 @@
  * AWS would give them in account 123456789012, and renders `aws_iam_policy_document` data sources into
  * IAM policy JSON, so policies can be evaluated by an IAM simulator.
  */
+import { partitionOf } from "../../../core/partition";
 import type { Synth, PolicyStatement } from "../synth";
 
 export const ACCOUNT = "123456789012";
@@ -15,10 +16,14 @@ export interface IamPolicy {
 export class References {
   private readonly values = new Map<string, string>();
   readonly region: string;
+  /** The ARN partition of the stack's region (aws, aws-cn, aws-us-gov). */
+  readonly partition: string;
 
   constructor(private readonly synth: Synth) {
     this.region = synth.provider.aws[0].region;
+    this.partition = partitionOf(this.region).name;
     const r = this.region;
+    const p = this.partition;
     const set = (type: string, name: string, attrs: Record<string, string>) => {
       for (const [attr, value] of Object.entries(attrs)) this.values.set(`${type}.${name}.${attr}`, value);
     };
@@ -27,45 +32,45 @@ export class References {
         switch (type) {
           case "aws_s3_bucket": {
             const bucket = res.bucket ?? `${res.bucket_prefix}20261126000000000000000001`;
-            set(type, name, { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}` });
+            set(type, name, { bucket, id: bucket, arn: `arn:${p}:s3:::${bucket}` });
             break;
           }
           case "aws_sqs_queue":
             set(type, name, {
               name: res.name,
-              arn: `arn:aws:sqs:${r}:${ACCOUNT}:${res.name}`,
-              url: `https://sqs.${r}.amazonaws.com/${ACCOUNT}/${res.name}`,
+              arn: `arn:${p}:sqs:${r}:${ACCOUNT}:${res.name}`,
+              url: `https://sqs.${r}.${partitionOf(r).dnsSuffix}/${ACCOUNT}/${res.name}`,
             });
             break;
           case "aws_cloudwatch_event_rule":
-            set(type, name, { name: res.name, arn: `arn:aws:events:${r}:${ACCOUNT}:rule/${res.name}` });
+            set(type, name, { name: res.name, arn: `arn:${p}:events:${r}:${ACCOUNT}:rule/${res.name}` });
             break;
           case "aws_lambda_function":
             set(type, name, {
               function_name: res.function_name,
-              arn: `arn:aws:lambda:${r}:${ACCOUNT}:function:${res.function_name}`,
+              arn: `arn:${p}:lambda:${r}:${ACCOUNT}:function:${res.function_name}`,
             });
             break;
           case "aws_cloudwatch_log_group":
-            set(type, name, { name: res.name, arn: `arn:aws:logs:${r}:${ACCOUNT}:log-group:${res.name}` });
+            set(type, name, { name: res.name, arn: `arn:${p}:logs:${r}:${ACCOUNT}:log-group:${res.name}` });
             break;
           case "aws_dynamodb_table":
-            set(type, name, { name: res.name, arn: `arn:aws:dynamodb:${r}:${ACCOUNT}:table/${res.name}` });
+            set(type, name, { name: res.name, arn: `arn:${p}:dynamodb:${r}:${ACCOUNT}:table/${res.name}` });
             break;
           case "aws_iam_role":
-            set(type, name, { name: res.name, id: res.name, arn: `arn:aws:iam::${ACCOUNT}:role/${res.name}` });
+            set(type, name, { name: res.name, id: res.name, arn: `arn:${p}:iam::${ACCOUNT}:role/${res.name}` });
             break;
           case "aws_sns_topic":
-            set(type, name, { name: res.name, arn: `arn:aws:sns:${r}:${ACCOUNT}:${res.name}` });
+            set(type, name, { name: res.name, arn: `arn:${p}:sns:${r}:${ACCOUNT}:${res.name}` });
             break;
           case "aws_kms_key": {
             // A fixed key ID per resource name is enough: policies only compare ARNs.
             const keyId = `0000${name.length}-test-key-${name}`;
-            set(type, name, { key_id: keyId, id: keyId, arn: `arn:aws:kms:${r}:${ACCOUNT}:key/${keyId}` });
+            set(type, name, { key_id: keyId, id: keyId, arn: `arn:${p}:kms:${r}:${ACCOUNT}:key/${keyId}` });
             break;
           }
           case "aws_cloudtrail":
-            set(type, name, { name: res.name, arn: `arn:aws:cloudtrail:${r}:${ACCOUNT}:trail/${res.name}` });
+            set(type, name, { name: res.name, arn: `arn:${p}:cloudtrail:${r}:${ACCOUNT}:trail/${res.name}` });
             break;
           default:
             break;

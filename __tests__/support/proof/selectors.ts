@@ -18,24 +18,29 @@ export interface AdvancedSelector {
   field_selector: FieldSelector[];
 }
 
-/** CDKTF binding names (as in the `required_event_selectors` output) → Terraform names. */
-export function fromBindingNames(
-  selectors: { name?: string; fieldSelector: Record<string, unknown>[] }[],
+/** CloudTrail's API shape (as in the `required_event_selectors` output) → Terraform names. */
+export function fromApiShape(
+  selectors: { Name?: string; FieldSelectors: Record<string, unknown>[] }[],
 ): AdvancedSelector[] {
   const names: Record<string, string> = {
-    equalTo: "equals",
-    startsWith: "starts_with",
-    endsWith: "ends_with",
-    notEquals: "not_equals",
-    notStartsWith: "not_starts_with",
-    notEndsWith: "not_ends_with",
-    field: "field",
+    Field: "field",
+    Equals: "equals",
+    StartsWith: "starts_with",
+    EndsWith: "ends_with",
+    NotEquals: "not_equals",
+    NotStartsWith: "not_starts_with",
+    NotEndsWith: "not_ends_with",
   };
   return selectors.map((s) => ({
-    ...(s.name ? { name: s.name } : {}),
-    field_selector: s.fieldSelector.map(
-      (f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [names[k] ?? k, v])) as unknown as FieldSelector,
-    ),
+    ...(s.Name ? { name: s.Name } : {}),
+    field_selector: s.FieldSelectors.map((f) =>
+      Object.fromEntries(
+        Object.entries(f).map(([k, v]) => {
+          if (!names[k]) throw new Error(`unknown AdvancedFieldSelector member ${k}`);
+          return [names[k], v];
+        }),
+      ),
+    ) as unknown as FieldSelector[],
   }));
 }
 
