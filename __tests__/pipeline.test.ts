@@ -3,7 +3,7 @@
  * apply order, and a real `terraform plan` of a synthesized stack directory (plain terraform, no Node or
  * CDKTF; AWS STS answered by moto on 127.0.0.1) is summarized into the comment a reviewer reads.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -89,6 +89,42 @@ describe("stack-order", () => {
     expect(() => callScript("stack-order.mjs", "applyOrder", { stacks: { a: stack(["zz"]) } })).toThrow(
       "stack a depends on zz, which is not in the manifest",
     );
+  });
+
+  it("names the stacks a configuration no longer has and fails, so the apply stops before orphaning them", () => {
+    const before = synthToDisk(notificationsConfig()).outdir;
+    const config = notificationsConfig();
+    config.targets = [config.targets[0]];
+    delete config.buckets;
+    delete config.targets[0].notifications;
+    const after = synthToDisk(config).outdir;
+    const run = (outdir: string, previous: string) =>
+      spawnSync(
+        process.execPath,
+        [path.join(root, "scripts", "stack-order.mjs"), "--outdir", outdir, "--removed", previous],
+        { encoding: "utf8" },
+      );
+    const removed = run(after, path.join(before, "manifest.json"));
+    expect(removed.status).toBe(1);
+    expect(removed.stdout).toBe("bucket-notifications-fsx4l-store\ngenomics-ref\n");
+    expect(removed.stderr).toContain(
+      "2 stack(s) were deployed from the previous configuration but are no longer configured: bucket-notifications-fsx4l-store, genomics-ref.",
+    );
+    expect(removed.stderr).toContain('README, "Retiring a target"');
+    // Nothing removed (a target added is not an orphan): exit 0, nothing printed.
+    const added = run(before, path.join(after, "manifest.json"));
+    expect([added.status, added.stdout]).toEqual([0, ""]);
+    expect(run(after, path.join(after, "missing.json")).status).toBe(2);
+    expect(callScript("stack-order.mjs", "removedStacks", { stacks: { a: {}, b: {} } }, { stacks: { b: {} } })).toEqual(
+      ["a"],
+    );
+  });
+
+  it("is checked by the apply workflow against the previous commit before anything is applied", () => {
+    const apply = readFileSync(path.join(root, ".github", "workflows", "terraform-apply.yml"), "utf8");
+    const check = apply.indexOf("node scripts/stack-order.mjs --removed ../previous/cdktf.out/manifest.json");
+    expect(check).toBeGreaterThan(0);
+    expect(check).toBeLessThan(apply.indexOf("terraform -chdir"));
   });
 
   it("says what to do when nothing was synthesized", () => {

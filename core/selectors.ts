@@ -3,6 +3,7 @@
  * shape (AdvancedEventSelector / AdvancedFieldSelector), so they can be printed for an existing trail
  * as well as mapped onto the provider's attributes.
  */
+import { keyPrefixForms } from "./keys";
 import { objectArnPrefix, type Partition } from "./partition";
 
 /** What one trail must log for one target: GetObject on its keys, optionally only by some readers. */
@@ -49,7 +50,12 @@ export function advancedEventSelectors(partition: Partition, scopes: readonly Tr
         { Field: "eventName", Equals: ["GetObject"] },
         {
           Field: "resources.ARN",
-          StartsWith: [...new Set(group.map((s) => objectArnPrefix(partition, s.bucket, s.prefix)))].sort(),
+          // Every form of the prefix, like the rule's pattern: how CloudTrail writes keys is not documented.
+          StartsWith: [
+            ...new Set(
+              group.flatMap((s) => keyPrefixForms(s.prefix).map((p) => objectArnPrefix(partition, s.bucket, p))),
+            ),
+          ].sort(),
         },
         ...(readers.length ? [{ Field: "userIdentity.arn", StartsWith: readers }] : []),
       ],

@@ -2,7 +2,11 @@
 // after the stacks it depends on (shared trails before their targets, targets before the bucket
 // notification stacks that name their topics). Stacks with local state (state-bootstrap) are left out
 // unless --include-local: CI cannot keep their state.
+// With --removed <previous manifest.json> it instead lists the stacks the previous synthesis had and this one
+// has not (targets removed from the configuration, whose deployed resources keep running and billing) and
+// exits 1 when there is any, so a pipeline stops before applying around them.
 // Usage: node scripts/stack-order.mjs [--outdir cdktf.out] [--json] [--include-local]
+//        node scripts/stack-order.mjs [--outdir cdktf.out] [--json] --removed <previous cdktf.out/manifest.json>
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -27,6 +31,14 @@ export function applyOrder(manifest) {
   return order;
 }
 
+/** Stacks in the previous manifest that the current one no longer has, by name. */
+export function removedStacks(previous, current) {
+  const now = new Set(Object.keys(current.stacks ?? {}));
+  return Object.keys(previous.stacks ?? {})
+    .filter((name) => !now.has(name))
+    .sort();
+}
+
 /** Whether a synthesized stack keeps its state locally (no remote backend). */
 export function hasLocalState(outdir, manifest, name) {
   const stack = JSON.parse(readFileSync(join(outdir, manifest.stacks[name].synthesizedStackPath), "utf8"));
@@ -42,6 +54,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+  if (args.includes("--removed")) {
+    const previousFile = args[args.indexOf("--removed") + 1];
+    if (!previousFile || !existsSync(previousFile)) {
+      process.stderr.write(
+        `stack-order: --removed needs the previous manifest.json (got ${previousFile ?? "nothing"})\n`,
+      );
+      process.exit(2);
+    }
+    const removed = removedStacks(JSON.parse(readFileSync(previousFile, "utf8")), manifest);
+    process.stdout.write(
+      args.includes("--json") ? `${JSON.stringify(removed)}\n` : removed.map((n) => `${n}\n`).join(""),
+    );
+    if (removed.length > 0) {
+      process.stderr.write(
+        `stack-order: ${removed.length} stack(s) were deployed from the previous configuration but are no longer configured: ${removed.join(", ")}.\n` +
+          `Their resources keep running (and the trail keeps billing data events) until destroyed: run terraform destroy in each (README, "Retiring a target"), then apply again.\n`,
+      );
+      process.exit(1);
+    }
+    process.exit(0);
+  }
   const order = applyOrder(manifest).filter(
     (name) => args.includes("--include-local") || !hasLocalState(outdir, manifest, name),
   );

@@ -6,7 +6,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { BOOTSTRAP_STACK, type ResolvedConfig } from "../config/resolve";
 import { NAME_PREFIX } from "./names";
 import { PrivateBucket } from "./constructs/private-bucket";
-import { providerAssumeRole } from "./constructs/foundation";
+import { providerAssumeRole, REQUIRED_TERRAFORM_VERSION } from "./constructs/foundation";
 
 export interface StateBootstrapStackProps {
   readonly stateBackend: ResolvedConfig["stateBackend"];
@@ -31,6 +31,7 @@ export class StateBootstrapStack extends TerraformStack {
       ...(sb.assumeRole ? providerAssumeRole(sb.assumeRole) : {}),
     });
     this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     new DataAwsCallerIdentity(this, "account");
 
     // Losing this bucket loses every stack's state: Terraform refuses to destroy it. Versions are how a

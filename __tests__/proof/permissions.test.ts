@@ -193,21 +193,16 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
       const deliveryRole = all(stack, "aws_iam_role").find((r) => r.name === `${trailName}-trail`);
       // Without CloudWatch Logs delivery there is no delivery role to check.
       if (deliveryRole)
-        it("CloudWatch delivery role serves this trail and writes its log group only", async () => {
+        it("CloudWatch delivery role is assumed by CloudTrail alone and writes its log group only", async () => {
           const roleArn = refs.attr("aws_iam_role", deliveryRole, "arn");
           const trust = refs.policyOf(deliveryRole.assume_role_policy);
-          const assume = (sourceArn: string) =>
-            decide({
-              principal: "cloudtrail.amazonaws.com",
-              action: "sts:AssumeRole",
-              resource: roleArn,
-              resourcePolicy: trust,
-              context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT },
-            });
-          expect(await assume(trailArn)).toBe("Allowed");
-          expect(await assume(`arn:${refs.partition}:cloudtrail:${refs.region}:${ACCOUNT}:trail/other`)).not.toBe(
-            "Allowed",
-          );
+          const assume = (principal: string, context: Record<string, string>) =>
+            decide({ principal, action: "sts:AssumeRole", resource: roleArn, resourcePolicy: trust, context });
+          // A plain service trust, as CloudTrail documents it: CreateTrail's own check carries no source.
+          expect(await assume("cloudtrail.amazonaws.com", {})).toBe("Allowed");
+          expect(await assume("cloudtrail.amazonaws.com", { "aws:SourceArn": trailArn })).toBe("Allowed");
+          expect(await assume("lambda.amazonaws.com", {})).not.toBe("Allowed");
+          expect(await assume(`arn:${refs.partition}:iam::${OTHER_ACCOUNT}:root`, {})).not.toBe("Allowed");
           const policy = rolePolicy(stack, refs, deliveryRole);
           const group = all(stack, "aws_cloudwatch_log_group").find((g) => g.name.startsWith("/aws/cloudtrail/"));
           const groupArn = refs.attr("aws_cloudwatch_log_group", group, "arn");

@@ -58,6 +58,22 @@ function eventsFor(t: ResolvedTarget): Labelled[] {
       owner: t.name,
       logged: true,
     },
+    ...(t.prefix.includes(" ")
+      ? [
+          {
+            label: "key written with + for spaces",
+            event: s3ApiCallEvent({ ...base, key: key("run+1/sample.bam").replace(/ /g, "+") }),
+            owner: t.name,
+            logged: true,
+          },
+          {
+            label: "key written with %20 for spaces",
+            event: s3ApiCallEvent({ ...base, key: key("run/sample.bam").replace(/ /g, "%20") }),
+            owner: t.name,
+            logged: true,
+          },
+        ]
+      : []),
     { label: "successful read", event: s3ApiCallEvent({ ...base, key: key("ok.txt"), errorCode: null }), logged: true },
     {
       label: "AccessDenied read",

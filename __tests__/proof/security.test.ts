@@ -50,6 +50,7 @@ const BREAKAGES: Record<string, (s: Synth) => void> = {
   IAM_NO_WILDCARD_RESOURCES: (s) => (firstDocumentWith(s, (st) => st.sid === "WriteOwnLogs").resources = ["*"]),
   IAM_SERVICE_PRINCIPALS_SCOPED: (s) =>
     delete firstDocumentWith(s, (st) => st.sid === "EventBridgeDeadLetters").condition,
+  DLQ_ALARMED: (s) => delete s.resource.aws_cloudwatch_metric_alarm,
   IAM_NO_ANONYMOUS_ALLOW: (s) =>
     (firstDocumentWith(s, (st) => st.sid === "CloudTrailWrite").principals = [{ type: "*", identifiers: ["*"] }]),
 };

@@ -30,6 +30,8 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
   govcloud.stateBackend.region = "us-gov-west-1";
   govcloud.defaults.region = "us-gov-west-1";
   govcloud.defaults.trail = {
+    cloudWatchLogs: true,
+    logBucketForceDestroy: true,
     readerArnPrefixes: ["arn:aws-us-gov:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
   };
   govcloud.targets = [

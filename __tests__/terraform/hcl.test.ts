@@ -45,6 +45,7 @@ async function synthHcl(raw: unknown): Promise<string> {
         cpSync(path.join(outdir, "stacks", stack), work, { recursive: true });
         const hcl = readFileSync(path.join(work, "cdk.tf"), "utf8");
         expect(hcl).not.toMatch(/depends_on\s*=\s*\[[^\]]*"/);
+        expect(hcl).toContain('required_version = ">= 1.11"');
         await terraform(work, ["fmt", "-check", "-no-color"]);
         writeFileSync(path.join(work, "offline.tftest.hcl"), OFFLINE_PLAN_TEST);
         await terraform(work, ["init", "-backend=false", "-no-color"]);
@@ -59,6 +60,16 @@ async function synthHcl(raw: unknown): Promise<string> {
 });
 
 describe("tidy-hcl", () => {
+  const restore = (hcl: string) => callScript("tidy-hcl.mjs", "restoreTerraformAttributes", hcl) as string;
+
+  it("gives the terraform block back the required_version cdktf's HCL renderer loses", () => {
+    const broken = ["terraform {", "  required_providers {", "  }", '  0 = "required_version"', "}"].join("\n");
+    expect(restore(broken)).toBe(
+      ["terraform {", "  required_providers {", "  }", '  required_version = ">= 1.11"', "}"].join("\n"),
+    );
+    expect(() => restore('terraform {\n  1 = "experiments"\n}')).toThrow("cannot restore terraform.experiments");
+  });
+
   const unquoteDependsOn = (hcl: string) => callScript("tidy-hcl.mjs", "unquoteDependsOn", hcl) as string;
 
   it("unquotes references in depends_on only", () => {

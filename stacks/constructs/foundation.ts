@@ -5,10 +5,11 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import type { AssumeRole } from "../../config/schema";
 import type { ResolvedConfig, StackPlacement } from "../../config/resolve";
 import { partitionOf, type Partition } from "../../core/partition";
+import terraformVersion from "../../core/terraform-version.json";
 import { NAME_PREFIX } from "../names";
 
 /** S3-native state locking (`use_lockfile`) is experimental before Terraform 1.11. */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
+export const REQUIRED_TERRAFORM_VERSION = terraformVersion.requiredVersion;
 
 export interface FoundationProps {
   /** The stack's name; its state lives at `<keyPrefix>/<stackName>.tfstate`. */

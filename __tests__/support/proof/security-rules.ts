@@ -23,6 +23,18 @@ function referencing(synth: Synth, type: string, attr: string, address: string):
     .filter((body) => typeof body[attr] === "string" && body[attr].startsWith(`\${${address}.`));
 }
 
+/** The trust of the role CloudTrail assumes to deliver to CloudWatch Logs: a plain service trust, as documented. */
+function isCloudTrailDeliveryTrust(st: any): boolean {
+  return (
+    st.actions?.length === 1 &&
+    st.actions[0] === "sts:AssumeRole" &&
+    st.principals?.length === 1 &&
+    st.principals[0].type === "Service" &&
+    st.principals[0].identifiers.length === 1 &&
+    st.principals[0].identifiers[0] === "cloudtrail.amazonaws.com"
+  );
+}
+
 function documents(synth: Synth): Entry[] {
   return Object.entries(synth.data?.aws_iam_policy_document ?? {}).map(([name, body]) => [
     `data.aws_iam_policy_document.${name}`,
@@ -214,9 +226,10 @@ export const RULES: Rule[] = [
   {
     id: "IAM_SERVICE_PRINCIPALS_SCOPED",
     description:
-      "every resource policy statement that lets a service in names the source (aws:SourceArn or aws:SourceAccount)",
+      "every resource policy statement that lets a service in names the source (aws:SourceArn or aws:SourceAccount), except the CloudTrail → CloudWatch Logs delivery role's trust, which CloudTrail documents without conditions (they are reported to break CreateTrail)",
     check: (s) =>
       allowStatements(s)
+        .filter(([, st]) => !isCloudTrailDeliveryTrust(st))
         .filter(
           ([, st]) =>
             (st.principals ?? []).some((p: any) => p.type === "Service") &&
@@ -225,6 +238,22 @@ export const RULES: Rule[] = [
             ),
         )
         .map(([address, st]) => `${address}: ${st.sid ?? "statement"} trusts a service without a source condition`),
+  },
+  {
+    id: "DLQ_ALARMED",
+    description: "every dead-letter queue has an alarm on messages waiting in it (nothing ends there unseen)",
+    check: (s) =>
+      entries(s, "aws_sqs_queue")
+        .filter(
+          ([, q]) =>
+            !entries(s, "aws_cloudwatch_metric_alarm").some(
+              ([, a]) =>
+                a.namespace === "AWS/SQS" &&
+                a.metric_name === "ApproximateNumberOfMessagesVisible" &&
+                a.dimensions?.QueueName === q.name,
+            ),
+        )
+        .map(([address]) => `${address}: no alarm on waiting messages`),
   },
   {
     id: "IAM_NO_ANONYMOUS_ALLOW",
