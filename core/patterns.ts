@@ -44,6 +44,11 @@ export const RESTORE_DETAIL_TYPES = {
 } as const;
 export type S3RestoreEvent = keyof typeof RESTORE_DETAIL_TYPES;
 
+/** S3 events a target's notifications ask for, in a stable order. */
+export function s3RestoreEvents(n: { readonly completed: boolean; readonly expired: boolean }): S3RestoreEvent[] {
+  return (["completed", "expired"] as const).filter((e) => n[e]);
+}
+
 /** Pattern for S3's own restore events (EventBridge delivery of the bucket) in one bucket/prefix. */
 export function restoreEventPattern(event: S3RestoreEvent, bucket: string, prefix: string): Record<string, unknown> {
   return {

@@ -2,6 +2,8 @@
  * Monthly cost of the generated design, from the resolved configuration, a few usage figures and the
  * reviewed price table (cost/prices.json). Pure: no I/O, so every line can be checked by hand.
  */
+import { alarmCount } from "../core/alarms";
+import { s3RestoreEvents } from "../core/patterns";
 import type { ResolvedConfig, ResolvedTarget } from "../config/resolve";
 import type { RestoreTier } from "../config/schema";
 
@@ -25,6 +27,8 @@ export interface Prices {
     readonly snsHttpsPerMillion: number;
     readonly kmsKeyPerMonth: number;
     readonly kmsRequestsPer10k: number;
+    /** Standard-resolution metric alarm, per alarm-month. */
+    readonly cloudwatchAlarmPerMonth: number;
     readonly restore: Record<
       "GLACIER" | "DEEP_ARCHIVE",
       Partial<Record<RestoreTier, { per1kRequests: number; perGB: number }>>
@@ -166,6 +170,11 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
       `${n(messages)} messages to ${nt.email.length} email, ${nt.https.length} https, ${nt.sqsQueueArns.length} queue subscriber(s)${nt.kmsKeyArn ? "" : "; one key"}`,
     );
   }
+  if (t.alarms.enabled) {
+    const nt = t.notifications;
+    const alarms = alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0);
+    add("CloudWatch alarms", alarms * p.cloudwatchAlarmPerMonth, `${alarms} standard-resolution metric alarms`);
+  }
   const total = lines.reduce((s, l) => s + l.monthly, 0);
   return { target: t.name, lines, total };
 }
@@ -199,6 +208,11 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
     rows.push({
       choice: "trail without CloudWatch Logs",
       monthly: base({ ...t, trail: { ...t.trail, cloudWatchLogs: false } }),
+    });
+  else if (t.trail.mode !== "existing")
+    rows.push({
+      choice: "trail with CloudWatch Logs delivery",
+      monthly: base({ ...t, trail: { ...t.trail, cloudWatchLogs: true } }),
     });
   rows.push({
     choice: "prefix holding half the reads",

@@ -77,11 +77,33 @@ describe("estimateTarget", () => {
     expect(line(notified, "Notifications (SNS, KMS key)")).toBeCloseTo(0.08 + 0.001 + 0.012 + 1, 6);
   });
 
+  it("counts the target's alarms at the standard-resolution price", () => {
+    // 5 alarms (queue, errors, throttles, rule failed/dead-lettered) at 0.10 USD each.
+    expect(line(target(), "CloudWatch alarms")).toBeCloseTo(0.5, 6);
+    // Completed and expired through EventBridge: two rules, two alarms each.
+    const notified = target((raw) => (raw.targets[0].notifications = { expired: true }));
+    expect(line(notified, "CloudWatch alarms")).toBeCloseTo(0.9, 6);
+    expect(
+      line(
+        target((raw) => (raw.targets[0].alarms = { enabled: false })),
+        "CloudWatch alarms",
+      ),
+    ).toBeUndefined();
+  });
+
   it("shows what other choices would cost, from the same inputs", () => {
     const rows = whatIf(target(), usage, prices.prices);
     const of = (choice: string) => rows.find((r) => r.choice === choice)!.monthly;
     expect(of("as configured")).toBeCloseTo(estimateTarget(target(), usage, prices.prices).total, 6);
-    expect(of("trail without CloudWatch Logs")).toBeLessThan(of("as configured"));
+    // CloudWatch Logs delivery is off by default; the what-if shows what turning it on would add.
+    expect(rows.map((r) => r.choice)).not.toContain("trail without CloudWatch Logs");
+    expect(of("trail with CloudWatch Logs delivery")).toBeGreaterThan(of("as configured"));
+    const withLogs = target((raw) => (raw.defaults.trail = { cloudWatchLogs: true }));
+    const logRows = whatIf(withLogs, usage, prices.prices);
+    expect(logRows.find((r) => r.choice === "trail without CloudWatch Logs")!.monthly).toBeCloseTo(
+      of("as configured"),
+      6,
+    );
     expect(of("restore tier Bulk")).toBeLessThan(of("restore tier Standard"));
     expect(rows.map((r) => r.choice)).not.toContain("restore tier Expedited");
   });

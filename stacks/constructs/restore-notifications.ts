@@ -13,21 +13,19 @@ import {
   RESTORE_DETAIL_TYPES,
   restoreEventPattern,
   RULE_DESCRIPTION_MAX_CHARS,
+  s3RestoreEvents,
   truncateDescription,
   type S3RestoreEvent,
 } from "../../core/patterns";
 import { accountRootArn, bucketArn, regionalArn, serviceEndpoint, type Partition } from "../../core/partition";
+
+export { s3RestoreEvents };
 
 /** S3 event notification types for the same events, used when S3 publishes to the topic directly. */
 export const RESTORE_S3_EVENT_TYPES: Record<S3RestoreEvent, string> = {
   completed: "s3:ObjectRestore:Completed",
   expired: "s3:ObjectRestore:Delete",
 };
-
-/** S3 events a target's notifications ask for, in a stable order. */
-export function s3RestoreEvents(n: Pick<ResolvedNotifications, "completed" | "expired">): S3RestoreEvent[] {
-  return (["completed", "expired"] as const).filter((e) => n[e]);
-}
 
 /**
  * The message EventBridge sends to the topic for one S3 restore event. Values that can hold any
