@@ -76,6 +76,21 @@ describe("restore initiated notification", () => {
     expect(metrics.counts).toEqual(["RestoreInitiated/GLACIER", "NotificationPublished/initiated"]);
   });
 
+  it("takes the object's size from HeadObject: an Expedited restore of 3 GB gets no 1-5 minute promise", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ContentLength: 3_000_000_000, ...meta(200) });
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    snsMock.on(PublishCommand).resolves({ MessageId: "m1" });
+    const { handler } = setup({ tier: "Expedited" });
+    const result = await handler(s3ApiCallEvent());
+    expect(result).toMatchObject({ outcome: "initiated", tier: "Expedited" });
+    // The result's hours are the earliest time: 1 minute plus 3 GB at 300 MB/s.
+    expect((result as { readyWithinHours: number }).readyWithinHours).toBeCloseTo(70 / 3600, 9);
+    const { body } = published();
+    expect(body.summary).toContain("no sooner than 1 minute, after 2026-03-01T10:01:10.000Z");
+    expect(body.expectedReadyNotBefore).toBe("2026-03-01T10:01:10.000Z");
+    expect(body).not.toHaveProperty("expectedReadyBy");
+  });
+
   it("names the tier actually used after an Expedited fallback, and the one asked for", async () => {
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
     s3Mock
