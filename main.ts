@@ -3,6 +3,7 @@ import { loadConfig } from "./config/load";
 import { ConfigError } from "./config/resolve";
 import { loadHandlerArtifact } from "./stacks/artifact";
 import { addStacks } from "./stacks/app";
+import { removeOtherStackForm, synthSummary } from "./stacks/synth-output";
 
 // Validate everything before any construct exists, so a bad config writes no stack at all.
 let config;
@@ -17,3 +18,5 @@ try {
 const app = new App();
 addStacks(app, config, loadHandlerArtifact());
 app.synth();
+removeOtherStackForm(app);
+process.stdout.write(synthSummary(app, config));

@@ -43,11 +43,28 @@ describe("main", () => {
     }
   }, 30_000);
 
-  it("synthesizes the example configuration from cdktf.json", () => {
+  it("synthesizes the example configuration from cdktf.json and says what it wrote and what comes next", () => {
     const run = synth({});
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual(["genomics-raw", "genomics-ref"]);
+    const dir = path.relative(root, path.join(run.outdir, "stacks"));
+    expect(run.stdout).toBe(
+      `glacier-restore: wrote 2 stacks (cdk.tf.json) to ${dir}/: genomics-raw, genomics-ref\n` +
+        `next: node scripts/stack-order.mjs (apply order), then terraform -chdir=${dir}/<stack> init && terraform -chdir=${dir}/<stack> plan\n`,
+    );
+  });
+
+  it("says at synth time which buckets need EventBridge delivery turned on for notifications", () => {
+    const raw = exampleConfig();
+    raw.defaults.notifications = { email: ["ops@example.com"] };
+    const run = synth({ GLACIER_RESTORE_CONFIG: configFile(raw) });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      "bucket fsx4l-store: restore completed/expired notifications need its EventBridge delivery turned on once, keeping its other notifications (README: Notifications)\n",
+    );
+    // Once per bucket, however many targets share it.
+    expect(run.stdout.match(/^bucket /gm)).toHaveLength(1);
   });
 
   it("reads GLACIER_RESTORE_CONFIG instead of cdktf.json when set", () => {
@@ -77,10 +94,13 @@ describe("main", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("GLACIER_RESTORE_CONFIG: cannot read /nonexistent/config.json (ENOENT)");
     const file = configFile({});
-    writeFileSync(file, "{ not json");
+    writeFileSync(file, '{\n  "stateBackend": { "bucket": "b", "region": "us-east-1" },\n  "targets": [ { "name": "x", } ]\n}\n');
     const broken = synth({ GLACIER_RESTORE_CONFIG: file });
     expect(broken.status).toBe(1);
-    expect(broken.stderr).toContain(`GLACIER_RESTORE_CONFIG: ${file} is not valid JSON`);
+    // Where, as an editor counts: line and column, not a character offset.
+    expect(broken.stderr).toContain(
+      `GLACIER_RESTORE_CONFIG: ${file} is not valid JSON at line 3, column 30: unexpected "}", expected a property name in double quotes`,
+    );
   });
 
   it("works through the cdktf CLI right after install, writing what `npm run synth` writes", () => {

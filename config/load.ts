@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { parseJson } from "../core/json";
 import { ConfigError, resolveConfig, type ResolvedConfig } from "./resolve";
 
 /** The environment variable naming a JSON config file that replaces cdktf.json's `context.glacierRestore`. */
@@ -13,9 +14,9 @@ function readJson(file: string, what: string): unknown {
     throw new ConfigError([`${what}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text);
   } catch (err) {
-    throw new ConfigError([`${what}: ${file} is not valid JSON (${(err as Error).message})`]);
+    throw new ConfigError([`${what}: ${file} is not valid JSON at ${(err as Error).message}`]);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { EVENT_PATTERN_MAX_CHARS, largestPatternChars } from "../core/patterns";
 import { isIsolatedRegion, partitionOf } from "../core/partition";
+import { KNOWN_REGIONS } from "../core/regions";
 import { advancedEventSelectors, selectorValueCount as countSelectorValues } from "../core/selectors";
 import {
   configSchema,
@@ -203,10 +204,17 @@ export function templateSequenceProblems(raw: unknown, path: PropertyKey[] = [])
 export function resolveConfig(raw: unknown): ResolvedConfig {
   const templateProblems = templateSequenceProblems(raw);
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError([...templateProblems, ...parsed.error.issues.map(describeIssue)]);
+  if (!parsed.success) {
+    // Field problems first, then what the targets that can still be read say about each other, so one
+    // run reports everything there is to fix (not the overlap only after the tier is fixed).
+    const crossTarget: string[] = [];
+    checkTargetsAgainstEachOther(readableTargets(raw), crossTarget);
+    throw new ConfigError([...templateProblems, ...parsed.error.issues.map(describeIssue), ...crossTarget]);
+  }
   if (templateProblems.length > 0) throw new ConfigError(templateProblems);
   const config = parsed.data;
   const problems: string[] = [];
+  checkRegions(config, problems);
   const targets = config.targets.map((t, i) => applyDefaults(t, config.defaults, i, problems));
   if (config.stateBackend.locking === "dynamodb" && !config.stateBackend.dynamodbTable)
     problems.push('stateBackend.dynamodbTable: is required when stateBackend.locking is "dynamodb"');
@@ -308,6 +316,10 @@ function bucketOwners(
 function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems: string[]): ResolvedTarget {
   const at = `targets[${index}]`;
   const region = t.region ?? d.region;
+  if (t.prefixIsDirectory && t.prefix !== "" && !t.prefix.endsWith("/"))
+    problems.push(
+      `${at}.prefix: "${t.prefix}" does not end with "/", so it would also cover keys such as "${t.prefix}-old/..." and "${t.prefix}2.csv" (IAM resources, trail selectors and rules all match by prefix); write "${t.prefix}/" for the directory, or set prefixIsDirectory to false to cover every key starting with "${t.prefix}"`,
+    );
   if (!region) problems.push(`${at}.region: is required (set it on the target or in defaults.region)`);
   if (region && isIsolatedRegion(region))
     problems.push(
@@ -347,11 +359,50 @@ function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, problems
   };
 }
 
-function checkTargetsAgainstEachOther(targets: readonly ResolvedTarget[], problems: string[]): void {
+/** What the cross-target checks read of a target. */
+type TargetIdentity = Pick<ResolvedTarget, "name" | "bucket" | "prefix" | "region">;
+
+/**
+ * The targets of a configuration the schema rejected, as far as the name and overlap checks need them;
+ * undefined for an entry without a string name and bucket, so the indices stay those of the file.
+ */
+function readableTargets(raw: unknown): (TargetIdentity | undefined)[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+  if (!isObject(raw) || !Array.isArray(raw.targets)) return [];
+  return raw.targets.map((t: unknown) =>
+    isObject(t) && typeof t.name === "string" && typeof t.bucket === "string"
+      ? {
+          name: t.name,
+          bucket: t.bucket,
+          prefix: typeof t.prefix === "string" ? t.prefix : "",
+          // Regions are compared only once the schema accepts them: a bad one is reported by itself.
+          region: "",
+        }
+      : undefined,
+  );
+}
+
+/** Every region in the configuration is a known AWS Region code or listed in `extraRegions`. */
+function checkRegions(config: ParsedConfig, problems: string[]): void {
+  const allowed = new Set([...KNOWN_REGIONS, ...config.extraRegions]);
+  const check = (at: string, region: string | undefined) => {
+    if (region && !allowed.has(region) && !isIsolatedRegion(region))
+      problems.push(
+        `${at}: "${region}" is not a known AWS Region code (known: ${KNOWN_REGIONS.join(", ")}); if AWS opened it after this release, add it to "extraRegions"`,
+      );
+  };
+  check("stateBackend.region", config.stateBackend.region);
+  check("defaults.region", config.defaults.region);
+  config.targets.forEach((t, i) => check(`targets[${i}].region`, t.region));
+}
+
+function checkTargetsAgainstEachOther(targets: readonly (TargetIdentity | undefined)[], problems: string[]): void {
   targets.forEach((t, i) => {
+    if (!t) return;
     let regionReported = false;
     for (let j = 0; j < i; j++) {
-      const other = targets[j]!;
+      const other = targets[j];
+      if (!other) continue;
       if (other.name === t.name)
         problems.push(`targets[${i}].name: "${t.name}" is already used by targets[${j}]; target names must be unique`);
       if (other.bucket !== t.bucket) continue;

@@ -95,9 +95,21 @@ const trail = z
     logExpirationDays: positiveInt("days", 3650),
     readerArnPrefixes: z
       .array(
-        z.string().regex(/^arn:aws[a-z-]*:(sts|iam)::\d{12}:/, {
-          message: "must start with arn:aws:sts::<account>: or arn:aws:iam::<account>:",
-        }),
+        z
+          .string()
+          .regex(/^arn:aws[a-z-]*:(sts|iam)::\d{12}:/, {
+            message: "must start with arn:aws:sts::<account>: or arn:aws:iam::<account>:",
+          })
+          .superRefine((value, ctx) => {
+            // CloudTrail records a role's calls as its session, arn:<p>:sts::<account>:assumed-role/<name>/<session>;
+            // a role ARN never matches userIdentity.arn, so such a filter would log nothing at all.
+            const role = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(value);
+            if (role)
+              ctx.addIssue({
+                code: "custom",
+                message: `is an IAM role ARN, which CloudTrail never records as the reader (it records the role's session), so the trail would log nothing; use "arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}"`,
+              });
+          }),
       )
       .max(20),
   })
@@ -207,6 +219,11 @@ export const defaultsSchema = z.object(inheritable).partial().strict();
 
 export const targetSchema = z
   .object({
+    /**
+     * The prefix is a directory: it must end with "/". False lets a prefix such as "runs" cover every key
+     * starting with it ("runs-old/", "runsheet.csv" too), which is then a stated choice.
+     */
+    prefixIsDirectory: z.boolean().default(true),
     name: z.string().max(40, { message: "must be at most 40 characters" }).regex(TARGET_NAME_PATTERN, {
       message:
         "must start with a lowercase letter, contain only lowercase letters, digits and single hyphens, and not end with a hyphen",
@@ -264,6 +281,8 @@ const bucketSettings = z
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
+    /** Region codes to accept besides the known list (a Region AWS opened after this release). */
+    extraRegions: z.array(region).max(20).default([]),
     stateBackend: stateBackendSchema,
     defaults: defaultsSchema.default({}),
     /** Per-bucket settings, keyed by bucket name; a bucket not listed keeps the defaults. */

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { JsonSyntaxError, parseJson } from "../core/json";
 import { loadConfig } from "../config/load";
 import { ConfigError } from "../config/resolve";
 import { DEFAULT_USAGE, estimate, whatIf, type Prices, type Usage } from "./estimate";
@@ -31,14 +32,18 @@ export function parseUsage(argv: readonly string[], readFile: (file: string) => 
     if (!file) problems.push("--usage: needs a JSON file");
     else
       try {
-        const fromFile = JSON.parse(readFile(file)) as Record<string, unknown>;
+        const fromFile = parseJson(readFile(file)) as Record<string, unknown>;
         for (const [key, value] of Object.entries(fromFile)) {
           if (!(key in DEFAULT_USAGE))
             problems.push(`${file}: unknown key "${key}"; allowed: ${Object.keys(DEFAULT_USAGE).join(", ")}`);
           values[key] = value;
         }
       } catch (err) {
-        problems.push(`--usage: cannot read ${file} as JSON (${(err as Error).message})`);
+        problems.push(
+          err instanceof JsonSyntaxError
+            ? `--usage: ${file} is not valid JSON at ${err.message}`
+            : `--usage: cannot read ${file} (${(err as Error).message})`,
+        );
       }
   }
   for (let i = 0; i < argv.length; i++) {

@@ -137,7 +137,14 @@ describe("usage input", () => {
     expect(() => parseUsage(["--usage", "u.json"], () => JSON.stringify({ reads: 1 }))).toThrow(
       'u.json: unknown key "reads"',
     );
-    expect(() => parseUsage(["--usage", "u.json"], () => "{ nope")).toThrow("--usage: cannot read u.json as JSON");
+    expect(() => parseUsage(["--usage", "u.json"], () => '{\n  "getObjectsPerMonth": 5,\n  nope\n}')).toThrow(
+      '--usage: u.json is not valid JSON at line 3, column 3: unexpected "n", expected a property name in double quotes',
+    );
+    expect(() =>
+      parseUsage(["--usage", "u.json"], () => {
+        throw new Error("ENOENT");
+      }),
+    ).toThrow("--usage: cannot read u.json (ENOENT)");
   });
 });
 

@@ -18,11 +18,11 @@ const available = terraformAvailable();
 if (!available.ok) console.warn(`\n*** SKIPPING the HCL output checks: ${available.why} ***\n`);
 
 /** `npm run synth:hcl` for one configuration, into a fresh directory. */
-async function synthHcl(raw: unknown): Promise<string> {
+async function synthHcl(raw: unknown, into?: string): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), "gr-hcl-"));
   const config = path.join(dir, "config.json");
   writeFileSync(config, JSON.stringify(raw));
-  const outdir = path.join(dir, "out");
+  const outdir = into ?? path.join(dir, "out");
   const env = { ...terraformEnv(), GLACIER_RESTORE_CONFIG: config, CI: "1" };
   await run(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--hcl", "--output", outdir], {
     cwd: root,
@@ -54,6 +54,45 @@ async function synthHcl(raw: unknown): Promise<string> {
         const test = await terraform(work, ["test", "-no-color"]);
         expect(test.stdout).toMatch(/1 passed, 0 failed/);
       }
+    },
+    180_000,
+  );
+});
+
+/** `npm run synth` (JSON) into an output directory, as the documented command runs the app. */
+async function synthJson(raw: unknown, outdir: string): Promise<void> {
+  const config = path.join(mkdtempSync(path.join(tmpdir(), "gr-json-")), "config.json");
+  writeFileSync(config, JSON.stringify(raw));
+  await run(process.execPath, ["dist/main.js"], {
+    cwd: root,
+    env: { ...terraformEnv(), GLACIER_RESTORE_CONFIG: config, CDKTF_OUTDIR: outdir },
+  });
+}
+
+(available.ok ? describe : describe.skip)("one form per stack directory", () => {
+  const raw = proofConfigurations().existing!;
+
+  it.each([
+    ["JSON then HCL", ["json", "hcl"], "cdk.tf"],
+    ["HCL then JSON", ["hcl", "json"], "cdk.tf.json"],
+  ])(
+    "%s leaves only the last form, and plain terraform validates it",
+    async (_label, order, last) => {
+      let outdir = "";
+      for (const form of order) {
+        if (form === "hcl") outdir = await synthHcl(raw, outdir || undefined);
+        else {
+          outdir ||= path.join(mkdtempSync(path.join(tmpdir(), "gr-forms-")), "out");
+          await synthJson(raw, outdir);
+        }
+      }
+      const dir = path.join(outdir, "stacks", "genomics-raw");
+      expect(readdirSync(dir).filter((f) => f.startsWith("cdk.tf"))).toEqual([last]);
+      const work = mkdtempSync(path.join(tmpdir(), "gr-forms-tf-"));
+      cpSync(dir, work, { recursive: true });
+      await terraform(work, ["init", "-backend=false", "-no-color"]);
+      const validate = JSON.parse((await terraform(work, ["validate", "-json", "-no-color"])).stdout);
+      expect([validate.valid, validate.error_count]).toEqual([true, 0]);
     },
     180_000,
   );
