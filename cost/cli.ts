@@ -1,48 +1,75 @@
 /**
  * `npm run cost -- [options]`: prints the estimated monthly cost of the configured stacks as Markdown.
- * Usage figures come from a JSON file (--usage) and/or flags; anything not given uses DEFAULT_USAGE.
+ * Usage figures come from a JSON file (--usage: for every target, per bucket split by share, per target)
+ * and/or flags (for every target); anything not given uses DEFAULT_USAGE.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { JsonSyntaxError, parseJson } from "../core/json";
 import { loadConfig } from "../config/load";
-import { ConfigError } from "../config/resolve";
-import { DEFAULT_USAGE, estimate, whatIf, type Prices, type Usage } from "./estimate";
+import { ConfigError, type ResolvedConfig } from "../config/resolve";
+import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "./estimate";
+import { checkFigures, planUsage, SHARE_KEYS, type UsagePlan } from "./usage";
 
-const FLAGS: Record<string, { key: keyof Usage; share?: boolean }> = {
+const FLAGS: Record<string, { key: keyof Usage }> = {
   "--get-objects": { key: "getObjectsPerMonth" },
-  "--reader-share": { key: "readerShare", share: true },
+  "--reader-share": { key: "readerShare" },
   "--archived-reads": { key: "archivedReadsPerMonth" },
   "--failed-reads-per-object": { key: "failedReadsPerArchivedObject" },
   "--object-gb": { key: "meanObjectSizeGB" },
-  "--deep-archive-share": { key: "deepArchiveShare", share: true },
+  "--deep-archive-share": { key: "deepArchiveShare" },
   "--record-bytes": { key: "cloudTrailRecordBytes" },
   "--lambda-ms": { key: "lambdaMsPerInvocation" },
 };
 
+export const HELP = `Usage: npm run cost -- [--usage <file.json>] [figure flags] [--help]
+
+Estimated monthly cost of the configured stacks (cdktf.json or GLACIER_RESTORE_CONFIG), per target, with
+what other choices would cost. Prices: cost/prices.json (us-east-1 list prices, with their review date).
+
+Figure flags (apply to every target; they override the file's top-level figures):
+${Object.entries(FLAGS)
+  .map(([flag, { key }]) => `  ${flag.padEnd(27)} ${key} (default ${DEFAULT_USAGE[key]})`)
+  .join("\n")}
+
+--usage <file.json>: the same figures as keys, plus
+  "buckets": { "<bucket>": { <figures for the whole bucket>, "shares": { "<target>": 0.75 } } }
+      getObjectsPerMonth and archivedReadsPerMonth are split between the bucket's targets by share
+      (targets without a share split what is left equally); other figures apply as given.
+  "targets": { "<target>": { <figures for that target only> } }
+The report says which figures each target was estimated with.
+
+Exit status: 0 printed, 1 bad figures or configuration, 2 bad usage of the command.
+`;
+
 export class UsageError extends Error {}
 
-/** Usage figures from a JSON object and flags (flags win); every value checked, every problem named. */
-export function parseUsage(argv: readonly string[], readFile: (file: string) => string): Usage {
+/** The figures for every target (defaults < file top level < flags) and the raw file; every problem named. */
+function readUsage(
+  argv: readonly string[],
+  readFile: (file: string) => string,
+): { global: Usage; file: Record<string, unknown>; problems: string[] } {
   const problems: string[] = [];
-  const values: Record<string, unknown> = { ...DEFAULT_USAGE };
+  let values: Usage = { ...DEFAULT_USAGE };
+  let file: Record<string, unknown> = {};
   const usageAt = argv.indexOf("--usage");
   if (usageAt >= 0) {
-    const file = argv[usageAt + 1];
-    if (!file) problems.push("--usage: needs a JSON file");
+    const name = argv[usageAt + 1];
+    if (!name) problems.push("--usage: needs a JSON file");
     else
       try {
-        const fromFile = parseJson(readFile(file)) as Record<string, unknown>;
-        for (const [key, value] of Object.entries(fromFile)) {
-          if (!(key in DEFAULT_USAGE))
-            problems.push(`${file}: unknown key "${key}"; allowed: ${Object.keys(DEFAULT_USAGE).join(", ")}`);
-          values[key] = value;
+        const parsed = parseJson(readFile(name));
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          problems.push(`--usage: ${name} must hold a JSON object of usage figures`);
+        else {
+          file = parsed as Record<string, unknown>;
+          values = { ...values, ...checkFigures(file, name, problems, ["buckets", "targets"]) };
         }
       } catch (err) {
         problems.push(
           err instanceof JsonSyntaxError
-            ? `--usage: ${file} is not valid JSON at ${err.message}`
-            : `--usage: cannot read ${file} (${(err as Error).message})`,
+            ? `--usage: ${name} is not valid JSON at ${err.message}`
+            : `--usage: cannot read ${name} (${(err as Error).message})`,
         );
       }
   }
@@ -54,61 +81,93 @@ export function parseUsage(argv: readonly string[], readFile: (file: string) => 
     }
     const flag = FLAGS[arg];
     if (!flag) {
-      problems.push(`${arg}: unknown option; allowed: --usage <file>, ${Object.keys(FLAGS).join(", ")}`);
+      problems.push(`${arg}: unknown option; allowed: --usage <file>, ${Object.keys(FLAGS).join(", ")}, --help`);
       continue;
     }
     const raw = argv[++i];
     const value = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
     if (Number.isNaN(value)) {
       problems.push(`${arg}: must be followed by a number; got ${raw === undefined ? "nothing" : JSON.stringify(raw)}`);
-      values[flag.key] = DEFAULT_USAGE[flag.key];
-    } else values[flag.key] = value;
+      continue;
+    }
+    if (value < 0) problems.push(`${flag.key}: must be a number of at least 0; got ${value}`);
+    else if (SHARE_KEYS.includes(flag.key) && value > 1)
+      problems.push(`${flag.key}: is a share, from 0 to 1; got ${value}`);
+    else values = { ...values, [flag.key]: value };
   }
-  for (const [key, value] of Object.entries(values)) {
-    const share = Object.values(FLAGS).find((f) => f.key === key)?.share;
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
-      problems.push(`${key}: must be a number of at least 0; got ${JSON.stringify(value)}`);
-    else if (share && value > 1) problems.push(`${key}: is a share, from 0 to 1; got ${value}`);
-  }
+  return { global: values, file, problems };
+}
+
+/** Usage figures for every target from a JSON file and flags (flags win); every value checked. */
+export function parseUsage(argv: readonly string[], readFile: (file: string) => string): Usage {
+  const { global, problems } = readUsage(argv, readFile);
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
-  return values as unknown as Usage;
+  return global;
+}
+
+/** Each target's figures (for every target, per bucket by share, per target) for a configuration. */
+export function parseUsagePlan(
+  argv: readonly string[],
+  readFile: (file: string) => string,
+  config: ResolvedConfig,
+): UsagePlan {
+  const { global, file, problems } = readUsage(argv, readFile);
+  const plan = planUsage(global, file, config, problems);
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  return plan;
 }
 
 const usd = (v: number) => `${v < 0.01 && v > 0 ? "< 0.01" : v.toFixed(2)}`;
 
-export function report(config: ReturnType<typeof loadConfig>, usage: Usage, prices: Prices): string {
-  const e = estimate(config, usage, prices);
+const figures = (u: Usage) =>
+  Object.entries(u)
+    .map(([k, v]) => `${k} ${Number(v.toFixed(4))}`)
+    .join(", ");
+
+export function report(config: ResolvedConfig, plan: UsagePlan, prices: Prices): string {
   const out: string[] = [
     "# glacier-restore: estimated monthly cost",
     "",
     `Prices: ${prices.region} list prices in ${prices.currency}, reviewed ${prices.reviewed} (cost/prices.json).`,
-    `Usage per target: ${Object.entries(usage)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(", ")}.`,
-    "",
   ];
-  e.targets.forEach((t, i) => {
-    const target = config.targets[i]!;
-    out.push(`## ${t.target}: ${usd(t.total)} ${prices.currency} / month`, "");
+  const elsewhere = config.targets.filter((t) => t.region !== prices.region);
+  if (elsewhere.length > 0)
+    out.push(
+      `**Prices are for ${prices.region}**; ${elsewhere.map((t) => `${t.name} (${t.region})`).join(", ")} deploy elsewhere, where list prices can differ: compare with that region's pricing pages.`,
+    );
+  for (const note of plan.notes) out.push(note);
+  out.push("");
+  let total = 0;
+  for (const target of config.targets) {
+    const { usage, basis } = plan.of(target);
+    const e = estimateTarget(target, usage, prices.prices);
+    total += e.total;
+    out.push(`## ${e.target}: ${usd(e.total)} ${prices.currency} / month`, "");
+    out.push(`Usage: ${basis}: ${figures(usage)}.`, "");
     out.push("| item | per month | basis |", "| --- | ---: | --- |");
-    for (const l of t.lines) out.push(`| ${l.item} | ${usd(l.monthly)} | ${l.basis} |`);
+    for (const l of e.lines) out.push(`| ${l.item} | ${usd(l.monthly)} | ${l.basis} |`);
     out.push("", "What a choice changes (this target, per month):", "", "| choice | per month |", "| --- | ---: |");
     for (const w of whatIf(target, usage, prices.prices)) out.push(`| ${w.choice} | ${usd(w.monthly)} |`);
     out.push("");
-  });
-  out.push(`**Total: ${usd(e.total)} ${prices.currency} / month for ${e.targets.length} target(s).**`, "");
+  }
+  out.push(`**Total: ${usd(total)} ${prices.currency} / month for ${config.targets.length} target(s).**`, "");
   return out.join("\n");
 }
 
 if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
   try {
-    const usage = parseUsage(process.argv.slice(2), (f) => readFileSync(path.resolve(f), "utf8"));
     const config = loadConfig(process.cwd(), process.env);
+    const plan = parseUsagePlan(argv, (f) => readFileSync(path.resolve(f), "utf8"), config);
     const prices = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "cost", "prices.json"), "utf8")) as Prices;
-    process.stdout.write(report(config, usage, prices));
+    process.stdout.write(report(config, plan, prices));
   } catch (err) {
     if (!(err instanceof ConfigError || err instanceof UsageError)) throw err;
     process.stderr.write(`${err.message}\n`);
-    process.exit(1);
+    process.exit(err instanceof UsageError && /unknown option|must be followed by/.test(err.message) ? 2 : 1);
   }
 }

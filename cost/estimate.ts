@@ -4,7 +4,7 @@
  */
 import { alarmCount } from "../core/alarms";
 import { s3RestoreEvents } from "../core/patterns";
-import type { ResolvedConfig, ResolvedTarget } from "../config/resolve";
+import type { ResolvedTarget } from "../config/resolve";
 import type { RestoreTier } from "../config/schema";
 
 export interface Prices {
@@ -36,7 +36,7 @@ export interface Prices {
   };
 }
 
-/** What the estimate needs to know about use, per target (the same figures apply to every target). */
+/** What the estimate needs to know about use, for one target (cost/usage.ts decides which figures apply). */
 export interface Usage {
   /** GetObject requests per month under the target's prefix, by every reader, failed or not. */
   readonly getObjectsPerMonth: number;
@@ -77,11 +77,6 @@ export interface CostLine {
 export interface TargetEstimate {
   readonly target: string;
   readonly lines: readonly CostLine[];
-  readonly total: number;
-}
-
-export interface Estimate {
-  readonly targets: readonly TargetEstimate[];
   readonly total: number;
 }
 
@@ -154,7 +149,7 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
     parts.push(`${n(objects)} ${archive} (${tier})`);
   }
   add("Restores (requests + retrieval)", restoreCost, `${parts.join(", ")} × ${u.meanObjectSizeGB} GB`);
-  add("Restored copies (S3 Standard)", copyCost, `kept ${t.restoreDays} days`);
+  add("Restored copies (S3 Standard)", copyCost, `kept ${t.restoreDays} day${t.restoreDays === 1 ? "" : "s"}`);
 
   const nt = t.notifications;
   if (nt) {
@@ -179,11 +174,6 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   return { target: t.name, lines, total };
 }
 
-/** Every target's lines; a shared trail logs each target's events once, so the lines add up. */
-export function estimate(config: ResolvedConfig, u: Usage, prices: Prices): Estimate {
-  const targets = config.targets.map((t) => estimateTarget(t, u, prices.prices));
-  return { targets, total: targets.reduce((s, t) => s + t.total, 0) };
-}
 
 /** The same target under another setting, to show what a choice is worth. */
 export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choice: string; monthly: number }[] {
@@ -203,7 +193,16 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
         u,
       ),
     });
-  else rows.push({ choice: "no reader filter", monthly: base({ ...t, trail: { ...t.trail, readerArnPrefixes: [] } }) });
+  else
+    rows.push({
+      // With readerShare 1 the filtered readers make every read, so dropping the filter changes nothing:
+      // say so rather than print the same figure as if it were a finding.
+      choice:
+        u.readerShare < 1
+          ? `no reader filter (all reads logged, not ${u.readerShare * 100} %)`
+          : "no reader filter (same as configured while readerShare is 1: give --reader-share, the share of reads the filtered readers make)",
+      monthly: base({ ...t, trail: { ...t.trail, readerArnPrefixes: [] } }),
+    });
   if (t.trail.cloudWatchLogs)
     rows.push({
       choice: "trail without CloudWatch Logs",

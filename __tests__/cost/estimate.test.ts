@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { resolveConfig, type ResolvedTarget } from "../../config/resolve";
-import { parseUsage, UsageError } from "../../cost/cli";
+import { HELP, parseUsage, parseUsagePlan, UsageError } from "../../cost/cli";
 import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "../../cost/estimate";
 import { exampleConfig } from "../support/config";
 
@@ -129,9 +130,10 @@ describe("usage input", () => {
       parseUsage(["--reader-share", "1.5", "--object-gb", "-1", "--colour"], noFile);
     } catch (err) {
       expect((err as Error).message.split("\n")).toEqual([
-        "--colour: unknown option; allowed: --usage <file>, --get-objects, --reader-share, --archived-reads, --failed-reads-per-object, --object-gb, --deep-archive-share, --record-bytes, --lambda-ms",
+        // In the order given on the command line.
         "readerShare: is a share, from 0 to 1; got 1.5",
         "meanObjectSizeGB: must be a number of at least 0; got -1",
+        "--colour: unknown option; allowed: --usage <file>, --get-objects, --reader-share, --archived-reads, --failed-reads-per-object, --object-gb, --deep-archive-share, --record-bytes, --lambda-ms, --help",
       ]);
     }
     expect(() => parseUsage(["--usage", "u.json"], () => JSON.stringify({ reads: 1 }))).toThrow(
@@ -165,9 +167,141 @@ describe("npm run cost", () => {
     expect(r.stdout).toContain("| CloudTrail data events | 1.00 | 1,000,000 GetObject events logged |");
   });
 
-  it("exits 1 naming the bad option", () => {
+  it("exits 2 naming a badly used option, 1 for a bad figure", () => {
     const r = run("--get-objects", "lots");
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(`--get-objects: must be followed by a number; got "lots"`);
+    expect(r.stdout).toBe("");
+    const share = run("--reader-share", "3");
+    expect([share.status, share.stderr]).toEqual([1, "readerShare: is a share, from 0 to 1; got 3\n"]);
+  });
+
+  it("prints its usage with --help", () => {
+    const r = run("--help");
+    expect([r.status, r.stdout]).toEqual([0, HELP]);
+    expect(HELP).toContain('"buckets": { "<bucket>"');
+    expect(HELP).toContain("--reader-share");
+  });
+
+  it("warns that its prices are us-east-1's when a target deploys elsewhere", () => {
+    const raw = exampleConfig();
+    raw.targets[1] = { name: "eu-data", bucket: "eu-bucket", prefix: "x/", region: "eu-west-1" };
+    const dir = mkdtempSync(path.join(tmpdir(), "gr-cost-"));
+    writeFileSync(path.join(dir, "c.json"), JSON.stringify(raw));
+    const r = spawnSync(process.execPath, ["dist/cost/cli.js"], {
+      cwd: root,
+      env: { ...process.env, GLACIER_RESTORE_CONFIG: path.join(dir, "c.json") },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      "**Prices are for us-east-1**; eu-data (eu-west-1) deploy elsewhere, where list prices can differ",
+    );
+    expect(r.stdout).toContain("Usage: the figures given for every target: getObjectsPerMonth 10000000");
+  });
+});
+
+describe("usage for a real estate", () => {
+  const twoTargets = () => resolveConfig(exampleConfig());
+  const file = (content: unknown) => () => JSON.stringify(content);
+
+  it("splits a bucket's reads between its targets by share, and says so", () => {
+    const plan = parseUsagePlan(
+      ["--usage", "u.json"],
+      file({
+        buckets: {
+          "fsx4l-store": {
+            getObjectsPerMonth: 40_000_000,
+            archivedReadsPerMonth: 2_000,
+            shares: { "genomics-raw": 0.75 },
+          },
+        },
+      }),
+      twoTargets(),
+    );
+    const [raw, ref] = twoTargets().targets.map((t) => plan.of(t));
+    expect(raw!.usage).toMatchObject({ getObjectsPerMonth: 30_000_000, archivedReadsPerMonth: 1_500 });
+    // The target without a stated share gets what is left.
+    expect(ref!.usage).toMatchObject({ getObjectsPerMonth: 10_000_000, archivedReadsPerMonth: 500 });
+    expect(raw!.basis).toBe("bucket fsx4l-store's figures × share 0.75");
+    expect(plan.notes).toEqual([]);
+  });
+
+  it("lets one target's own figures win over its bucket's", () => {
+    const plan = parseUsagePlan(
+      ["--usage", "u.json"],
+      file({
+        buckets: { "fsx4l-store": { getObjectsPerMonth: 40_000_000 } },
+        targets: { "genomics-ref": { getObjectsPerMonth: 5 } },
+      }),
+      twoTargets(),
+    );
+    const [raw, ref] = twoTargets().targets.map((t) => plan.of(t));
+    expect(raw!.usage.getObjectsPerMonth).toBe(20_000_000);
+    expect(ref!.usage.getObjectsPerMonth).toBe(5);
+    expect(ref!.basis).toBe(
+      "bucket fsx4l-store's figures × share 0.5, then this target's own figures (getObjectsPerMonth)",
+    );
+  });
+
+  it("warns when the same figures are applied to several targets of one bucket", () => {
+    const plan = parseUsagePlan(["--get-objects", "40000000"], noFile, twoTargets());
+    expect(plan.notes).toEqual([
+      'The same usage figures are applied to each of the 2 targets on bucket fsx4l-store (genomics-raw, genomics-ref): if they describe the whole bucket, give them under "buckets" in the --usage file to split them by share.',
+    ]);
+    expect(twoTargets().targets.map((t) => plan.of(t).basis)).toEqual([
+      "the figures given for every target",
+      "the figures given for every target",
+    ]);
+  });
+
+  it("names unknown buckets and targets, bad shares and shares over 1", () => {
+    expect(() =>
+      parseUsagePlan(
+        ["--usage", "u.json"],
+        file({
+          buckets: {
+            nowhere: {},
+            "fsx4l-store": { shares: { "genomics-raw": 0.8, "genomics-ref": 0.4, other: 0.1 } },
+          },
+          targets: { ghost: {}, "genomics-raw": { readerShare: 2 } },
+        }),
+        twoTargets(),
+      ),
+    ).toThrow(
+      [
+        "buckets.nowhere: no target uses this bucket (targets use: fsx4l-store)",
+        "buckets.fsx4l-store.shares.other: not a target on bucket fsx4l-store (its targets: genomics-raw, genomics-ref)",
+        "buckets.fsx4l-store.shares: add up to 1.2000000000000002; they are parts of the bucket's figures, at most 1",
+        "targets.ghost: no such target (targets: genomics-raw, genomics-ref)",
+        "targets.genomics-raw.readerShare: is a share, from 0 to 1; got 2",
+      ].join("\n"),
+    );
+  });
+
+  const noFile = () => {
+    throw new Error("no file");
+  };
+});
+
+describe("what-if wording", () => {
+  it("explains why dropping a reader filter changes nothing while readerShare is 1", () => {
+    const filtered = target((raw) => {
+      raw.defaults.trail = { readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/FSx"] };
+    });
+    const choices = (u: Usage) => whatIf(filtered, u, prices.prices).map((r) => r.choice);
+    expect(choices({ ...usage, readerShare: 1 })).toContain(
+      "no reader filter (same as configured while readerShare is 1: give --reader-share, the share of reads the filtered readers make)",
+    );
+    const rows = whatIf(filtered, { ...usage, readerShare: 0.25 }, prices.prices);
+    const noFilter = rows.find((r) => r.choice === "no reader filter (all reads logged, not 25 %)")!;
+    expect(noFilter.monthly).toBeGreaterThan(rows[0]!.monthly);
+  });
+
+  it("writes one day in the singular", () => {
+    const basis = estimateTarget(target(), usage, prices.prices).lines.find(
+      (l) => l.item === "Restored copies (S3 Standard)",
+    )!.basis;
+    expect(basis).toBe("kept 1 day");
   });
 });
