@@ -94,7 +94,10 @@ describe("main", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("GLACIER_RESTORE_CONFIG: cannot read /nonexistent/config.json (ENOENT)");
     const file = configFile({});
-    writeFileSync(file, '{\n  "stateBackend": { "bucket": "b", "region": "us-east-1" },\n  "targets": [ { "name": "x", } ]\n}\n');
+    writeFileSync(
+      file,
+      '{\n  "stateBackend": { "bucket": "b", "region": "us-east-1" },\n  "targets": [ { "name": "x", } ]\n}\n',
+    );
     const broken = synth({ GLACIER_RESTORE_CONFIG: file });
     expect(broken.status).toBe(1);
     // Where, as an editor counts: line and column, not a character offset.

@@ -174,7 +174,6 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   return { target: t.name, lines, total };
 }
 
-
 /** The same target under another setting, to show what a choice is worth. */
 export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choice: string; monthly: number }[] {
   const base = (x: ResolvedTarget, usage = u) => estimateTarget(x, usage, p).total;
