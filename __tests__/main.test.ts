@@ -102,7 +102,7 @@ describe("main", () => {
     expect(broken.status).toBe(1);
     // Where, as an editor counts: line and column, not a character offset.
     expect(broken.stderr).toContain(
-      `GLACIER_RESTORE_CONFIG: ${file} is not valid JSON at line 3, column 30: unexpected "}", expected a property name in double quotes`,
+      `GLACIER_RESTORE_CONFIG: ${file} is not valid JSON at line 3, column 31: unexpected "}", expected a property name in double quotes`,
     );
   });
 

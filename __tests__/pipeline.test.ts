@@ -47,6 +47,35 @@ describe("workflow files", () => {
     expect(apply).toContain("for stack in $(node scripts/stack-order.mjs); do");
     expect(apply).toContain("environment: production");
   });
+
+  it("apply exactly the plans a reviewer approved, never a fresh plan", () => {
+    const apply = readFileSync(path.join(dir, "terraform-apply.yml"), "utf8");
+    const [planJob, applyJob] = apply.split(/\n {2}apply:\n/);
+    // The plan job saves plan files and shows their summaries; it has no approval and no apply rights.
+    expect(planJob).toContain("plan -input=false -lock=false -no-color -out plan.tfplan");
+    expect(planJob).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(planJob).toContain("vars.AWS_PLAN_ROLE_ARN");
+    expect(planJob).not.toContain("environment:");
+    expect(planJob).not.toMatch(/terraform -chdir[^\n]* apply/);
+    expect(planJob).toContain("name: reviewed-plans-${{ github.sha }}");
+    // The apply job waits for the environment's approval, takes those files and applies them as they are.
+    expect(applyJob).toContain("needs: plan");
+    expect(applyJob).toContain("environment: production");
+    expect(applyJob).toContain("name: reviewed-plans-${{ github.sha }}");
+    expect(applyJob).toContain("apply -input=false plan.tfplan");
+    expect(applyJob).toContain("-lockfile=readonly");
+    expect(applyJob).toContain("main is now at");
+    expect(applyJob).not.toContain(" plan -");
+    expect(apply).not.toContain("-auto-approve");
+  });
+
+  it.each(files)("%s pins every action by full commit SHA, naming its release", (file) => {
+    const uses = readFileSync(path.join(dir, file), "utf8")
+      .split("\n")
+      .filter((l) => /^\s*(- )?uses:/.test(l));
+    expect(uses.length).toBeGreaterThan(3);
+    for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
 });
 
 describe("stack-order", () => {
