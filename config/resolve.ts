@@ -56,6 +56,8 @@ export interface ResolvedNotifications {
   readonly completedVia: CompletedVia;
   /** Customer managed key for the topic; a key is created when absent. */
   readonly kmsKeyArn?: string;
+  /** Email subscribers get one message per window listing the objects instead of one per object. */
+  readonly digest?: { readonly windowMinutes: number };
 }
 
 /** A target with every default applied: what a stack is built from. */
@@ -247,6 +249,14 @@ function resolveNotifications(
   if (!merged.initiated && !merged.completed && !merged.expired)
     problems.push(
       `${at}.notifications: initiated, completed and expired are all false; turn one on, or set notifications.enabled to false`,
+    );
+  if (merged.digest && merged.completedVia === "bucket-notifications" && (merged.completed || merged.expired))
+    problems.push(
+      `${at}.notifications.digest: needs completedVia "eventbridge": the messages S3's bucket notifications send are S3's own event records, which a digest cannot sort (and email filters cannot tell from digests)`,
+    );
+  if (merged.digest && merged.email.length === 0)
+    problems.push(
+      `${at}.notifications.digest: only email subscribers receive digests, and this target has none; add notifications.email or remove digest`,
     );
   const keyRegion = merged.kmsKeyArn?.split(":")[3];
   if (keyRegion && region && keyRegion !== region)

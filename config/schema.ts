@@ -170,6 +170,19 @@ const notifications = z
     completedVia: z.enum(COMPLETED_VIA, {
       error: (issue) => `invalid completedVia ${JSON.stringify(issue.input)}; allowed: ${COMPLETED_VIA.join(", ")}`,
     }),
+    /**
+     * One message per window for email subscribers, listing the objects; queue and https subscribers keep
+     * one message per object.
+     */
+    digest: z
+      .object({
+        windowMinutes: z
+          .number({ error: "must be a whole number of minutes" })
+          .int({ message: "must be a whole number of minutes" })
+          .min(5, { message: "must be at least 5 (minutes)" })
+          .max(1440, { message: "must be at most 1440 (minutes, one day)" }),
+      })
+      .strict(),
     kmsKeyArn: z.string().superRefine((value, ctx) => {
       if (/(^|:)alias\/aws\//.test(value))
         ctx.addIssue({

@@ -25,6 +25,8 @@ export function targetAlarmSpecs(names: {
   readonly deadLetterQueueName: string;
   readonly restoreRuleName: string;
   readonly notificationRuleNames: readonly string[];
+  /** The digest function, when notifications are sent as digests. */
+  readonly digestFunctionName?: string;
 }): AlarmSpec[] {
   const ruleAlarms = (rule: string, label: string, what: string): AlarmSpec[] => [
     {
@@ -70,16 +72,29 @@ export function targetAlarmSpecs(names: {
       description: `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
     },
     ...ruleAlarms(names.restoreRuleName, "rule", "a failed read's event"),
+    ...(names.digestFunctionName
+      ? [
+          {
+            id: "digest-errors",
+            namespace: "AWS/Lambda",
+            metricName: "Errors",
+            dimensions: { FunctionName: names.digestFunctionName },
+            statistic: "Sum" as const,
+            description: `The digest function ${names.digestFunctionName} failed; its messages wait in the digest queue for the next run`,
+          },
+        ]
+      : []),
     ...names.notificationRuleNames.flatMap((rule, i) => ruleAlarms(rule, `notify-${i}`, "a restore notification")),
   ];
 }
 
-/** How many alarms a target gets: five, and two per notification rule (EventBridge route only). */
-export function alarmCount(eventBridgeNotificationRules: number): number {
+/** How many alarms a target gets: five, two per notification rule (EventBridge route), one for a digest. */
+export function alarmCount(eventBridgeNotificationRules: number, digest: boolean): number {
   return targetAlarmSpecs({
     functionName: "",
     deadLetterQueueName: "",
     restoreRuleName: "",
     notificationRuleNames: Array.from({ length: eventBridgeNotificationRules }, (_, i) => String(i)),
+    ...(digest ? { digestFunctionName: "digest" } : {}),
   }).length;
 }

@@ -81,6 +81,7 @@ export interface TargetEstimate {
 }
 
 const GB = 1024 ** 3;
+const MINUTES_PER_MONTH = 30 * 24 * 60;
 
 function n(value: number): string {
   return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
@@ -155,19 +156,29 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   if (nt) {
     const published = (nt.initiated ? 1 : 0) + (nt.completed ? 1 : 0) + (nt.expired ? 1 : 0);
     const messages = u.archivedReadsPerMonth * published;
+    // With a digest, email gets at most one message per window instead of one per object.
+    const windows = nt.digest ? MINUTES_PER_MONTH / nt.digest.windowMinutes : 0;
+    const emails = nt.digest ? Math.min(messages, windows) : messages;
+    const digestCost = nt.digest
+      ? (windows / 1e6) * p.lambdaRequestsPerMillion +
+        windows * 1 * (256 / 1024) * p.lambdaArmPerGBSecond +
+        ((messages * 2 + windows) / 1e6) * p.sqsRequestsPerMillion +
+        (windows / 1e6) * p.snsPublishesPerMillion
+      : 0;
     add(
       "Notifications (SNS, KMS key)",
       (messages / 1e6) * p.snsPublishesPerMillion +
-        ((messages * nt.email.length) / 100_000) * p.snsEmailPer100k +
+        ((emails * nt.email.length) / 100_000) * p.snsEmailPer100k +
         ((messages * nt.https.length) / 1e6) * p.snsHttpsPerMillion +
         (nt.kmsKeyArn ? 0 : p.kmsKeyPerMonth) +
-        ((messages * 2) / 10_000) * p.kmsRequestsPer10k,
-      `${n(messages)} messages to ${nt.email.length} email, ${nt.https.length} https, ${nt.sqsQueueArns.length} queue subscriber(s)${nt.kmsKeyArn ? "" : "; one key"}`,
+        ((messages * 2) / 10_000) * p.kmsRequestsPer10k +
+        digestCost,
+      `${n(messages)} messages to ${nt.https.length} https, ${nt.sqsQueueArns.length} queue subscriber(s); ${n(emails)} to each of ${nt.email.length} email address(es)${nt.digest ? ` (digest every ${nt.digest.windowMinutes} minutes: ${n(windows)} scheduled runs)` : ""}${nt.kmsKeyArn ? "" : "; one key"}`,
     );
   }
   if (t.alarms.enabled) {
     const nt = t.notifications;
-    const alarms = alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0);
+    const alarms = alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0, !!nt?.digest);
     add("CloudWatch alarms", alarms * p.cloudwatchAlarmPerMonth, `${alarms} standard-resolution metric alarms`);
   }
   const total = lines.reduce((s, l) => s + l.monthly, 0);

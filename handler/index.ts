@@ -5,8 +5,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoClaimStore } from "./claims";
-import { configFromEnv, type HandlerConfig } from "./config";
+import { createDigestHandler, type DigestResult } from "./digest";
+import { configFromEnv, HandlerConfigError, type HandlerConfig } from "./config";
 import { SnsNotifier } from "./notify";
 import { RecentRestores } from "./recent";
 import { createRestoreHandler, type HandlerResult } from "./restore";
@@ -14,6 +16,7 @@ import { maxAttemptsFrom, RestoreRetryStrategy } from "./retry";
 import { powertoolsLog, powertoolsMetrics, type Log, type RestoreMetrics } from "./telemetry";
 
 export { configFromEnv, HandlerConfigError } from "./config";
+export type { DigestResult } from "./digest";
 export { NotificationFailedError, RestoreFailedError, type HandlerResult } from "./restore";
 
 export interface Deps {
@@ -72,4 +75,44 @@ export const handler: Handler = async (event, context) => {
     s3: new S3Client({ retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(process.env)) }),
   });
   return containerHandler(event, context);
+};
+
+/** The digest function's settings, from its environment; throws HandlerConfigError naming the variable. */
+export function digestConfigFromEnv(env: Readonly<Record<string, string | undefined>>): {
+  queueUrl: string;
+  topicArn: string;
+  target: string;
+  windowMinutes: number;
+} {
+  const need = (name: string) => {
+    const value = env[name];
+    if (!value) throw new HandlerConfigError(`${name} must be set for the digest function`);
+    return value;
+  };
+  const windowText = need("DIGEST_WINDOW_MINUTES");
+  const windowMinutes = Number(windowText);
+  if (!Number.isSafeInteger(windowMinutes) || windowMinutes < 1 || String(windowMinutes) !== windowText)
+    throw new HandlerConfigError(
+      `DIGEST_WINDOW_MINUTES must be a whole number of minutes; got ${JSON.stringify(windowText)}`,
+    );
+  return {
+    queueUrl: need("DIGEST_QUEUE_URL"),
+    topicArn: need("NOTIFY_TOPIC_ARN"),
+    target: need("TARGET_NAME"),
+    windowMinutes,
+  };
+}
+
+let containerDigest: (() => Promise<DigestResult>) | undefined;
+
+/** The digest Lambda handler, invoked on a schedule: one digest of the window's notifications. */
+export const digestHandler = async (): Promise<DigestResult> => {
+  containerDigest ??= createDigestHandler({
+    ...digestConfigFromEnv(process.env),
+    sqs: new SQSClient({ retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(process.env)) }),
+    sns: new SNSClient({ retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(process.env)) }),
+    log: powertoolsLog(),
+    metrics: powertoolsMetrics(),
+  });
+  return containerDigest();
 };

@@ -21,7 +21,9 @@ export type MetricName =
   | "RestoreFailed"
   | "ClaimStoreUnavailable"
   | "NotificationPublished"
-  | "NotificationFailed";
+  | "NotificationFailed"
+  | "DigestPublished"
+  | "DigestMessageUnreadable";
 
 export interface RestoreMetrics {
   count(name: MetricName, reason?: string): void;

@@ -50,6 +50,10 @@ export function targetNames(target: string) {
     topicKeyAlias: `alias/${physicalName([NAME_PREFIX, target, "restores"], NAME_LIMITS.kmsAlias - 6)}`,
     restoredRule: physicalName([NAME_PREFIX, target, "restored"], NAME_LIMITS.eventRule),
     expiredRule: physicalName([NAME_PREFIX, target, "expired"], NAME_LIMITS.eventRule),
+    digestFunction: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.lambdaFunction),
+    digestRole: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.iamRole),
+    digestQueue: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.sqsQueue),
+    digestRule: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.eventRule),
     alarm: (id: string) => physicalName([NAME_PREFIX, target, id], NAME_LIMITS.alarm),
   };
 }

@@ -9,6 +9,7 @@ import { RestoreNotifications } from "./constructs/restore-notifications";
 import { RestoreRule } from "./constructs/restore-rule";
 import { RestoreTrail } from "./constructs/restore-trail";
 import { RestoreAlarms } from "./constructs/restore-alarms";
+import { RestoreDigest } from "./constructs/restore-digest";
 import { targetAlarmSpecs } from "../core/alarms";
 import { regionalArn } from "../core/partition";
 import { s3RestoreEvents } from "./constructs/restore-notifications";
@@ -107,6 +108,7 @@ export class TargetStack extends TerraformStack {
                   e === "completed" ? names.restoredRule : names.expiredRule,
                 )
               : [],
+          ...(t.notifications?.digest ? { digestFunctionName: names.digestFunction } : {}),
         })
       : [];
     const alarmsUseOwnTopic = alarmSpecs.length > 0 && !t.alarms.topicArn && t.notifications !== undefined;
@@ -122,6 +124,7 @@ export class TargetStack extends TerraformStack {
           bucket: t.bucket,
           prefix: t.prefix,
           notifications: t.notifications,
+          ...(t.notifications.digest ? { digestQueueName: names.digestQueue } : {}),
           ...(alarmsUseOwnTopic
             ? {
                 alarmArns: alarmSpecs.map((a) =>
@@ -161,6 +164,21 @@ export class TargetStack extends TerraformStack {
           }
         : {}),
     });
+    if (notifications?.digestQueue && t.notifications?.digest)
+      new RestoreDigest(this, "digest", {
+        target: t.name,
+        functionName: names.digestFunction,
+        roleName: names.digestRole,
+        ruleName: names.digestRule,
+        accountId: base.accountId,
+        windowMinutes: t.notifications.digest.windowMinutes,
+        bundle: fn.bundle,
+        queue: notifications.digestQueue,
+        topicArn: notifications.topic.arn,
+        publishStatements: notifications.publishStatements(),
+        deadLetters,
+        logRetentionDays: t.function.logRetentionDays,
+      });
     const rule = new RestoreRule(this, "restore-rule", {
       ruleName: names.rule,
       bucket: t.bucket,

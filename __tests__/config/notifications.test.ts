@@ -144,3 +144,29 @@ describe("notifications configuration", () => {
     );
   });
 });
+
+describe("notification digests", () => {
+  it("take a window of 5 minutes to a day", () => {
+    const config = notificationsConfig();
+    config.targets[0].notifications.digest = { windowMinutes: 4 };
+    expect(problemsOf(config)).toEqual(["targets[0].notifications.digest.windowMinutes: must be at least 5 (minutes)"]);
+    config.targets[0].notifications.digest = { windowMinutes: 60 };
+    expect(resolveConfig(config).targets[0]!.notifications!.digest).toEqual({ windowMinutes: 60 });
+  });
+
+  it("need email subscribers, the only ones that receive digests", () => {
+    const config = exampleConfig();
+    config.targets[0].notifications = { https: ["https://hooks.example.com/x"], digest: { windowMinutes: 15 } };
+    expect(problemsOf(config)).toEqual([
+      "targets[0].notifications.digest: only email subscribers receive digests, and this target has none; add notifications.email or remove digest",
+    ]);
+  });
+
+  it("need S3's events through EventBridge, whose messages a digest can sort", () => {
+    const config = notificationsConfig();
+    config.targets[1].notifications.digest = { windowMinutes: 15 };
+    expect(problemsOf(config)).toEqual([
+      "targets[1].notifications.digest: needs completedVia \"eventbridge\": the messages S3's bucket notifications send are S3's own event records, which a digest cannot sort (and email filters cannot tell from digests)",
+    ]);
+  });
+});

@@ -78,6 +78,22 @@ describe("estimateTarget", () => {
     expect(line(notified, "Notifications (SNS, KMS key)")).toBeCloseTo(0.08 + 0.001 + 0.012 + 1, 6);
   });
 
+  it("sends email one digest per window instead of a message per object", () => {
+    const digested = target((raw) => {
+      raw.targets[0].notifications = { email: ["a@example.com"], digest: { windowMinutes: 60 } };
+    });
+    // 2,000 messages (1,000 objects × initiated + completed); email gets at most 720 digests a month.
+    // SNS: 2,000 publishes 0.001; email 720 at 2 USD / 100,000 = 0.0144; KMS 4,000 requests 0.012; key 1;
+    // digest: 720 runs (0.000144 requests + 720 × 1 s × 0.25 GB × 0.0000133334 = 0.0024), SQS 4,720
+    // requests 0.001888, 720 digest publishes 0.00036.
+    const expected = 0.001 + 0.0144 + 0.012 + 1 + 0.000144 + 720 * 0.25 * 1.33334e-5 + 0.001888 + 0.00036;
+    expect(line(digested, "Notifications (SNS, KMS key)")).toBeCloseTo(expected, 6);
+    const basis = estimateTarget(digested, usage, prices.prices).lines.find((l) =>
+      l.item.startsWith("Notifications"),
+    )!.basis;
+    expect(basis).toContain("720 to each of 1 email address(es) (digest every 60 minutes: 720 scheduled runs)");
+  });
+
   it("counts the target's alarms at the standard-resolution price", () => {
     // 5 alarms (queue, errors, throttles, rule failed/dead-lettered) at 0.10 USD each.
     expect(line(target(), "CloudWatch alarms")).toBeCloseTo(0.5, 6);

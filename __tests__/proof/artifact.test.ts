@@ -15,7 +15,7 @@ import { matchesPattern } from "../support/proof/event-pattern";
 import { References } from "../support/proof/references";
 import { decide } from "../support/proof/simulate";
 import { S3Emulator, type RequestRecord } from "../support/s3-emulator";
-import { all, single, synthToDisk, type Synth, restoreRule } from "../support/synth";
+import { all, synthToDisk, type Synth, restoreRule, restoreFunction } from "../support/synth";
 
 const emulator = new S3Emulator();
 let endpoint: string;
@@ -63,7 +63,7 @@ describe.each([
       expect(readdirSync(stackDir)).toContain("assets");
       const stack = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Synth;
       const refs = new References(stack);
-      const fn = single(stack, "aws_lambda_function");
+      const fn = restoreFunction(stack);
       const [file, exportName] = (fn.handler as string).split(".") as [string, string];
       const bundle = extractBundle(path.join(stackDir, fn.filename), `${file}.js`);
       const env = Object.fromEntries(

@@ -80,7 +80,7 @@ function eventsFor(t: ResolvedTarget): Labelled[] {
 /** Every notification rule of every stack, labelled `<target>/<event>`. */
 const rules = new Map<string, { stack: Synth; rule: any }>();
 for (const t of config.targets)
-  for (const rule of all(stacks[t.name]!, "aws_cloudwatch_event_rule")) {
+  for (const rule of all(stacks[t.name]!, "aws_cloudwatch_event_rule").filter((r) => r.event_pattern)) {
     const type = JSON.parse(rule.event_pattern)["detail-type"][0] as string;
     if (type === "Object Restore Completed") rules.set(`${t.name}/completed`, { stack: stacks[t.name]!, rule });
     if (type === "Object Restore Expired") rules.set(`${t.name}/expired`, { stack: stacks[t.name]!, rule });
@@ -199,7 +199,7 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
     SNS_CONTEXT_KEY,
   );
   const ownRules = all(stack, "aws_cloudwatch_event_rule")
-    .filter((r) => JSON.parse(r.event_pattern)["detail-type"][0].startsWith("Object Restore"))
+    .filter((r) => r.event_pattern && JSON.parse(r.event_pattern)["detail-type"][0].startsWith("Object Restore"))
     .map((r) => refs.attr("aws_cloudwatch_event_rule", r, "arn"));
   const viaBucket = t.notifications!.completedVia === "bucket-notifications";
   const bucketArn = `arn:${refs.partition}:s3:::${t.bucket}`;

@@ -8,7 +8,15 @@ import { targetNames } from "../../stacks/names";
 import { proofConfigurations } from "../support/configurations";
 import { ACCOUNT, References } from "../support/proof/references";
 import { decide } from "../support/proof/simulate";
-import { all, single, synthConfig, type Synth, restoreRule } from "../support/synth";
+import {
+  all,
+  single,
+  synthConfig,
+  type Synth,
+  restoreRule,
+  deadLetterQueue,
+  deadLetterQueuePolicy,
+} from "../support/synth";
 
 const OTHER_ACCOUNT = "210987654321";
 
@@ -84,7 +92,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
           `arn:${refs.partition}:logs:${refs.region}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`,
         ),
       ).toBe("ImplicitlyDenied");
-      const queueArn = refs.attr("aws_sqs_queue", single(stack, "aws_sqs_queue"), "arn");
+      const queueArn = refs.attr("aws_sqs_queue", deadLetterQueue(stack), "arn");
       expect(await asFunction("sqs:SendMessage", queueArn)).toBe("Allowed");
       expect(await asFunction("sqs:SendMessage", `arn:${refs.partition}:sqs:${refs.region}:${ACCOUNT}:other`)).toBe(
         "ImplicitlyDenied",
@@ -118,10 +126,10 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
     });
 
     it("dead-letter queue accepts this rule's events only, and only over TLS", async () => {
-      const queue = single(stack, "aws_sqs_queue");
+      const queue = deadLetterQueue(stack);
       const queueArn = refs.attr("aws_sqs_queue", queue, "arn");
       const ruleArn = refs.attr("aws_cloudwatch_event_rule", restoreRule(stack), "arn");
-      const queuePolicy = refs.policyOf(single(stack, "aws_sqs_queue_policy").policy);
+      const queuePolicy = refs.policyOf(deadLetterQueuePolicy(stack).policy);
       const send = (principal: string, sourceArn: string, tls = "true") =>
         decide({
           principal,

@@ -4,7 +4,17 @@ import { loadHandlerArtifact } from "../../stacks/artifact";
 import { addStacks } from "../../stacks/app";
 import { KEY_ADMIN_ACTIONS } from "../../stacks/constructs/restore-notifications";
 import { exampleConfig, notificationsConfig } from "../support/config";
-import { all, ref, single, statementsOf, synthConfig, type Synth } from "../support/synth";
+import {
+  all,
+  ref,
+  single,
+  statementsOf,
+  synthConfig,
+  type Synth,
+  deadLetterQueue,
+  restoreFunction,
+  deadLetterQueuePolicy,
+} from "../support/synth";
 
 const ACCOUNT = "${data.aws_caller_identity.foundation_account_B8EF7927.account_id}";
 
@@ -17,6 +27,7 @@ function functionStatements(s: Synth) {
 function rulesByDetailType(s: Synth): Record<string, any> {
   return Object.fromEntries(
     all(s, "aws_cloudwatch_event_rule")
+      .filter((r) => r.event_pattern)
       .map((r) => [JSON.parse(r.event_pattern)["detail-type"][0], r] as const)
       .filter(([type]) => type.startsWith("Object Restore")),
   );
@@ -79,7 +90,7 @@ describe("notifications in a target stack", () => {
     const targets = all(raw, "aws_cloudwatch_event_target").filter((t) => t.arn === topicArn);
     expect(targets).toHaveLength(2);
     for (const t of targets) {
-      expect(t.dead_letter_config.arn).toBe(ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"));
+      expect(t.dead_letter_config.arn).toBe(ref(raw, "aws_sqs_queue", deadLetterQueue(raw), "arn"));
       expect(t.retry_policy).toEqual({ maximum_event_age_in_seconds: 21600, maximum_retry_attempts: 185 });
       expect(t.input_transformer.input_template).toContain('"event": "restore-');
     }
@@ -158,19 +169,39 @@ describe("notifications in a target stack", () => {
   });
 
   it("subscribes the configured endpoints; queues get the message itself", () => {
-    const subs = all(raw, "aws_sns_topic_subscription").map((s) => [s.protocol, s.endpoint, s.raw_message_delivery]);
-    expect(subs).toEqual([
-      ["email", "hpc-ops@example.com", undefined],
-      ["https", "https://hooks.example.com/restores", undefined],
+    // genomics-raw sends digests: email takes only digests, the webhook and the digest queue per-object
+    // messages, filtered on the message body (EventBridge's deliveries carry no attributes).
+    const digests = JSON.stringify({ event: ["restore-digest"] });
+    const objects = JSON.stringify({ event: ["restore-initiated", "restore-completed", "restore-expired"] });
+    const queue = ref(
+      raw,
+      "aws_sqs_queue",
+      all(raw, "aws_sqs_queue").find((q) => q.name.endsWith("-digest")),
+      "arn",
+    );
+    const subs = all(raw, "aws_sns_topic_subscription").map((s) => [
+      s.protocol,
+      s.endpoint,
+      s.raw_message_delivery,
+      s.filter_policy,
+      s.filter_policy_scope,
     ]);
-    expect(all(refStack, "aws_sns_topic_subscription").map((s) => [s.protocol, s.raw_message_delivery])).toEqual([
-      ["email", undefined],
-      ["sqs", true],
+    expect(subs).toEqual([
+      ["sqs", queue, true, objects, "MessageBody"],
+      ["email", "hpc-ops@example.com", undefined, digests, "MessageBody"],
+      ["https", "https://hooks.example.com/restores", undefined, objects, "MessageBody"],
+    ]);
+    // Without a digest nobody is filtered.
+    expect(
+      all(refStack, "aws_sns_topic_subscription").map((s) => [s.protocol, s.raw_message_delivery, s.filter_policy]),
+    ).toEqual([
+      ["email", undefined, undefined],
+      ["sqs", true, undefined],
     ]);
   });
 
   it("gives the function the topic and exactly the rights to publish to it through SNS", () => {
-    const fn = single(raw, "aws_lambda_function");
+    const fn = restoreFunction(raw);
     const topic = single(raw, "aws_sns_topic");
     expect(fn.environment.variables.NOTIFY_TOPIC_ARN).toBe(ref(raw, "aws_sns_topic", topic, "arn"));
     const statements = functionStatements(raw);
@@ -190,14 +221,15 @@ describe("notifications in a target stack", () => {
   });
 
   it("lets EventBridge dead-letter every rule of the stack into the one queue", () => {
-    const statements = statementsOf(raw, single(raw, "aws_sqs_queue_policy").policy);
+    const statements = statementsOf(raw, deadLetterQueuePolicy(raw).policy);
     const sourceArns = statements[1]!.condition!.find((c) => c.variable === "aws:SourceArn")!.values;
     expect(sourceArns.sort()).toEqual(
       all(raw, "aws_cloudwatch_event_rule")
         .map((r) => ref(raw, "aws_cloudwatch_event_rule", r, "arn"))
         .sort(),
     );
-    expect(sourceArns).toHaveLength(3);
+    // The restore rule, the completed and expired rules, and the digest schedule.
+    expect(sourceArns).toHaveLength(4);
   });
 
   it("says in an output who turns the bucket's EventBridge delivery on", () => {
@@ -285,7 +317,7 @@ describe("notification variants", () => {
     const config = exampleConfig();
     config.targets[0].notifications = { initiated: false };
     const s = synthConfig(config).stacks["genomics-raw"]!;
-    expect(single(s, "aws_lambda_function").environment.variables.NOTIFY_TOPIC_ARN).toBeUndefined();
+    expect(restoreFunction(s).environment.variables.NOTIFY_TOPIC_ARN).toBeUndefined();
     const sids = functionStatements(s).map((st) => st.sid);
     expect(sids).not.toContain("PublishRestoreNotifications");
     expect(sids).not.toContain("EncryptRestoreNotifications");

@@ -1,6 +1,16 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { all, ref, single, statementsOf, synthConfig, type Synth } from "../support/synth";
+import {
+  all,
+  ref,
+  single,
+  statementsOf,
+  synthConfig,
+  type Synth,
+  deadLetterQueue,
+  restoreFunction,
+  deadLetterQueuePolicy,
+} from "../support/synth";
 import { exampleConfig } from "../support/config";
 
 const example = () => synthConfig(exampleConfig());
@@ -158,11 +168,11 @@ describe("TargetStack", () => {
 
     it("targets the function with a retry policy and a dead-letter queue", () => {
       const target = single(raw, "aws_cloudwatch_event_target");
-      const fn = single(raw, "aws_lambda_function");
+      const fn = restoreFunction(raw);
       expect(target).toMatchObject({
         arn: ref(raw, "aws_lambda_function", fn, "arn"),
         retry_policy: { maximum_event_age_in_seconds: 21600, maximum_retry_attempts: 185 },
-        dead_letter_config: { arn: ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn") },
+        dead_letter_config: { arn: ref(raw, "aws_sqs_queue", deadLetterQueue(raw), "arn") },
       });
     });
 
@@ -178,13 +188,13 @@ describe("TargetStack", () => {
 
   describe("dead-letter queue", () => {
     it("is encrypted and accepts messages from this rule only, over TLS", () => {
-      const queue = single(raw, "aws_sqs_queue");
+      const queue = deadLetterQueue(raw);
       expect(queue).toMatchObject({
         name: "glacier-restore-genomics-raw-dlq",
         sqs_managed_sse_enabled: true,
         message_retention_seconds: 1209600,
       });
-      const statements = statementsOf(raw, single(raw, "aws_sqs_queue_policy").policy);
+      const statements = statementsOf(raw, deadLetterQueuePolicy(raw).policy);
       const ruleArn = ref(raw, "aws_cloudwatch_event_rule", single(raw, "aws_cloudwatch_event_rule"), "arn");
       expect(statements.find((s) => s.effect === "Deny")!.condition).toEqual([
         { test: "Bool", variable: "aws:SecureTransport", values: ["false"] },
@@ -197,7 +207,7 @@ describe("TargetStack", () => {
   });
 
   describe("function", () => {
-    const fn = single(raw, "aws_lambda_function");
+    const fn = restoreFunction(raw);
 
     it("runs the built bundle on nodejs22.x arm64 with the target's settings", () => {
       expect(fn).toMatchObject({
@@ -253,7 +263,7 @@ describe("TargetStack", () => {
       const config = single(raw, "aws_lambda_function_event_invoke_config");
       expect(config.maximum_retry_attempts).toBe(2);
       expect(config.destination_config.on_failure.destination).toBe(
-        ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"),
+        ref(raw, "aws_sqs_queue", deadLetterQueue(raw), "arn"),
       );
     });
 
@@ -298,7 +308,7 @@ describe("TargetStack", () => {
         "DeadLetterFailedInvocations",
       ]);
       expect(statements.find((s) => s.sid === "DeadLetterFailedInvocations")!.resources).toEqual([
-        ref(raw, "aws_sqs_queue", single(raw, "aws_sqs_queue"), "arn"),
+        ref(raw, "aws_sqs_queue", deadLetterQueue(raw), "arn"),
       ]);
     });
   });
@@ -376,7 +386,7 @@ describe("TargetStack options", () => {
     c.defaults.function = { claims: false };
     const s = synthConfig(c).stacks["genomics-raw"]!;
     expect(s.resource.aws_dynamodb_table).toBeUndefined();
-    expect(single(s, "aws_lambda_function").environment.variables.CLAIM_TABLE).toBeUndefined();
+    expect(restoreFunction(s).environment.variables.CLAIM_TABLE).toBeUndefined();
     const actions = all(s, "aws_iam_role_policy").flatMap((p) => statementsOf(s, p.policy).flatMap((st) => st.actions));
     expect(actions).toContain("s3:RestoreObject");
     expect(actions.filter((a) => a.startsWith("dynamodb:"))).toEqual([]);

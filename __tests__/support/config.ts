@@ -19,7 +19,7 @@ export function exampleConfig(): Record<string, any> {
 export function notificationsConfig(): Record<string, any> {
   const config = exampleConfig();
   config.defaults.notifications = { email: ["hpc-ops@example.com"], expired: true };
-  config.targets[0].notifications = { https: ["https://hooks.example.com/restores"] };
+  config.targets[0].notifications = { https: ["https://hooks.example.com/restores"], digest: { windowMinutes: 15 } };
   config.targets[1].notifications = {
     completedVia: "bucket-notifications",
     sqsQueueArns: ["arn:aws:sqs:us-east-1:123456789012:restores"],

@@ -73,10 +73,38 @@ export function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } 
   return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
 }
 
+/** The only resource of a type that satisfies a predicate (fails when there is not exactly one). */
+export function only(synth: Synth, type: string, what: string, predicate: (resource: any) => boolean): any {
+  const found = all(synth, type).filter(predicate);
+  if (found.length !== 1) throw new Error(`expected one ${what}, found ${found.length}`);
+  return found[0];
+}
+
+/** A target's restore function (the stack may also hold the digest function). */
+export function restoreFunction(synth: Synth): any {
+  return only(synth, "aws_lambda_function", "restore function", (f) => f.handler === "index.handler");
+}
+
+/** A target's dead-letter queue (the stack may also hold a digest queue). */
+export function deadLetterQueue(synth: Synth): any {
+  return only(synth, "aws_sqs_queue", "dead-letter queue", (q) => String(q.name).endsWith("-dlq"));
+}
+
+/** The policy of a target's dead-letter queue. */
+export function deadLetterQueuePolicy(synth: Synth): any {
+  const queue = deadLetterQueue(synth);
+  return only(
+    synth,
+    "aws_sqs_queue_policy",
+    "dead-letter queue policy",
+    (p) => p.queue_url === ref(synth, "aws_sqs_queue", queue, "url"),
+  );
+}
+
 /** A target's restore rule: the rule matching CloudTrail API calls (the stack may also hold notification rules). */
 export function restoreRule(synth: Synth): any {
   const rules = all(synth, "aws_cloudwatch_event_rule").filter(
-    (r) => JSON.parse(r.event_pattern)["detail-type"][0] === "AWS API Call via CloudTrail",
+    (r) => r.event_pattern && JSON.parse(r.event_pattern)["detail-type"][0] === "AWS API Call via CloudTrail",
   );
   if (rules.length !== 1) throw new Error(`expected one restore rule, found ${rules.length}`);
   return rules[0];

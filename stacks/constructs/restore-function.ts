@@ -38,12 +38,19 @@ export interface RestoreFunctionProps {
   readonly initiatedNotifications?: { readonly topicArn: string; readonly statements: Statement[] };
 }
 
+/** The function package as a stack holds it: a path inside the stack directory, and the zip's hash. */
+export interface DeployedBundle {
+  readonly filename: string;
+  readonly sourceCodeHash: string;
+}
+
 /** The Lambda that asks S3 to restore archived objects, with a role limited to its target's keys. */
 export class RestoreFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly claimTable?: DynamodbTable;
+  readonly bundle: DeployedBundle;
 
   constructor(scope: Construct, id: string, props: RestoreFunctionProps) {
     super(scope, id);
@@ -130,6 +137,7 @@ export class RestoreFunction extends Construct {
 
     // Copied into each stack's output directory, so every stack is a self-contained Terraform root module.
     const asset = new TerraformAsset(this, "bundle", { path: props.artifact.zipPath, type: AssetType.FILE });
+    this.bundle = { filename: asset.path, sourceCodeHash: props.artifact.sha256 };
     this.function = new LambdaFunction(this, "function", {
       functionName: props.functionName,
       description: truncateDescription(

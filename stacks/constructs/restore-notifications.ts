@@ -6,6 +6,9 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { FILTER_POLICIES } from "../../core/notifications";
 import type { ResolvedNotifications } from "../../config/resolve";
 import { denyInsecureTransport, policyDocument, serviceStatement, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
@@ -118,6 +121,8 @@ export interface RestoreNotificationsProps {
   readonly maximumRetryAttempts: number;
   /** CloudWatch alarms that notify this topic (their ARNs), so CloudWatch may publish and use the key. */
   readonly alarmArns?: readonly string[];
+  /** Name of the queue collecting per-object messages for digests (with `notifications.digest`). */
+  readonly digestQueueName?: string;
 }
 
 /**
@@ -133,6 +138,8 @@ export class RestoreNotifications extends Construct {
   readonly keyArn: string;
   readonly key?: KmsKey;
   readonly rules: CloudwatchEventRule[] = [];
+  /** Collects per-object messages for the digest function (with `notifications.digest`). */
+  readonly digestQueue?: SqsQueue;
   /** SNS's endpoint in the topic's region, which KMS sees as the caller for the function's publishes. */
   private readonly snsEndpoint: string;
 
@@ -251,7 +258,11 @@ export class RestoreNotifications extends Construct {
       });
     });
 
-    const subscribe = (kind: string, protocol: string, endpoints: readonly string[], raw = false) =>
+    // With a digest, email gets only digests and everything else only per-object messages; without one
+    // there are no digests, so nobody needs a filter.
+    const only = (policy: object) =>
+      n.digest ? { filterPolicy: JSON.stringify(policy), filterPolicyScope: "MessageBody" } : {};
+    const subscribe = (kind: string, protocol: string, endpoints: readonly string[], policy: object, raw = false) =>
       endpoints.forEach(
         (endpoint, i) =>
           new SnsTopicSubscription(this, `${kind}-${i}`, {
@@ -259,12 +270,47 @@ export class RestoreNotifications extends Construct {
             protocol,
             endpoint,
             ...(raw ? { rawMessageDelivery: true } : {}),
+            ...only(policy),
           }),
       );
-    subscribe("email", "email", n.email);
-    subscribe("https", "https", n.https);
+    subscribe("email", "email", n.email, FILTER_POLICIES.digests);
+    subscribe("https", "https", n.https, FILTER_POLICIES.objects);
     // Raw delivery: the queue receives the message JSON itself, not wrapped in an SNS envelope.
-    subscribe("sqs", "sqs", n.sqsQueueArns, true);
+    subscribe("sqs", "sqs", n.sqsQueueArns, FILTER_POLICIES.objects, true);
+
+    if (n.digest && props.digestQueueName) {
+      // Every per-object message also waits here until the digest function lists it in a digest.
+      this.digestQueue = new SqsQueue(this, "digest-queue", {
+        name: props.digestQueueName,
+        sqsManagedSseEnabled: true,
+        // Several windows, and at least four days, so a failing digest function loses nothing quickly.
+        messageRetentionSeconds: Math.max(345_600, Math.min(1_209_600, n.digest.windowMinutes * 60 * 10)),
+      });
+      const queuePolicy = policyDocument(this, "digest-queue-policy-document", [
+        denyInsecureTransport(["sqs:*"], [this.digestQueue.arn]),
+        serviceStatement({
+          sid: "TopicDeliversToDigest",
+          service: "sns.amazonaws.com",
+          actions: ["sqs:SendMessage"],
+          resources: [this.digestQueue.arn],
+          sourceArn: this.topic.arn,
+          sourceAccount: props.accountId,
+        }),
+      ]);
+      const access = new SqsQueuePolicy(this, "digest-queue-policy", {
+        queueUrl: this.digestQueue.url,
+        policy: queuePolicy.json,
+      });
+      new SnsTopicSubscription(this, "digest-subscription", {
+        topicArn: this.topic.arn,
+        protocol: "sqs",
+        endpoint: this.digestQueue.arn,
+        rawMessageDelivery: true,
+        filterPolicy: JSON.stringify(FILTER_POLICIES.objects),
+        filterPolicyScope: "MessageBody",
+        dependsOn: [access],
+      });
+    }
   }
 
   /** Statements the restore function's role needs to publish "restore initiated". */

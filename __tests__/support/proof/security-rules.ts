@@ -244,6 +244,15 @@ export const RULES: Rule[] = [
     description: "every dead-letter queue has an alarm on messages waiting in it (nothing ends there unseen)",
     check: (s) =>
       entries(s, "aws_sqs_queue")
+        // A dead-letter queue is one that EventBridge targets or Lambda's on-failure destinations name.
+        .filter(([address]) =>
+          [
+            ...entries(s, "aws_cloudwatch_event_target").map(([, t]) => t.dead_letter_config?.arn),
+            ...entries(s, "aws_lambda_function_event_invoke_config").map(
+              ([, c]) => c.destination_config?.on_failure?.destination,
+            ),
+          ].some((arn) => typeof arn === "string" && arn.startsWith(`\${${address}.`)),
+        )
         .filter(
           ([, q]) =>
             !entries(s, "aws_cloudwatch_metric_alarm").some(

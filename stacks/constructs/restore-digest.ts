@@ -1,0 +1,143 @@
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { DeployedBundle } from "./restore-function";
+import { policyDocument, type Statement } from "../policy";
+import type { DeadLetterQueue } from "./dead-letter-queue";
+
+export interface RestoreDigestProps {
+  readonly target: string;
+  readonly functionName: string;
+  readonly roleName: string;
+  readonly ruleName: string;
+  readonly accountId: string;
+  readonly windowMinutes: number;
+  /** The restore function's deployment package in this stack (one copy of the zip serves both). */
+  readonly bundle: DeployedBundle;
+  /** Queue holding the window's per-object messages. */
+  readonly queue: SqsQueue;
+  readonly topicArn: string;
+  /** What publishing to the (encrypted) topic needs. */
+  readonly publishStatements: Statement[];
+  /** Scheduled invocations that still fail end here (the target's dead-letter queue). */
+  readonly deadLetters: DeadLetterQueue;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The digest function: every `windowMinutes` an EventBridge schedule invokes it; it reads the digest
+ * queue and publishes one message listing the window's objects. It ships in the restore function's zip
+ * (handler `index.digestHandler`), so both are built and tested together.
+ */
+export class RestoreDigest extends Construct {
+  readonly function: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: RestoreDigestProps) {
+    super(scope, id);
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const trust = policyDocument(this, "trust", [
+      {
+        sid: "LambdaAssume",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        actions: ["sts:AssumeRole"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+      },
+    ]);
+    const role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "permissions", [
+      {
+        sid: "ReadDigestQueue",
+        effect: "Allow",
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+        resources: [props.queue.arn],
+      },
+      ...props.publishStatements,
+      {
+        sid: "WriteOwnLogs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${logGroup.arn}:*`],
+      },
+      {
+        sid: "DeadLetterFailedInvocations",
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        resources: [props.deadLetters.queue.arn],
+      },
+    ]);
+    const rolePolicy = new IamRolePolicy(this, "role-policy", {
+      name: "publish-digests",
+      role: role.id,
+      policy: permissions.json,
+    });
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: `Publishes one notification digest every ${props.windowMinutes} minutes for glacier-restore target ${props.target}`,
+      role: role.arn,
+      filename: props.bundle.filename,
+      sourceCodeHash: props.bundle.sourceCodeHash,
+      handler: "index.digestHandler",
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      memorySize: 256,
+      // Draining a busy window takes a while; the queue's 300 s visibility timeout is longer.
+      timeout: 120,
+      // One run at a time: two runs would split one window into two digests.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        variables: {
+          DIGEST_QUEUE_URL: props.queue.url,
+          NOTIFY_TOPIC_ARN: props.topicArn,
+          TARGET_NAME: props.target,
+          DIGEST_WINDOW_MINUTES: String(props.windowMinutes),
+        },
+      },
+      loggingConfig: {
+        logFormat: "JSON",
+        logGroup: logGroup.name,
+        applicationLogLevel: "INFO",
+        systemLogLevel: "WARN",
+      },
+      dependsOn: [logGroup, rolePolicy],
+    });
+    new LambdaFunctionEventInvokeConfig(this, "async-config", {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 3600,
+      destinationConfig: { onFailure: { destination: props.deadLetters.queue.arn } },
+    });
+    const rule = new CloudwatchEventRule(this, "schedule", {
+      name: props.ruleName,
+      description: `Every ${props.windowMinutes} minutes: the notification digest of glacier-restore target ${props.target}`,
+      scheduleExpression: `rate(${props.windowMinutes} minutes)`,
+      state: "ENABLED",
+    });
+    const queuePolicy = props.deadLetters.allowEventBridgeRule(rule.arn);
+    new CloudwatchEventTarget(this, "target", {
+      rule: rule.name,
+      targetId: "digest-function",
+      arn: this.function.arn,
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: props.deadLetters.queue.arn },
+      dependsOn: [queuePolicy],
+    });
+    new LambdaPermission(this, "invoke-permission", {
+      statementId: "AllowDigestSchedule",
+      action: "lambda:InvokeFunction",
+      functionName: this.function.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: rule.arn,
+    });
+  }
+}
