@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { STACK_NAMES } from "../core/contract";
 import { EVENT_PATTERN_MAX_CHARS, largestPatternChars } from "../core/patterns";
 import { isIsolatedRegion, partitionOf } from "../core/partition";
 import { KNOWN_REGIONS } from "../core/regions";
@@ -15,9 +16,11 @@ import {
 } from "./schema";
 
 /** The stack that creates the state bucket (and lock table) when `stateBackend.bootstrap` is set. */
-export const BOOTSTRAP_STACK = "state-bootstrap";
+export const BOOTSTRAP_STACK = STACK_NAMES.bootstrap;
 /** Stacks that own one bucket's S3 notification configuration are named this plus the bucket name. */
-export const BUCKET_NOTIFICATIONS_STACK_PREFIX = "bucket-notifications-";
+export const BUCKET_NOTIFICATIONS_STACK_PREFIX = STACK_NAMES.bucketNotificationsPrefix;
+/** Shared trail stacks are named this plus the region (and account, when several share a region). */
+export const SHARED_TRAIL_STACK_PREFIX = STACK_NAMES.sharedTrailPrefix;
 
 /** CloudTrail allows at most this many trails per region per account; the quota cannot be raised. */
 export const MAX_TRAILS_PER_REGION = 5;
@@ -427,8 +430,10 @@ function checkTargetsAgainstEachOther(targets: readonly (TargetIdentity | undefi
           `targets[${i}].prefix: "${t.prefix}" overlaps target "${other.name}" (prefix "${other.prefix}") on bucket "${t.bucket}"; every object must belong to at most one target`,
         );
     }
-    if (t.name.startsWith("shared-trail-"))
-      problems.push(`targets[${i}].name: names starting with "shared-trail-" are reserved for shared trail stacks`);
+    if (t.name.startsWith(SHARED_TRAIL_STACK_PREFIX))
+      problems.push(
+        `targets[${i}].name: names starting with "${SHARED_TRAIL_STACK_PREFIX}" are reserved for shared trail stacks`,
+      );
     if (t.name.startsWith(BUCKET_NOTIFICATIONS_STACK_PREFIX))
       problems.push(
         `targets[${i}].name: names starting with "${BUCKET_NOTIFICATIONS_STACK_PREFIX}" are reserved for bucket notification stacks`,
@@ -477,7 +482,7 @@ function groupSharedTrails(
     }
     const several = (accountsPerRegion.get(region)?.size ?? 0) > 1;
     return {
-      stackName: several ? `shared-trail-${region}-${account}` : `shared-trail-${region}`,
+      stackName: `${SHARED_TRAIL_STACK_PREFIX}${region}${several ? `-${account}` : ""}`,
       region,
       ...(first.assumeRole ? { assumeRole: first.assumeRole } : {}),
       tags: { ...defaults.tags },

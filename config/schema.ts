@@ -1,8 +1,10 @@
 import { z } from "zod";
 
-/** Restore speeds S3 offers (RestoreObject `GlacierJobParameters.Tier`). */
-export const RESTORE_TIERS = ["Expedited", "Standard", "Bulk"] as const;
-export type RestoreTier = (typeof RESTORE_TIERS)[number];
+import { TIERS, type Tier } from "../core/restore-rules";
+
+/** Restore speeds S3 offers: the one list in core/restore-rules.ts. */
+export const RESTORE_TIERS = TIERS;
+export type RestoreTier = Tier;
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [

@@ -4,8 +4,8 @@
  */
 import { alarmCount } from "../core/alarms";
 import { s3RestoreEvents } from "../core/patterns";
+import { tierFor, TIERS, type Tier } from "../core/restore-rules";
 import type { ResolvedTarget } from "../config/resolve";
-import type { RestoreTier } from "../config/schema";
 
 export interface Prices {
   readonly reviewed: string;
@@ -31,7 +31,7 @@ export interface Prices {
     readonly cloudwatchAlarmPerMonth: number;
     readonly restore: Record<
       "GLACIER" | "DEEP_ARCHIVE",
-      Partial<Record<RestoreTier, { per1kRequests: number; perGB: number }>>
+      Partial<Record<Tier, { per1kRequests: number; perGB: number }>>
     >;
   };
 }
@@ -93,9 +93,6 @@ export function loggedEvents(t: ResolvedTarget, u: Usage): number {
 }
 
 /** The tier the function uses for an archive (Deep Archive has no Expedited). */
-function tierFor(archive: "GLACIER" | "DEEP_ARCHIVE", tier: RestoreTier): RestoreTier {
-  return archive === "DEEP_ARCHIVE" && tier === "Expedited" ? "Standard" : tier;
-}
 
 export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"]): TargetEstimate {
   const lines: CostLine[] = [];
@@ -227,7 +224,7 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
     choice: "prefix holding half the reads",
     monthly: base(t, { ...u, getObjectsPerMonth: u.getObjectsPerMonth / 2 }),
   });
-  for (const tier of ["Expedited", "Standard", "Bulk"] as const)
+  for (const tier of TIERS)
     if (tier !== t.restoreTier)
       rows.push({ choice: `restore tier ${tier}`, monthly: base({ ...t, restoreTier: tier }) });
   return rows;

@@ -5,6 +5,9 @@
  * others skip. Claims expire (DynamoDB TTL) after a few minutes.
  */
 import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CLAIM_FIELDS } from "../core/contract";
+
+const { key: KEY, eventId: EVENT_ID, expiresAt: EXPIRES_AT } = CLAIM_FIELDS;
 
 /** By name rather than instanceof, so a second copy of the SDK cannot make a lost race look like an error. */
 function isConditionFailure(err: unknown): boolean {
@@ -37,18 +40,22 @@ export class DynamoClaimStore implements ClaimStore {
       const out = await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { pk: { S: objectId }, eventId: { S: eventId }, expiresAt: { N: String(now + this.ttlSeconds) } },
+          Item: {
+            [KEY]: { S: objectId },
+            [EVENT_ID]: { S: eventId },
+            [EXPIRES_AT]: { N: String(now + this.ttlSeconds) },
+          },
           // TTL deletion can lag by hours, so an expired claim is treated as absent here.
           // A retry of the claiming event (same eventId) may always proceed.
-          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now OR eventId = :event",
+          ConditionExpression: `attribute_not_exists(${KEY}) OR ${EXPIRES_AT} < :now OR ${EVENT_ID} = :event`,
           ExpressionAttributeValues: { ":now": { N: String(now) }, ":event": { S: eventId } },
           // The replaced item tells a retry of the claiming event apart from a first claim.
           ReturnValues: "ALL_OLD",
         }),
       );
       const previous = out.Attributes;
-      const stillLive = Number(previous?.expiresAt?.N ?? "0") >= now;
-      return previous?.eventId?.S === eventId && stillLive ? "reclaimed" : "claimed";
+      const stillLive = Number(previous?.[EXPIRES_AT]?.N ?? "0") >= now;
+      return previous?.[EVENT_ID]?.S === eventId && stillLive ? "reclaimed" : "claimed";
     } catch (err) {
       if (isConditionFailure(err)) return "held-elsewhere";
       throw err;
@@ -60,8 +67,8 @@ export class DynamoClaimStore implements ClaimStore {
       await this.client.send(
         new DeleteItemCommand({
           TableName: this.table,
-          Key: { pk: { S: objectId } },
-          ConditionExpression: "eventId = :event",
+          Key: { [KEY]: { S: objectId } },
+          ConditionExpression: `${EVENT_ID} = :event`,
           ExpressionAttributeValues: { ":event": { S: eventId } },
         }),
       );

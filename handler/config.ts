@@ -1,6 +1,8 @@
 /** Runtime settings of the restore function, read once per container from its environment. */
-export const TIERS = ["Expedited", "Standard", "Bulk"] as const;
-export type Tier = (typeof TIERS)[number];
+import { RESTORE_ENV } from "../core/contract";
+import { TIERS, type Tier } from "../core/restore-rules";
+
+export { TIERS, type Tier };
 
 export interface HandlerConfig {
   /** Tier asked for when the archive allows it (RESTORE_TIER). */
@@ -30,27 +32,27 @@ export class HandlerConfigError extends Error {
 
 /** Parses the function's environment; throws HandlerConfigError naming the variable at fault. */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
-  const tier = env.RESTORE_TIER;
+  const tier = env[RESTORE_ENV.tier];
   if (!tier || !(TIERS as readonly string[]).includes(tier))
     throw new HandlerConfigError(
       `RESTORE_TIER must be one of ${TIERS.join(", ")}; got ${tier === undefined ? "nothing" : JSON.stringify(tier)}`,
     );
-  const daysText = env.RESTORED_OBJECT_AVAILABILITY_DAYS;
+  const daysText = env[RESTORE_ENV.days];
   const days = Number(daysText);
   // Round-tripping through String rejects "", " 7", "07", "7.0" and "1e3" as well as fractions.
   if (!Number.isSafeInteger(days) || days < 1 || String(days) !== daysText)
     throw new HandlerConfigError(
       `RESTORED_OBJECT_AVAILABILITY_DAYS must be a whole number of days, at least 1; got ${daysText === undefined ? "nothing" : JSON.stringify(daysText)}`,
     );
-  const bucket = env.TARGET_BUCKET;
+  const bucket = env[RESTORE_ENV.bucket];
   if (!bucket) throw new HandlerConfigError("TARGET_BUCKET must name the bucket whose objects this function restores");
-  const ttlText = env.CLAIM_TTL_SECONDS ?? "900";
+  const ttlText = env[RESTORE_ENV.claimTtlSeconds] ?? "900";
   const claimTtlSeconds = Number(ttlText);
   if (String(claimTtlSeconds) !== ttlText || claimTtlSeconds < 60 || claimTtlSeconds > 86_400)
     throw new HandlerConfigError(
       `CLAIM_TTL_SECONDS must be a whole number from 60 to 86400; got ${JSON.stringify(ttlText)}`,
     );
-  const topic = env.NOTIFY_TOPIC_ARN;
+  const topic = env[RESTORE_ENV.topicArn];
   if (topic !== undefined && topic !== "" && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(topic))
     throw new HandlerConfigError(
       `NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got ${JSON.stringify(topic)}`,
@@ -59,10 +61,10 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     tier: tier as Tier,
     days,
     bucket,
-    prefix: env.TARGET_PREFIX ?? "",
-    ...(env.CLAIM_TABLE ? { claimTable: env.CLAIM_TABLE } : {}),
+    prefix: env[RESTORE_ENV.prefix] ?? "",
+    ...(env[RESTORE_ENV.claimTable] ? { claimTable: env[RESTORE_ENV.claimTable] } : {}),
     claimTtlSeconds,
-    ...(env.TARGET_NAME ? { targetName: env.TARGET_NAME } : {}),
+    ...(env[RESTORE_ENV.target] ? { targetName: env[RESTORE_ENV.target] } : {}),
     ...(topic ? { notifyTopicArn: topic } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { DIGEST_ENV } from "../core/contract";
 import { DynamoClaimStore } from "./claims";
 import { createDigestHandler, type DigestResult } from "./digest";
 import { configFromEnv, HandlerConfigError, type HandlerConfig } from "./config";
@@ -89,16 +90,16 @@ export function digestConfigFromEnv(env: Readonly<Record<string, string | undefi
     if (!value) throw new HandlerConfigError(`${name} must be set for the digest function`);
     return value;
   };
-  const windowText = need("DIGEST_WINDOW_MINUTES");
+  const windowText = need(DIGEST_ENV.windowMinutes);
   const windowMinutes = Number(windowText);
   if (!Number.isSafeInteger(windowMinutes) || windowMinutes < 1 || String(windowMinutes) !== windowText)
     throw new HandlerConfigError(
       `DIGEST_WINDOW_MINUTES must be a whole number of minutes; got ${JSON.stringify(windowText)}`,
     );
   return {
-    queueUrl: need("DIGEST_QUEUE_URL"),
-    topicArn: need("NOTIFY_TOPIC_ARN"),
-    target: need("TARGET_NAME"),
+    queueUrl: need(DIGEST_ENV.queueUrl),
+    topicArn: need(DIGEST_ENV.topicArn),
+    target: need(DIGEST_ENV.target),
     windowMinutes,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import entryPoints from "../scripts/entry-points.json";
 
 /** The restore function's deployment package as built by `npm run build`. */
 export interface HandlerArtifact {
@@ -9,7 +10,14 @@ export interface HandlerArtifact {
   readonly sha256: string;
 }
 
-export const DEFAULT_HANDLER_ZIP = "dist/handler.zip";
+/** The restore function's zip, as scripts/entry-points.json (the build's table) names it. */
+export const DEFAULT_HANDLER_ZIP = restoreFunctionZip();
+
+function restoreFunctionZip(): string {
+  const restore = entryPoints.functions.find((f) => f.name === "restore");
+  if (!restore) throw new Error("scripts/entry-points.json lists no function named restore");
+  return restore.zip;
+}
 
 export function loadHandlerArtifact(zipPath = DEFAULT_HANDLER_ZIP): HandlerArtifact {
   let bytes: Buffer;

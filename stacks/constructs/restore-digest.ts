@@ -8,6 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { DIGEST_ENV } from "../../core/contract";
 import type { DeployedBundle } from "./restore-function";
 import { policyDocument, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
@@ -97,10 +98,10 @@ export class RestoreDigest extends Construct {
       reservedConcurrentExecutions: 1,
       environment: {
         variables: {
-          DIGEST_QUEUE_URL: props.queue.url,
-          NOTIFY_TOPIC_ARN: props.topicArn,
-          TARGET_NAME: props.target,
-          DIGEST_WINDOW_MINUTES: String(props.windowMinutes),
+          [DIGEST_ENV.queueUrl]: props.queue.url,
+          [DIGEST_ENV.topicArn]: props.topicArn,
+          [DIGEST_ENV.target]: props.target,
+          [DIGEST_ENV.windowMinutes]: String(props.windowMinutes),
         },
       },
       loggingConfig: {

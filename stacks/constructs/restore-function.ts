@@ -8,6 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import type { HandlerArtifact } from "../artifact";
 import { policyDocument, type Statement } from "../policy";
+import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
 import type { RestoreTier } from "../../config/schema";
@@ -68,9 +69,9 @@ export class RestoreFunction extends Construct {
       this.claimTable = new DynamodbTable(this, "claims", {
         name: props.claimTableName,
         billingMode: "PAY_PER_REQUEST",
-        hashKey: "pk",
-        attribute: [{ name: "pk", type: "S" }],
-        ttl: { attributeName: "expiresAt", enabled: true },
+        hashKey: CLAIM_FIELDS.key,
+        attribute: [{ name: CLAIM_FIELDS.key, type: "S" }],
+        ttl: { attributeName: CLAIM_FIELDS.expiresAt, enabled: true },
         serverSideEncryption: { enabled: true },
         pointInTimeRecovery: { enabled: false },
       });
@@ -155,15 +156,18 @@ export class RestoreFunction extends Construct {
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
         variables: {
-          RESTORE_TIER: props.restoreTier,
-          RESTORED_OBJECT_AVAILABILITY_DAYS: String(props.restoreDays),
-          TARGET_BUCKET: props.bucket,
-          TARGET_PREFIX: props.prefix,
-          TARGET_NAME: props.targetName,
+          [RESTORE_ENV.tier]: props.restoreTier,
+          [RESTORE_ENV.days]: String(props.restoreDays),
+          [RESTORE_ENV.bucket]: props.bucket,
+          [RESTORE_ENV.prefix]: props.prefix,
+          [RESTORE_ENV.target]: props.targetName,
           ...(this.claimTable
-            ? { CLAIM_TABLE: this.claimTable.name, CLAIM_TTL_SECONDS: String(props.claimTtlSeconds) }
+            ? {
+                [RESTORE_ENV.claimTable]: this.claimTable.name,
+                [RESTORE_ENV.claimTtlSeconds]: String(props.claimTtlSeconds),
+              }
             : {}),
-          ...(props.initiatedNotifications ? { NOTIFY_TOPIC_ARN: props.initiatedNotifications.topicArn } : {}),
+          ...(props.initiatedNotifications ? { [RESTORE_ENV.topicArn]: props.initiatedNotifications.topicArn } : {}),
         },
       },
       loggingConfig: {

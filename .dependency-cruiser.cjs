@@ -1,0 +1,55 @@
+// The boundaries between the project's programs, checked in `npm test` (npm run boundaries):
+// core is pure and shared; the functions (handler/) and the cost tool never load cdktf or the stacks;
+// the stacks never import the functions' code (they deploy its built zip); nothing imports in a cycle.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "core-is-pure",
+      comment: "core/ holds rules and names every program shares: it imports nothing but core/ and Node built-ins.",
+      severity: "error",
+      from: { path: "^core/" },
+      to: { pathNot: ["^core/", "^node:"], dependencyTypesNot: ["core"] },
+    },
+    {
+      name: "functions-without-cdktf",
+      comment: "The Lambda functions are bundled alone: no cdktf, no provider bindings, no stacks, no config.",
+      severity: "error",
+      from: { path: "^handler/" },
+      to: { path: ["^stacks/", "^config/", "^cost/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+    },
+    {
+      name: "cost-without-cdktf",
+      comment: "The cost tool reads the configuration, never the stacks or cdktf.",
+      severity: "error",
+      from: { path: "^cost/" },
+      to: { path: ["^stacks/", "^handler/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+    },
+    {
+      name: "stacks-deploy-not-import-functions",
+      comment: "Stacks deploy the functions' built zip; importing their code would load the AWS SDK into synth.",
+      severity: "error",
+      from: { path: "^stacks/" },
+      to: { path: "^handler/" },
+    },
+    {
+      name: "config-without-cdktf",
+      comment: "Validation runs before any construct exists, and the cost tool and operator command reuse it.",
+      severity: "error",
+      from: { path: "^config/" },
+      to: { path: ["^stacks/", "^handler/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+    },
+    {
+      name: "no-cycles",
+      severity: "error",
+      from: { path: "^(core|config|stacks|handler|cost)/" },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^(dist|cdktf.out|node_modules)/" },
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * Names shared across the stack/function boundary: what the stacks set and the functions read. Defined
+ * once here, so a rename on one side cannot silently break the other.
+ */
+
+/** Environment variables of the restore function (set by stacks/constructs/restore-function.ts). */
+export const RESTORE_ENV = {
+  tier: "RESTORE_TIER",
+  days: "RESTORED_OBJECT_AVAILABILITY_DAYS",
+  bucket: "TARGET_BUCKET",
+  prefix: "TARGET_PREFIX",
+  target: "TARGET_NAME",
+  claimTable: "CLAIM_TABLE",
+  claimTtlSeconds: "CLAIM_TTL_SECONDS",
+  topicArn: "NOTIFY_TOPIC_ARN",
+} as const;
+
+/** Environment variables of the digest function (set by stacks/constructs/restore-digest.ts). */
+export const DIGEST_ENV = {
+  queueUrl: "DIGEST_QUEUE_URL",
+  topicArn: RESTORE_ENV.topicArn,
+  target: RESTORE_ENV.target,
+  windowMinutes: "DIGEST_WINDOW_MINUTES",
+} as const;
+
+/** Attributes of the claims table: the key the stack declares, the TTL attribute it enables. */
+export const CLAIM_FIELDS = {
+  key: "pk",
+  expiresAt: "expiresAt",
+  eventId: "eventId",
+} as const;
+
+/** Stack names that belong to no single target. */
+export const STACK_NAMES = {
+  bootstrap: "state-bootstrap",
+  sharedTrailPrefix: "shared-trail-",
+  bucketNotificationsPrefix: "bucket-notifications-",
+} as const;
