@@ -53,7 +53,7 @@ describe("the build", () => {
     expect(sha(zip)).not.toBe(first.hash);
   }, 60_000);
 
-  it("builds every function the stacks deploy, exporting the handlers the table names", () => {
+  it("builds every function the stacks deploy, exporting the handlers the table names", async () => {
     const table = new Set(entryPoints.functions.flatMap((f) => f.handlers));
     const deployed = new Set(
       Object.values(synthConfig(notificationsConfig()).stacks)
@@ -61,7 +61,7 @@ describe("the build", () => {
         .flatMap((s) => all(s, "aws_lambda_function").map((f) => f.handler as string)),
     );
     expect([...deployed].sort()).toEqual([...table].sort());
-    const bundle = require(extractBundle()) as Record<string, unknown>;
+    const bundle = (await import(extractBundle())) as Record<string, unknown>;
     for (const handler of table) expect(typeof bundle[handler.replace(/^index\./, "")]).toBe("function");
   });
 });
