@@ -61,7 +61,7 @@ describe("main", () => {
     const run = synth({ GLACIER_RESTORE_CONFIG: configFile(raw) });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
-      "bucket fsx4l-store: restore completed/expired notifications need its EventBridge delivery turned on once, keeping its other notifications (README: Notifications)\n",
+      "bucket fsx4l-store: restore completed/expired notifications need its EventBridge delivery turned on once, keeping its other notifications (docs/notifications.md)\n",
     );
     // Once per bucket, however many targets share it.
     expect(run.stdout.match(/^bucket /gm)).toHaveLength(1);

@@ -139,7 +139,7 @@ describe("stack-order", () => {
     expect(removed.stderr).toContain(
       "2 stack(s) were deployed from the previous configuration but are no longer configured: bucket-notifications-fsx4l-store, genomics-ref.",
     );
-    expect(removed.stderr).toContain('README, "Retiring a target"');
+    expect(removed.stderr).toContain('docs/operations.md, "Retiring a target"');
     // Nothing removed (a target added is not an orphan): exit 0, nothing printed.
     const added = run(before, path.join(after, "manifest.json"));
     expect([added.status, added.stdout]).toEqual([0, ""]);

@@ -6,12 +6,13 @@
  */
 import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CLAIM_FIELDS } from "../core/contract";
+import { errorName } from "./aws-errors";
 
 const { key: KEY, eventId: EVENT_ID, expiresAt: EXPIRES_AT } = CLAIM_FIELDS;
 
-/** By name rather than instanceof, so a second copy of the SDK cannot make a lost race look like an error. */
+/** A condition that did not hold: another event holds the claim (or this event no longer does). */
 function isConditionFailure(err: unknown): boolean {
-  return (err as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
+  return errorName(err) === "ConditionalCheckFailedException";
 }
 
 /**

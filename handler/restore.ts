@@ -8,12 +8,14 @@ import {
   type HeadObjectCommandOutput,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { errorCode, httpStatus, requestIdOf } from "./aws-errors";
 import type { HandlerConfig, Tier } from "./config";
 import {
   classifyEvent,
   expectedReadyHours,
   planRestore,
   type ArchivedRead,
+  type ObjectFacts,
   type RestorePlan,
   type SkipReason,
 } from "./decide";
@@ -80,25 +82,47 @@ export class RestoreFailedError extends Error {
   }
 }
 
-interface AwsErrorLike {
-  name?: string;
-  Code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
-
-function errorCode(err: unknown): string {
-  const e = err as AwsErrorLike;
-  return e?.Code ?? e?.name ?? "UnknownError";
-}
-
-function httpStatus(err: unknown): number | undefined {
-  return (err as AwsErrorLike)?.$metadata?.httpStatusCode;
-}
-
 const RECENT_TTL_MS = 15 * 60 * 1000;
 const RECENT_MAX_ENTRIES = 50_000;
 
+/** What one event is about, carried through the steps and into every log line. */
+interface EventContext {
+  readonly read: ArchivedRead;
+  /** Per-container memory key of the object. */
+  readonly recentId: string;
+  readonly started: number;
+  /** The tier of the request being made, for the failure log line (Standard after a fallback). */
+  tier?: Tier;
+  readonly fields: {
+    readonly bucket: string;
+    readonly key: string | undefined;
+    readonly versionId: string | undefined;
+    readonly eventId: string | undefined;
+    readonly requestId: string | undefined;
+  };
+}
+
+/** A claim this event took (or holds again), to keep or release. */
+interface HeldClaim {
+  readonly store: ClaimStore;
+  readonly eventId: string;
+  readonly result: ClaimResult;
+}
+
+/** The object HeadObject found, under the key form that exists. */
+interface FoundObject {
+  readonly ref: ObjectRef;
+  readonly out: HeadObjectCommandOutput;
+  readonly facts: ObjectFacts;
+  /** Storage class and archive status as logged. */
+  readonly seen: { readonly key: string; readonly storageClass: string; readonly archiveStatus?: string };
+}
+
+/**
+ * The restore handler as named steps: classify the event, skip what this container recently did,
+ * acquire a claim, inspect the object, request the restore (with the Expedited fallback), announce it,
+ * and release the claim when something failed before S3 accepted the request.
+ */
 export function createRestoreHandler(
   deps: HandlerDeps,
 ): (event: unknown, requestId?: string) => Promise<HandlerResult> {
@@ -106,14 +130,55 @@ export function createRestoreHandler(
   const clock = deps.clock ?? Date.now;
   const recent = deps.recent ?? new RecentRestores(RECENT_TTL_MS, RECENT_MAX_ENTRIES);
 
+  function skip(ctx: EventContext, reason: SkipReason, extra: Record<string, unknown> = {}): HandlerResult {
+    metrics.count("RestoreSkipped", reason);
+    log.info("restore skipped", {
+      ...ctx.fields,
+      ...extra,
+      outcome: "skipped",
+      reason,
+      latencyMs: clock() - ctx.started,
+    });
+    return { outcome: "skipped", reason, ...ctx.fields, ...extra } as HandlerResult;
+  }
+
+  /**
+   * Only an event with a stable ID can claim: Lambda's retries of it must pass their own claim. A claim
+   * store that fails is passed over: a duplicate restore request costs little, a dropped one leaves a
+   * job failing.
+   */
+  async function acquireClaim(ctx: EventContext): Promise<HeldClaim | undefined> {
+    if (!claims || !ctx.read.eventId) return undefined;
+    try {
+      const result = await claims.claim(ctx.recentId, ctx.read.eventId, ctx.started);
+      return { store: claims, eventId: ctx.read.eventId, result };
+    } catch (err) {
+      metrics.count("ClaimStoreUnavailable", errorCode(err));
+      log.warn("claim store unavailable; going on without a claim", { ...ctx.fields, errorCode: errorCode(err) });
+      return undefined;
+    }
+  }
+
+  async function releaseClaim(ctx: EventContext, claim: HeldClaim | undefined): Promise<void> {
+    if (!claim) return;
+    await claim.store.release(ctx.recentId, claim.eventId).catch((releaseError: unknown) =>
+      log.warn("could not release claim; it expires by itself", {
+        ...ctx.fields,
+        errorCode: errorCode(releaseError),
+      }),
+    );
+  }
+
   /** HEADs each candidate key until one exists; 404 on all of them means the object is gone. */
-  async function head(read: ArchivedRead): Promise<{ ref: ObjectRef; out: HeadObjectCommandOutput } | undefined> {
+  async function inspect(read: ArchivedRead): Promise<FoundObject | undefined> {
     let denied: unknown;
     for (const key of read.keys) {
       const ref: ObjectRef = { bucket: read.bucket, key, ...(read.versionId ? { versionId: read.versionId } : {}) };
       try {
         const out = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: key, VersionId: read.versionId }));
-        return { ref, out };
+        const facts = { storageClass: out.StorageClass, archiveStatus: out.ArchiveStatus, restore: out.Restore };
+        const seen = { key, storageClass: facts.storageClass ?? "STANDARD", archiveStatus: facts.archiveStatus };
+        return { ref, out, facts, seen };
       } catch (err) {
         const status = httpStatus(err);
         if (status === 404) continue;
@@ -138,6 +203,7 @@ export function createRestoreHandler(
     return undefined;
   }
 
+  /** One RestoreObject call: 202 starts a restore, 200 means a restored copy exists (its expiry renewed). */
   async function restore(ref: ObjectRef, plan: RestorePlan, tier: Tier): Promise<RestoreOutcome> {
     try {
       const out = await s3.send(
@@ -151,7 +217,6 @@ export function createRestoreHandler(
           },
         }),
       );
-      // 202 Accepted starts a restore; 200 OK means a restored copy already exists (its expiry is renewed).
       return out.$metadata.httpStatusCode === 200 ? "already-restored" : "initiated";
     } catch (err) {
       if (errorCode(err) === "RestoreAlreadyInProgress") return "already-in-progress";
@@ -159,27 +224,141 @@ export function createRestoreHandler(
     }
   }
 
-  /** What subscribers are told about a restore. */
-  function notice(
+  /** The restore with the planned tier; Expedited capacity is not guaranteed, Standard always is. */
+  async function requestWithFallback(
+    ctx: EventContext,
     ref: ObjectRef,
-    storageClass: string,
     plan: RestorePlan,
-    tier: Tier,
-    fellBackFrom: Tier | undefined,
-    requestedAtMs: number,
-    sizeBytes: number | undefined,
-  ): InitiatedNotice {
+  ): Promise<{ outcome: RestoreOutcome; tier: Tier; fellBackFrom?: Tier }> {
+    ctx.tier = plan.tier;
+    try {
+      const outcome = await restore(ref, plan, plan.tier);
+      return {
+        outcome,
+        tier: plan.tier,
+        ...(plan.tierDowngradedFrom ? { fellBackFrom: plan.tierDowngradedFrom } : {}),
+      };
+    } catch (err) {
+      if (plan.tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
+      ctx.tier = "Standard";
+      return { outcome: await restore(ref, plan, "Standard"), tier: "Standard", fellBackFrom: "Expedited" };
+    }
+  }
+
+  /** What subscribers are told about a restore. */
+  function notice(found: FoundObject, plan: RestorePlan, tier: Tier, fellBackFrom: Tier | undefined, at: number) {
     return {
       ...(config.targetName ? { target: config.targetName } : {}),
-      ...ref,
-      storageClass,
+      ...found.ref,
+      storageClass: found.seen.storageClass,
       archive: plan.archive,
       tier,
       ...(fellBackFrom ? { fellBackFrom } : {}),
       ...(plan.days !== undefined ? { days: plan.days } : {}),
-      readyWithinHours: expectedReadyHours(plan.archive, tier, sizeBytes),
-      requestedAtMs,
+      readyWithinHours: expectedReadyHours(plan.archive, tier, found.out.ContentLength),
+      requestedAtMs: at,
+    } satisfies InitiatedNotice;
+  }
+
+  /** Publishes "restore initiated". A failure is thrown; the claim stays, so the retry publishes. */
+  async function announce(ctx: EventContext, n: InitiatedNotice): Promise<void> {
+    if (!notifier) return;
+    try {
+      await notifier.initiated(n);
+      metrics.count("NotificationPublished", n.repeated ? "repeated" : "initiated");
+    } catch (err) {
+      metrics.count("NotificationFailed", errorCode(err));
+      log.error("restore requested but its notification failed; the event will be retried", {
+        ...ctx.fields,
+        outcome: "notification-failed",
+        tier: n.tier,
+        errorCode: errorCode(err),
+        httpStatus: httpStatus(err),
+        latencyMs: clock() - ctx.started,
+      });
+      throw new NotificationFailedError(
+        `restore of s3://${n.bucket}/${n.key} was requested, but publishing its notification failed: ${errorCode(err)}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /**
+   * The object needs no request. When this event's own earlier attempt started the restore (it holds
+   * the claim again), that attempt's notification may not have gone out: publish it again.
+   */
+  async function noRequestNeeded(
+    ctx: EventContext,
+    found: FoundObject,
+    reason: SkipReason,
+    claim: HeldClaim | undefined,
+  ): Promise<HandlerResult> {
+    const inProgress = reason === "restore-in-progress";
+    const repeat =
+      inProgress && claim?.result === "reclaimed" && notifier
+        ? planRestore({ ...found.facts, restore: undefined }, config)
+        : undefined;
+    if (repeat?.restore) {
+      const p = repeat.plan;
+      await announce(ctx, { ...notice(found, p, p.tier, p.tierDowngradedFrom, ctx.started), repeated: true });
+      recent.remember(ctx.recentId, ctx.started);
+      return skip(ctx, reason, { ...found.seen, notified: true });
+    }
+    if (inProgress) recent.remember(ctx.recentId, ctx.started);
+    return skip(ctx, reason, found.seen);
+  }
+
+  /** Requests the restore, counts and logs what S3 answered, announces a started restore. */
+  async function requestRestore(ctx: EventContext, found: FoundObject, plan: RestorePlan): Promise<HandlerResult> {
+    const { outcome, tier, fellBackFrom } = await requestWithFallback(ctx, found.ref, plan);
+    if (fellBackFrom)
+      metrics.count("TierFallback", plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
+    if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
+    else metrics.count("RestoreSkipped", outcome);
+    const result: HandlerResult = {
+      outcome,
+      ...found.ref,
+      storageClass: found.seen.storageClass,
+      tier,
+      ...(plan.days !== undefined ? { days: plan.days } : {}),
+      ...(fellBackFrom ? { fellBackFrom } : {}),
+      readyWithinHours: expectedReadyHours(plan.archive, tier, found.out.ContentLength).max,
     };
+    log.info("restore requested", {
+      ...ctx.fields,
+      ...found.seen,
+      ...result,
+      archive: plan.archive,
+      latencyMs: clock() - ctx.started,
+    });
+    if (outcome === "initiated") await announce(ctx, notice(found, plan, tier, fellBackFrom, ctx.started));
+    // Remembered only once everything is done, so a retry in this container is not answered from memory.
+    recent.remember(ctx.recentId, ctx.started);
+    return result;
+  }
+
+  /** Counts, logs and returns the error Lambda retries on (and finally dead-letters). */
+  function failed(ctx: EventContext, err: unknown): RestoreFailedError {
+    metrics.count("RestoreFailed", errorCode(err instanceof RestoreFailedError ? err.cause : err));
+    const failure =
+      err instanceof RestoreFailedError
+        ? err
+        : new RestoreFailedError(
+            `RestoreObject s3://${ctx.read.bucket}/${ctx.read.keys[0]} failed: ${errorCode(err)}`,
+            ctx.fields as ObjectRef,
+            { cause: err },
+          );
+    log.error("restore failed; the event will be retried and then dead-lettered", {
+      ...ctx.fields,
+      tier: ctx.tier,
+      outcome: "failed",
+      errorCode: errorCode(failure.cause),
+      httpStatus: httpStatus(failure.cause),
+      s3RequestId: requestIdOf(failure.cause),
+      error: failure.message,
+      latencyMs: clock() - ctx.started,
+    });
+    return failure;
   }
 
   return async function handle(event: unknown, requestId?: string): Promise<HandlerResult> {
@@ -191,159 +370,30 @@ export function createRestoreHandler(
       return { outcome: "ignored", reason: verdict.reason };
     }
     const read = verdict.read;
-    const base = {
-      bucket: read.bucket,
-      key: read.keys[0],
-      versionId: read.versionId,
-      eventId: read.eventId,
-      requestId,
+    const ctx: EventContext = {
+      read,
+      recentId: RecentRestores.keyOf(read.bucket, read.keys[0]!, read.versionId),
+      started,
+      fields: { bucket: read.bucket, key: read.keys[0], versionId: read.versionId, eventId: read.eventId, requestId },
     };
-    const skip = (reason: SkipReason, extra: Record<string, unknown> = {}): HandlerResult => {
-      metrics.count("RestoreSkipped", reason);
-      log.info("restore skipped", { ...base, ...extra, outcome: "skipped", reason, latencyMs: clock() - started });
-      return { outcome: "skipped", reason, ...base, ...extra } as HandlerResult;
-    };
-
-    /** Publishes "restore initiated". A failure is thrown; the claim stays, so the retry publishes. */
-    async function announce(n: InitiatedNotice): Promise<void> {
-      if (!notifier) return;
-      try {
-        await notifier.initiated(n);
-        metrics.count("NotificationPublished", n.repeated ? "repeated" : "initiated");
-      } catch (err) {
-        metrics.count("NotificationFailed", errorCode(err));
-        log.error("restore requested but its notification failed; the event will be retried", {
-          ...base,
-          outcome: "notification-failed",
-          tier: n.tier,
-          errorCode: errorCode(err),
-          httpStatus: httpStatus(err),
-          latencyMs: clock() - started,
-        });
-        throw new NotificationFailedError(
-          `restore of s3://${n.bucket}/${n.key} was requested, but publishing its notification failed: ${errorCode(err)}`,
-          { cause: err },
-        );
-      }
+    if (recent.has(ctx.recentId, started)) return skip(ctx, "recently-requested");
+    const claim = await acquireClaim(ctx);
+    if (claim?.result === "held-elsewhere") {
+      recent.remember(ctx.recentId, started);
+      return skip(ctx, "claimed-elsewhere");
     }
 
-    const recentId = RecentRestores.keyOf(read.bucket, read.keys[0]!, read.versionId);
-    if (recent.has(recentId, started)) return skip("recently-requested");
-
-    // Only an event with a stable ID can claim: Lambda's retries of it must pass their own claim.
-    const claimant = claims && read.eventId ? { store: claims, eventId: read.eventId } : undefined;
-    let claim: ClaimResult | undefined;
-    if (claimant) {
-      try {
-        claim = await claimant.store.claim(recentId, claimant.eventId, started);
-        if (claim === "held-elsewhere") {
-          recent.remember(recentId, started);
-          return skip("claimed-elsewhere");
-        }
-      } catch (err) {
-        // Fail open: a duplicate restore request costs little, a dropped one leaves a job failing.
-        metrics.count("ClaimStoreUnavailable", errorCode(err));
-        log.warn("claim store unavailable; going on without a claim", { ...base, errorCode: errorCode(err) });
-      }
-    }
-
-    let tier: Tier | undefined;
     try {
-      const found = await head(read);
-      if (!found) return skip("not-found");
-      const { ref, out } = found;
-      const facts = { storageClass: out.StorageClass, archiveStatus: out.ArchiveStatus, restore: out.Restore };
-      const seen = { key: ref.key, storageClass: facts.storageClass ?? "STANDARD", archiveStatus: facts.archiveStatus };
-      const decision = planRestore(facts, config);
-      if (!decision.restore) {
-        const inProgress = decision.reason === "restore-in-progress";
-        // This event's earlier attempt started the restore; its notification may not have gone out.
-        const repeat =
-          inProgress && claim === "reclaimed" && notifier
-            ? planRestore({ ...facts, restore: undefined }, config)
-            : undefined;
-        if (repeat?.restore) {
-          const p = repeat.plan;
-          await announce({
-            ...notice(ref, seen.storageClass, p, p.tier, p.tierDowngradedFrom, started, out.ContentLength),
-            repeated: true,
-          });
-          recent.remember(recentId, started);
-          return skip(decision.reason, { ...seen, notified: true });
-        }
-        if (inProgress) recent.remember(recentId, started);
-        return skip(decision.reason, seen);
-      }
-      const plan = decision.plan;
-      tier = plan.tier;
-      let fellBackFrom: Tier | undefined = plan.tierDowngradedFrom;
-      let outcome: RestoreOutcome;
-      try {
-        outcome = await restore(ref, plan, tier);
-      } catch (err) {
-        if (tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
-        // Expedited capacity is not guaranteed; Standard always is.
-        fellBackFrom = "Expedited";
-        tier = "Standard";
-        outcome = await restore(ref, plan, tier);
-      }
-      if (fellBackFrom)
-        metrics.count("TierFallback", plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
-      if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
-      else metrics.count("RestoreSkipped", outcome);
-      const result: HandlerResult = {
-        outcome,
-        ...ref,
-        storageClass: seen.storageClass,
-        tier,
-        ...(plan.days !== undefined ? { days: plan.days } : {}),
-        ...(fellBackFrom ? { fellBackFrom } : {}),
-        readyWithinHours: expectedReadyHours(plan.archive, tier, out.ContentLength).max,
-      };
-      log.info("restore requested", {
-        ...base,
-        ...seen,
-        ...result,
-        archive: plan.archive,
-        latencyMs: clock() - started,
-      });
-      if (outcome === "initiated")
-        await announce(notice(ref, seen.storageClass, plan, tier, fellBackFrom, started, out.ContentLength));
-      // Remembered only once everything is done, so a retry in this container is not answered from memory.
-      recent.remember(recentId, started);
-      return result;
+      const found = await inspect(read);
+      if (!found) return skip(ctx, "not-found");
+      const decision = planRestore(found.facts, config);
+      if (!decision.restore) return await noRequestNeeded(ctx, found, decision.reason, claim);
+      return await requestRestore(ctx, found, decision.plan);
     } catch (err) {
       // The restore is running: the claim must stay so the retry recognises it and publishes again.
       if (err instanceof NotificationFailedError) throw err;
-      if (claimant && claim) {
-        await claimant.store
-          .release(recentId, claimant.eventId)
-          .catch((releaseError: unknown) =>
-            log.warn("could not release claim; it expires by itself", { ...base, errorCode: errorCode(releaseError) }),
-          );
-      }
-      metrics.count("RestoreFailed", errorCode(err instanceof RestoreFailedError ? err.cause : err));
-      const failure =
-        err instanceof RestoreFailedError
-          ? err
-          : new RestoreFailedError(
-              `RestoreObject s3://${read.bucket}/${read.keys[0]} failed: ${errorCode(err)}`,
-              base as ObjectRef,
-              {
-                cause: err,
-              },
-            );
-      log.error("restore failed; the event will be retried and then dead-lettered", {
-        ...base,
-        tier,
-        outcome: "failed",
-        errorCode: errorCode(failure.cause),
-        httpStatus: httpStatus(failure.cause),
-        s3RequestId: (failure.cause as AwsErrorLike)?.$metadata?.requestId,
-        error: failure.message,
-        latencyMs: clock() - started,
-      });
-      throw failure;
+      await releaseClaim(ctx, claim);
+      throw failed(ctx, err);
     }
   };
 }

@@ -5,6 +5,7 @@
  */
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from "@smithy/types";
+import { errorName } from "./aws-errors";
 
 const ANSWERED_BY_HANDLER = new Set(["GlacierExpeditedRetrievalNotAvailable"]);
 
@@ -22,8 +23,7 @@ export class RestoreRetryStrategy implements RetryStrategyV2 {
   }
 
   refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
-    if (ANSWERED_BY_HANDLER.has(String((info.error as { name?: unknown } | undefined)?.name)))
-      return Promise.reject(info.error);
+    if (ANSWERED_BY_HANDLER.has(errorName(info.error) ?? "")) return Promise.reject(info.error);
     return this.standard.refreshRetryTokenForRetry(token, info);
   }
 

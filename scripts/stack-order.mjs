@@ -69,7 +69,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (removed.length > 0) {
       process.stderr.write(
         `stack-order: ${removed.length} stack(s) were deployed from the previous configuration but are no longer configured: ${removed.join(", ")}.\n` +
-          `Their resources keep running (and the trail keeps billing data events) until destroyed: run terraform destroy in each (README, "Retiring a target"), then apply again.\n`,
+          `Their resources keep running (and the trail keeps billing data events) until destroyed: run terraform destroy in each (docs/operations.md, "Retiring a target"), then apply again.\n`,
       );
       process.exit(1);
     }

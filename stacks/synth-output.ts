@@ -55,7 +55,7 @@ export function synthSummary(app: App, config: ResolvedConfig): string {
     `next: node scripts/stack-order.mjs (apply order), then terraform -chdir=${dir}/<stack> init && terraform -chdir=${dir}/<stack> plan`,
     ...bucketsNeedingEventBridge(config).map(
       (b) =>
-        `bucket ${b}: restore completed/expired notifications need its EventBridge delivery turned on once, keeping its other notifications (README: Notifications)`,
+        `bucket ${b}: restore completed/expired notifications need its EventBridge delivery turned on once, keeping its other notifications (docs/notifications.md)`,
     ),
   ];
   return `${lines.join("\n")}\n`;

@@ -214,7 +214,7 @@ export class TargetStack extends TerraformStack {
         new TerraformOutput(this, "bucket_eventbridge_delivery", {
           value: props.bucketNotificationsStack
             ? `turned on by stack ${props.bucketNotificationsStack}`
-            : `required: turn on EventBridge delivery for bucket ${t.bucket} without replacing its other notifications (README: Notifications)`,
+            : `required: turn on EventBridge delivery for bucket ${t.bucket} without replacing its other notifications (docs/notifications.md)`,
           description: "Completed/expired notifications need the bucket to send its events to EventBridge",
         });
     }
