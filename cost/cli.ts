@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { JsonSyntaxError, parseJson } from "../core/json";
 import { loadConfig } from "../config/load";
-import { ConfigError, type ResolvedConfig } from "../config/resolve";
+import type { ResolvedConfig } from "../config/resolve";
+import { endOnError, GlacierRestoreError } from "../core/errors";
 import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "./estimate";
 import { checkFigures, planUsage, SHARE_KEYS, type UsagePlan } from "./usage";
 
@@ -42,21 +43,33 @@ The report says which figures each target was estimated with.
 Exit status: 0 printed, 1 bad figures or configuration, 2 bad usage of the command.
 `;
 
-export class UsageError extends Error {}
+/**
+ * Bad usage figures or options, all named at once: "usage" (exit 2) when the command itself was used
+ * wrongly (an unknown option, a flag without its number), "configuration" (exit 1) for bad figures.
+ */
+export class UsageError extends GlacierRestoreError {
+  constructor(problems: readonly string[], misused: boolean) {
+    super(misused ? "usage" : "configuration", problems.join("\n"));
+    this.name = "UsageError";
+  }
+}
 
 /** The figures for every target (defaults < file top level < flags) and the raw file; every problem named. */
 function readUsage(
   argv: readonly string[],
   readFile: (file: string) => string,
-): { global: Usage; file: Record<string, unknown>; problems: string[] } {
+): { global: Usage; file: Record<string, unknown>; problems: string[]; misused: boolean } {
   const problems: string[] = [];
+  let misused = false;
   let values: Usage = { ...DEFAULT_USAGE };
   let file: Record<string, unknown> = {};
   const usageAt = argv.indexOf("--usage");
   if (usageAt >= 0) {
     const name = argv[usageAt + 1];
-    if (!name) problems.push("--usage: needs a JSON file");
-    else
+    if (!name) {
+      problems.push("--usage: needs a JSON file");
+      misused = true;
+    } else
       try {
         const parsed = parseJson(readFile(name));
         if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
@@ -82,12 +95,14 @@ function readUsage(
     const flag = FLAGS[arg];
     if (!flag) {
       problems.push(`${arg}: unknown option; allowed: --usage <file>, ${Object.keys(FLAGS).join(", ")}, --help`);
+      misused = true;
       continue;
     }
     const raw = argv[++i];
     const value = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
     if (Number.isNaN(value)) {
       problems.push(`${arg}: must be followed by a number; got ${raw === undefined ? "nothing" : JSON.stringify(raw)}`);
+      misused = true;
       continue;
     }
     if (value < 0) problems.push(`${flag.key}: must be a number of at least 0; got ${value}`);
@@ -95,13 +110,13 @@ function readUsage(
       problems.push(`${flag.key}: is a share, from 0 to 1; got ${value}`);
     else values = { ...values, [flag.key]: value };
   }
-  return { global: values, file, problems };
+  return { global: values, file, problems, misused };
 }
 
 /** Usage figures for every target from a JSON file and flags (flags win); every value checked. */
 export function parseUsage(argv: readonly string[], readFile: (file: string) => string): Usage {
-  const { global, problems } = readUsage(argv, readFile);
-  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  const { global, problems, misused } = readUsage(argv, readFile);
+  if (problems.length > 0) throw new UsageError(problems, misused);
   return global;
 }
 
@@ -111,9 +126,9 @@ export function parseUsagePlan(
   readFile: (file: string) => string,
   config: ResolvedConfig,
 ): UsagePlan {
-  const { global, file, problems } = readUsage(argv, readFile);
+  const { global, file, problems, misused } = readUsage(argv, readFile);
   const plan = planUsage(global, file, config, problems);
-  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  if (problems.length > 0) throw new UsageError(problems, misused);
   return plan;
 }
 
@@ -156,18 +171,11 @@ export function report(config: ResolvedConfig, plan: UsagePlan, prices: Prices):
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
-  try {
+  void endOnError(() => {
+    if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
     const config = loadConfig(process.cwd(), process.env);
     const plan = parseUsagePlan(argv, (f) => readFileSync(path.resolve(f), "utf8"), config);
     const prices = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "cost", "prices.json"), "utf8")) as Prices;
     process.stdout.write(report(config, plan, prices));
-  } catch (err) {
-    if (!(err instanceof ConfigError || err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(err instanceof UsageError && /unknown option|must be followed by/.test(err.message) ? 2 : 1);
-  }
+  }, process);
 }

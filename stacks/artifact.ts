@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import entryPoints from "../scripts/entry-points.json";
+import { GlacierRestoreError } from "../core/errors";
 
 /** The restore function's deployment package as built by `npm run build`. */
 export interface HandlerArtifact {
@@ -24,7 +25,10 @@ export function loadHandlerArtifact(zipPath = DEFAULT_HANDLER_ZIP): HandlerArtif
   try {
     bytes = readFileSync(zipPath);
   } catch {
-    throw new Error(`${zipPath} is missing: run "npm run build" (npm run synth does it for you)`);
+    throw new GlacierRestoreError(
+      "external",
+      `${zipPath} is missing: run "npm run build" (npm run synth does it for you)`,
+    );
   }
   return { zipPath, sha256: createHash("sha256").update(bytes).digest("base64") };
 }

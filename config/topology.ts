@@ -1,0 +1,120 @@
+/**
+ * Which stacks the configuration makes besides one per target, and their names: shared trails (one per
+ * region and account) and the single owner of an owned bucket's notification configuration.
+ */
+import { STACK_NAMES } from "../core/contract";
+import type { AssumeRole, CompletedVia, DefaultsInput, ParsedConfig } from "./schema";
+import type { BucketNotificationOwner, ResolvedTarget, SharedTrailGroup } from "./types";
+
+/** The stack that creates the state bucket (and lock table) when `stateBackend.bootstrap` is set. */
+export const BOOTSTRAP_STACK = STACK_NAMES.bootstrap;
+/** Stacks that own one bucket's S3 notification configuration are named this plus the bucket name. */
+export const BUCKET_NOTIFICATIONS_STACK_PREFIX = STACK_NAMES.bucketNotificationsPrefix;
+/** Shared trail stacks are named this plus the region (and account, when several share a region). */
+export const SHARED_TRAIL_STACK_PREFIX = STACK_NAMES.sharedTrailPrefix;
+
+export function accountKey(assumeRole: AssumeRole | undefined): string {
+  const account = assumeRole?.roleArn.split(":")[4];
+  return account ?? "default";
+}
+
+/** Notifications S3 itself must deliver for a target (completed/expired), and by which route. */
+function s3Delivered(t: ResolvedTarget): CompletedVia | undefined {
+  const n = t.notifications;
+  return n && (n.completed || n.expired) ? n.completedVia : undefined;
+}
+
+export function bucketOwners(
+  targets: readonly ResolvedTarget[],
+  config: ParsedConfig,
+  problems: string[],
+): BucketNotificationOwner[] {
+  const owned = new Set<string>();
+  for (const [bucket, settings] of Object.entries(config.buckets)) {
+    if (!targets.some((t) => t.bucket === bucket)) {
+      problems.push(
+        `buckets.${bucket}: no target uses this bucket (targets use: ${[...new Set(targets.map((t) => t.bucket))].join(", ")})`,
+      );
+      continue;
+    }
+    if (settings.notificationConfiguration === "owned") owned.add(bucket);
+  }
+  targets.forEach((t, i) => {
+    if (s3Delivered(t) === "bucket-notifications" && !owned.has(t.bucket))
+      problems.push(
+        `targets[${i}].notifications.completedVia: "bucket-notifications" writes the bucket's S3 notification configuration, which replaces whatever FSx for Lustre or other tools configured there; set buckets.${t.bucket}.notificationConfiguration to "owned" to state that this project owns it, or use "eventbridge"`,
+      );
+  });
+  const owners: BucketNotificationOwner[] = [];
+  for (const bucket of owned) {
+    const members = targets.filter((t) => t.bucket === bucket);
+    const first = members[0]!;
+    for (const m of members.slice(1))
+      if (accountKey(m.assumeRole) !== accountKey(first.assumeRole))
+        problems.push(
+          `targets[${targets.indexOf(m)}].assumeRole: bucket "${bucket}" has an owned notification configuration, so its targets must deploy to one account (target "${first.name}" uses ${accountKey(first.assumeRole)})`,
+        );
+    const eventBridge = members.some((t) => s3Delivered(t) === "eventbridge");
+    const topicTargets = members.filter((t) => s3Delivered(t) === "bucket-notifications");
+    if (!eventBridge && topicTargets.length === 0) {
+      problems.push(
+        `buckets.${bucket}.notificationConfiguration: "owned" but no target on this bucket has completed or expired notifications, so the configuration would only remove what others set; remove the setting or turn notifications on`,
+      );
+      continue;
+    }
+    owners.push({
+      stackName: `${BUCKET_NOTIFICATIONS_STACK_PREFIX}${bucket}`,
+      bucket,
+      region: first.region,
+      ...(first.assumeRole ? { assumeRole: first.assumeRole } : {}),
+      tags: { ...config.defaults.tags },
+      eventBridge,
+      topicTargets,
+    });
+  }
+  return owners;
+}
+
+export function groupSharedTrails(
+  targets: readonly ResolvedTarget[],
+  defaults: DefaultsInput,
+  problems: string[],
+): SharedTrailGroup[] {
+  const groups = new Map<string, ResolvedTarget[]>();
+  for (const t of targets) {
+    if (t.trail.mode !== "shared" || !t.region) continue;
+    const key = `${t.region}|${accountKey(t.assumeRole)}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  const accountsPerRegion = new Map<string, Set<string>>();
+  for (const key of groups.keys()) {
+    const [region, account] = key.split("|") as [string, string];
+    accountsPerRegion.set(region, (accountsPerRegion.get(region) ?? new Set()).add(account));
+  }
+  return [...groups.entries()].map(([key, members]) => {
+    const [region, account] = key.split("|") as [string, string];
+    const first = members[0]!;
+    for (const m of members.slice(1)) {
+      for (const field of [
+        "cloudWatchLogs",
+        "cloudWatchLogsRetentionDays",
+        "logExpirationDays",
+        "logBucketForceDestroy",
+      ] as const) {
+        if (m.trail[field] !== first.trail[field])
+          problems.push(
+            `targets[${targets.indexOf(m)}].trail.${field}: targets sharing the ${region} trail must agree (target "${first.name}" has ${String(first.trail[field])}, this one ${String(m.trail[field])}); set it in defaults.trail`,
+          );
+      }
+    }
+    const several = (accountsPerRegion.get(region)?.size ?? 0) > 1;
+    return {
+      stackName: `${SHARED_TRAIL_STACK_PREFIX}${region}${several ? `-${account}` : ""}`,
+      region,
+      ...(first.assumeRole ? { assumeRole: first.assumeRole } : {}),
+      tags: { ...defaults.tags },
+      trail: first.trail,
+      targets: members,
+    };
+  });
+}
