@@ -52,3 +52,14 @@ export function serviceStatement(options: {
     ],
   };
 }
+
+/** Lets Lambda assume a function's role, on behalf of this account only. */
+export function lambdaAssumeStatement(accountId: string): Statement {
+  return {
+    sid: "LambdaAssume",
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+    actions: ["sts:AssumeRole"],
+    condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+  };
+}

@@ -10,7 +10,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DIGEST_ENV } from "../../core/contract";
 import type { DeployedBundle } from "./restore-function";
-import { policyDocument, type Statement } from "../policy";
+import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
 
 export interface RestoreDigestProps {
@@ -46,15 +46,7 @@ export class RestoreDigest extends Construct {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
     });
-    const trust = policyDocument(this, "trust", [
-      {
-        sid: "LambdaAssume",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-        actions: ["sts:AssumeRole"],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
-      },
-    ]);
+    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(props.accountId)]);
     const role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
     const permissions = policyDocument(this, "permissions", [
       {

@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import type { HandlerArtifact } from "../artifact";
-import { policyDocument, type Statement } from "../policy";
+import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
 import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
@@ -77,15 +77,7 @@ export class RestoreFunction extends Construct {
       });
     }
 
-    const trust = policyDocument(this, "trust", [
-      {
-        sid: "LambdaAssume",
-        effect: "Allow",
-        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-        actions: ["sts:AssumeRole"],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
-      },
-    ]);
+    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(props.accountId)]);
     this.role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
     const permissions = policyDocument(this, "permissions", [
       {
