@@ -1,12 +1,13 @@
 /** Built-in defaults, and one target with `defaults` and them applied (with the checks of one target). */
 import { EVENT_PATTERN_MAX_CHARS, largestPatternChars } from "../core/patterns";
 import { isIsolatedRegion } from "../core/partition";
-import type { CompletedVia, DefaultsInput, RestoreTier, TargetInput, TrailMode } from "./schema";
+import type { Tier } from "../core/restore-rules";
+import type { CompletedVia, DefaultsInput, TargetInput, TrailMode } from "./schema";
 import type { ResolvedNotifications, ResolvedTarget } from "./types";
 
 /** Built-in values for everything neither a target nor `defaults` sets. */
 export const BUILT_IN_DEFAULTS = {
-  restoreTier: "Standard" as RestoreTier,
+  restoreTier: "Standard" as Tier,
   restoreDays: 7,
   trail: {
     mode: "dedicated" as TrailMode,

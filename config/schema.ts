@@ -1,10 +1,6 @@
 import { z } from "zod";
 
-import { TIERS, type Tier } from "../core/restore-rules";
-
-/** Restore speeds S3 offers: the one list in core/restore-rules.ts. */
-export const RESTORE_TIERS = TIERS;
-export type RestoreTier = Tier;
+import { TIERS } from "../core/restore-rules";
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -35,8 +31,8 @@ const bucketName = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: `"${value}" is not a valid S3 bucket name: ${problem}` });
 });
 
-const tier = z.enum(RESTORE_TIERS, {
-  error: (issue) => `invalid restore tier ${JSON.stringify(issue.input)}; allowed: ${RESTORE_TIERS.join(", ")}`,
+const tier = z.enum(TIERS, {
+  error: (issue) => `invalid restore tier ${JSON.stringify(issue.input)}; allowed: ${TIERS.join(", ")}`,
 });
 
 const positiveInt = (what: string, max: number) =>

@@ -1,5 +1,6 @@
 /** The resolved configuration: what the stacks, the cost tool and the operator command are built from. */
-import type { AssumeRole, CompletedVia, ParsedConfig, RestoreTier, TrailMode } from "./schema";
+import type { Tier } from "../core/restore-rules";
+import type { AssumeRole, CompletedVia, ParsedConfig, TrailMode } from "./schema";
 
 export interface ResolvedTrail {
   readonly mode: TrailMode;
@@ -43,7 +44,7 @@ export interface ResolvedTarget {
   readonly bucket: string;
   readonly prefix: string;
   readonly region: string;
-  readonly restoreTier: RestoreTier;
+  readonly restoreTier: Tier;
   readonly restoreDays: number;
   readonly tags: Readonly<Record<string, string>>;
   readonly assumeRole?: AssumeRole;

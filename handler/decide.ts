@@ -88,7 +88,7 @@ export interface RestorePlan {
   /** Absent for Intelligent-Tiering: those restores have no expiry and reject `Days`. */
   readonly days?: number;
   /** Set when the configured tier is not available for this archive. */
-  readonly tierDowngradedFrom?: Tier;
+  readonly requestedTier?: Tier;
 }
 
 export type Plan =
@@ -110,7 +110,7 @@ export function planRestore(facts: ObjectFacts, config: Pick<HandlerConfig, "tie
       archive,
       tier,
       ...(intelligentTiering ? {} : { days: config.days }),
-      ...(downgrade ? { tierDowngradedFrom: config.tier } : {}),
+      ...(downgrade ? { requestedTier: config.tier } : {}),
     },
   };
 }

@@ -17,10 +17,10 @@ export interface InitiatedNotice {
   readonly archive: Archive;
   readonly tier: Tier;
   /** Set when the configured tier could not be used. */
-  readonly fellBackFrom?: Tier;
+  readonly requestedTier?: Tier;
   /** Days the restored copy stays readable; absent for Intelligent-Tiering (no expiry). */
   readonly days?: number;
-  readonly readyWithinHours: ReadyWindow;
+  readonly expectedReadyWithinHours: ReadyWindow;
   readonly requestedAtMs: number;
   /** True when this is a repeat for a restore requested by an earlier attempt of the same event. */
   readonly repeated?: boolean;
@@ -50,7 +50,7 @@ export function snsSubject(text: string): string {
 
 /** Builds the "restore initiated" message (pure, so tests can read exactly what subscribers get). */
 export function initiatedMessage(n: InitiatedNotice): NoticeMessage {
-  const w = n.readyWithinHours;
+  const w = n.expectedReadyWithinHours;
   const readyBy = new Date(n.requestedAtMs + w.max * 3_600_000).toISOString();
   const when = w.atLeast
     ? `no sooner than ${hoursText(w.min)}, after ${readyBy} (S3 gives no typical time for Expedited restores of objects of 250 MB or more)`
@@ -65,7 +65,7 @@ export function initiatedMessage(n: InitiatedNotice): NoticeMessage {
     storageClass: n.storageClass,
     archive: n.archive,
     tier: n.tier,
-    ...(n.fellBackFrom ? { requestedTier: n.fellBackFrom } : {}),
+    ...(n.requestedTier ? { requestedTier: n.requestedTier } : {}),
     ...(n.days !== undefined ? { restoredCopyDays: n.days } : {}),
     requestedAt: new Date(n.requestedAtMs).toISOString(),
     expectedReadyWithinHours: { min: w.min, max: w.max },

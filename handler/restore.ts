@@ -16,6 +16,7 @@ import {
   planRestore,
   type ArchivedRead,
   type ObjectFacts,
+  type ReadyWindow,
   type RestorePlan,
   type SkipReason,
 } from "./decide";
@@ -55,8 +56,9 @@ export type HandlerResult =
       readonly storageClass: string;
       readonly tier: Tier;
       readonly days?: number;
-      readonly fellBackFrom?: Tier;
-      readonly readyWithinHours: number;
+      readonly requestedTier?: Tier;
+      /** Hours until the restored copy is expected to be readable (the message's field of the same name). */
+      readonly expectedReadyWithinHours: ReadyWindow;
     } & ObjectRef);
 
 /**
@@ -229,33 +231,33 @@ export function createRestoreHandler(
     ctx: EventContext,
     ref: ObjectRef,
     plan: RestorePlan,
-  ): Promise<{ outcome: RestoreOutcome; tier: Tier; fellBackFrom?: Tier }> {
+  ): Promise<{ outcome: RestoreOutcome; tier: Tier; requestedTier?: Tier }> {
     ctx.tier = plan.tier;
     try {
       const outcome = await restore(ref, plan, plan.tier);
       return {
         outcome,
         tier: plan.tier,
-        ...(plan.tierDowngradedFrom ? { fellBackFrom: plan.tierDowngradedFrom } : {}),
+        ...(plan.requestedTier ? { requestedTier: plan.requestedTier } : {}),
       };
     } catch (err) {
       if (plan.tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
       ctx.tier = "Standard";
-      return { outcome: await restore(ref, plan, "Standard"), tier: "Standard", fellBackFrom: "Expedited" };
+      return { outcome: await restore(ref, plan, "Standard"), tier: "Standard", requestedTier: "Expedited" };
     }
   }
 
   /** What subscribers are told about a restore. */
-  function notice(found: FoundObject, plan: RestorePlan, tier: Tier, fellBackFrom: Tier | undefined, at: number) {
+  function notice(found: FoundObject, plan: RestorePlan, tier: Tier, requestedTier: Tier | undefined, at: number) {
     return {
       ...(config.targetName ? { target: config.targetName } : {}),
       ...found.ref,
       storageClass: found.seen.storageClass,
       archive: plan.archive,
       tier,
-      ...(fellBackFrom ? { fellBackFrom } : {}),
+      ...(requestedTier ? { requestedTier } : {}),
       ...(plan.days !== undefined ? { days: plan.days } : {}),
-      readyWithinHours: expectedReadyHours(plan.archive, tier, found.out.ContentLength),
+      expectedReadyWithinHours: expectedReadyHours(plan.archive, tier, found.out.ContentLength),
       requestedAtMs: at,
     } satisfies InitiatedNotice;
   }
@@ -300,7 +302,7 @@ export function createRestoreHandler(
         : undefined;
     if (repeat?.restore) {
       const p = repeat.plan;
-      await announce(ctx, { ...notice(found, p, p.tier, p.tierDowngradedFrom, ctx.started), repeated: true });
+      await announce(ctx, { ...notice(found, p, p.tier, p.requestedTier, ctx.started), repeated: true });
       recent.remember(ctx.recentId, ctx.started);
       return skip(ctx, reason, { ...found.seen, notified: true });
     }
@@ -310,9 +312,9 @@ export function createRestoreHandler(
 
   /** Requests the restore, counts and logs what S3 answered, announces a started restore. */
   async function requestRestore(ctx: EventContext, found: FoundObject, plan: RestorePlan): Promise<HandlerResult> {
-    const { outcome, tier, fellBackFrom } = await requestWithFallback(ctx, found.ref, plan);
-    if (fellBackFrom)
-      metrics.count("TierFallback", plan.tierDowngradedFrom ? "archive-has-no-expedited" : "expedited-unavailable");
+    const { outcome, tier, requestedTier } = await requestWithFallback(ctx, found.ref, plan);
+    if (requestedTier)
+      metrics.count("TierFallback", plan.requestedTier ? "archive-has-no-expedited" : "expedited-unavailable");
     if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
     else metrics.count("RestoreSkipped", outcome);
     const result: HandlerResult = {
@@ -321,8 +323,8 @@ export function createRestoreHandler(
       storageClass: found.seen.storageClass,
       tier,
       ...(plan.days !== undefined ? { days: plan.days } : {}),
-      ...(fellBackFrom ? { fellBackFrom } : {}),
-      readyWithinHours: expectedReadyHours(plan.archive, tier, found.out.ContentLength).max,
+      ...(requestedTier ? { requestedTier } : {}),
+      expectedReadyWithinHours: expectedReadyHours(plan.archive, tier, found.out.ContentLength),
     };
     log.info("restore requested", {
       ...ctx.fields,
@@ -331,7 +333,7 @@ export function createRestoreHandler(
       archive: plan.archive,
       latencyMs: clock() - ctx.started,
     });
-    if (outcome === "initiated") await announce(ctx, notice(found, plan, tier, fellBackFrom, ctx.started));
+    if (outcome === "initiated") await announce(ctx, notice(found, plan, tier, requestedTier, ctx.started));
     // Remembered only once everything is done, so a retry in this container is not answered from memory.
     recent.remember(ctx.recentId, ctx.started);
     return result;

@@ -152,7 +152,7 @@ describe("deployed bundle against the S3 emulator", () => {
     );
     expect(results[0]).toMatchObject({
       ok: true,
-      result: { outcome: "initiated", tier: "Standard", fellBackFrom: "Expedited" },
+      result: { outcome: "initiated", tier: "Standard", requestedTier: "Expedited" },
     });
     const restores = emulator.requests.filter((r) => r.op === "restore");
     expect(restores.at(-1)).toMatchObject({ tier: "Standard", status: 202 });

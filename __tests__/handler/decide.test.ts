@@ -122,7 +122,7 @@ describe("planRestore", () => {
   it("uses Standard for Deep Archive when Expedited is configured", () => {
     expect(planRestore({ storageClass: "DEEP_ARCHIVE" }, expedited)).toEqual({
       restore: true,
-      plan: { archive: "DEEP_ARCHIVE", tier: "Standard", days: 1, tierDowngradedFrom: "Expedited" },
+      plan: { archive: "DEEP_ARCHIVE", tier: "Standard", days: 1, requestedTier: "Expedited" },
     });
   });
 
@@ -138,7 +138,7 @@ describe("planRestore", () => {
     const deep = planRestore({ storageClass: "INTELLIGENT_TIERING", archiveStatus: "DEEP_ARCHIVE_ACCESS" }, expedited);
     expect(deep).toEqual({
       restore: true,
-      plan: { archive: "INTELLIGENT_TIERING_DEEP_ARCHIVE", tier: "Standard", tierDowngradedFrom: "Expedited" },
+      plan: { archive: "INTELLIGENT_TIERING_DEEP_ARCHIVE", tier: "Standard", requestedTier: "Expedited" },
     });
   });
 

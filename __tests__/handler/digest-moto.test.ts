@@ -79,7 +79,7 @@ const credentials = { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test
         archive: "GLACIER",
         tier: "Standard",
         days: 7,
-        readyWithinHours: { min: 3, max: 5 },
+        expectedReadyWithinHours: { min: 3, max: 5 },
         requestedAtMs: Date.parse("2026-03-01T10:00:00Z"),
       });
       await sns.send(new PublishCommand({ TopicArn: topicArn, Message: m.message, Subject: m.subject }));

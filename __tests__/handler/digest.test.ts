@@ -23,7 +23,7 @@ describe("parseEntry", () => {
       archive: "GLACIER",
       tier: "Standard",
       days: 7,
-      readyWithinHours: { min: 3, max: 5 },
+      expectedReadyWithinHours: { min: 3, max: 5 },
       requestedAtMs: NOW,
     });
     expect(parseEntry(m.message)).toEqual({

@@ -84,7 +84,10 @@ describe("restore initiated notification", () => {
     const result = await handler(s3ApiCallEvent());
     expect(result).toMatchObject({ outcome: "initiated", tier: "Expedited" });
     // The result's hours are the earliest time: 1 minute plus 3 GB at 300 MB/s.
-    expect((result as { readyWithinHours: number }).readyWithinHours).toBeCloseTo(70 / 3600, 9);
+    expect((result as { expectedReadyWithinHours: { min: number } }).expectedReadyWithinHours.min).toBeCloseTo(
+      70 / 3600,
+      9,
+    );
     const { body } = published();
     expect(body.summary).toContain("no sooner than 1 minute, after 2026-03-01T10:01:10.000Z");
     expect(body.expectedReadyNotBefore).toBe("2026-03-01T10:01:10.000Z");
@@ -248,7 +251,7 @@ describe("initiatedMessage", () => {
     archive: "GLACIER",
     tier: "Expedited",
     days: 1,
-    readyWithinHours: { min: 1 / 60, max: 5 / 60 },
+    expectedReadyWithinHours: { min: 1 / 60, max: 5 / 60 },
     requestedAtMs: NOW,
   };
 
@@ -271,7 +274,7 @@ describe("initiatedMessage", () => {
     const sizeBytes = 3_000_000_000;
     const window = expectedReadyHours("GLACIER", "Expedited", sizeBytes);
     expect(window).toEqual({ min: 1 / 60 + 10 / 3600, max: 1 / 60 + 10 / 3600, atLeast: true });
-    const body = JSON.parse(initiatedMessage({ ...notice, readyWithinHours: window }).message);
+    const body = JSON.parse(initiatedMessage({ ...notice, expectedReadyWithinHours: window }).message);
     expect(body.summary).toBe(
       "Restore started (Expedited tier): s3://b/k is expected to be readable in no sooner than 1 minute, after 2026-03-01T10:01:10.000Z (S3 gives no typical time for Expedited restores of objects of 250 MB or more).",
     );
@@ -283,7 +286,7 @@ describe("initiatedMessage", () => {
   });
 
   it("writes whole hours in hours, singular for one", () => {
-    const body = JSON.parse(initiatedMessage({ ...notice, readyWithinHours: { min: 1, max: 5 } }).message);
+    const body = JSON.parse(initiatedMessage({ ...notice, expectedReadyWithinHours: { min: 1, max: 5 } }).message);
     expect(body.summary).toContain("readable in 1 hour to 5 hours");
   });
 

@@ -53,7 +53,7 @@ describe("restore handler", () => {
       storageClass: "GLACIER",
       tier: "Standard",
       days: 7,
-      readyWithinHours: 5,
+      expectedReadyWithinHours: { min: 3, max: 5 },
     });
     expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, {
       Bucket: "fsx4l-store",
@@ -113,8 +113,8 @@ describe("restore handler", () => {
     const { handler, metrics } = setup({ tier: "Expedited", days: 1 });
     expect(await handler(s3ApiCallEvent())).toMatchObject({
       tier: "Standard",
-      fellBackFrom: "Expedited",
-      readyWithinHours: 12,
+      requestedTier: "Expedited",
+      expectedReadyWithinHours: { min: 12, max: 12 },
     });
     expect(s3Mock).toHaveReceivedCommandWith(RestoreObjectCommand, {
       RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: "Standard" } },
@@ -147,7 +147,7 @@ describe("restore handler", () => {
     expect(await handler(s3ApiCallEvent())).toMatchObject({
       outcome: "initiated",
       tier: "Standard",
-      fellBackFrom: "Expedited",
+      requestedTier: "Expedited",
     });
     expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 2);
     expect(metrics.counts).toEqual(["TierFallback/expedited-unavailable", "RestoreInitiated/GLACIER"]);

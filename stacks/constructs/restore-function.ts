@@ -11,7 +11,7 @@ import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy
 import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
-import type { RestoreTier } from "../../config/schema";
+import type { Tier } from "../../core/restore-rules";
 
 export interface RestoreFunctionProps {
   /** The configuration target, named in the function's notifications. */
@@ -22,7 +22,7 @@ export interface RestoreFunctionProps {
   readonly partition: Partition;
   readonly bucket: string;
   readonly prefix: string;
-  readonly restoreTier: RestoreTier;
+  readonly restoreTier: Tier;
   readonly restoreDays: number;
   readonly artifact: HandlerArtifact;
   /** Queue receiving invocations that still fail after Lambda's own retries. */
