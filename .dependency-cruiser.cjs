@@ -1,6 +1,7 @@
 // The boundaries between the project's programs, checked in `npm test` (npm run boundaries):
-// core is pure and shared; the functions (handler/) and the cost tool never load cdktf or the stacks;
-// the stacks never import the functions' code (they deploy its built zip); nothing imports in a cycle.
+// core is pure and shared; aws/ holds the SDK helpers the functions (and the operator command) share;
+// the functions and the cost tool never load cdktf or the stacks; the stacks never import the
+// functions' or the SDK helpers' code (they deploy the built zip); nothing imports in a cycle.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -15,34 +16,41 @@ module.exports = {
       name: "functions-without-cdktf",
       comment: "The Lambda functions are bundled alone: no cdktf, no provider bindings, no stacks, no config.",
       severity: "error",
-      from: { path: "^handler/" },
+      from: { path: "^(functions|aws)/" },
       to: { path: ["^stacks/", "^config/", "^cost/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+    },
+    {
+      name: "aws-helpers-serve-functions",
+      comment: "aws/ is shared by the functions and the operator command: it never imports one of them.",
+      severity: "error",
+      from: { path: "^aws/" },
+      to: { path: "^functions/" },
     },
     {
       name: "cost-without-cdktf",
       comment: "The cost tool reads the configuration, never the stacks or cdktf.",
       severity: "error",
       from: { path: "^cost/" },
-      to: { path: ["^stacks/", "^handler/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+      to: { path: ["^stacks/", "^functions/", "^aws/", "node_modules/(cdktf|@cdktf|constructs)/"] },
     },
     {
       name: "stacks-deploy-not-import-functions",
       comment: "Stacks deploy the functions' built zip; importing their code would load the AWS SDK into synth.",
       severity: "error",
       from: { path: "^stacks/" },
-      to: { path: "^handler/" },
+      to: { path: "^(functions|aws)/" },
     },
     {
       name: "config-without-cdktf",
       comment: "Validation runs before any construct exists, and the cost tool and operator command reuse it.",
       severity: "error",
       from: { path: "^config/" },
-      to: { path: ["^stacks/", "^handler/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+      to: { path: ["^stacks/", "^functions/", "^aws/", "node_modules/(cdktf|@cdktf|constructs)/"] },
     },
     {
       name: "no-cycles",
       severity: "error",
-      from: { path: "^(core|config|stacks|handler|cost)/" },
+      from: { path: "^(core|config|stacks|functions|aws|cost)/" },
       to: { circular: true },
     },
   ],

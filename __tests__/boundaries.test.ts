@@ -39,7 +39,9 @@ describe("import boundaries", () => {
     expect(
       violations({
         "core/a.ts": "export const a = 1;\n",
-        "handler/h.ts": 'import { a } from "../core/a";\nexport const h = a;\n',
+        "functions/restore/h.ts":
+          'import { a } from "../../core/a";\nimport { e } from "../../aws/e";\nexport const h = a + e;\n',
+        "aws/e.ts": 'import { a } from "../core/a";\nexport const e = a;\n',
         "stacks/s.ts": 'import { a } from "../core/a";\nexport const s = a;\n',
       }),
     ).toEqual([]);
@@ -56,15 +58,36 @@ describe("import boundaries", () => {
     [
       "functions-without-cdktf",
       {
-        "handler/h.ts": 'import { s } from "../stacks/s";\nexport const h = s;\n',
+        "functions/f/h.ts": 'import { s } from "../../stacks/s";\nexport const h = s;\n',
         "stacks/s.ts": "export const s = 1;\n",
+      },
+    ],
+    [
+      "functions-without-cdktf",
+      {
+        "aws/e.ts": 'import { c } from "../config/c";\nexport const e = c;\n',
+        "config/c.ts": "export const c = 1;\n",
+      },
+    ],
+    [
+      "aws-helpers-serve-functions",
+      {
+        "aws/e.ts": 'import { h } from "../functions/f/h";\nexport const e = h;\n',
+        "functions/f/h.ts": "export const h = 1;\n",
       },
     ],
     [
       "stacks-deploy-not-import-functions",
       {
-        "stacks/s.ts": 'import { h } from "../handler/h";\nexport const s = h;\n',
-        "handler/h.ts": "export const h = 1;\n",
+        "stacks/s.ts": 'import { h } from "../functions/f/h";\nexport const s = h;\n',
+        "functions/f/h.ts": "export const h = 1;\n",
+      },
+    ],
+    [
+      "stacks-deploy-not-import-functions",
+      {
+        "stacks/s.ts": 'import { e } from "../aws/e";\nexport const s = e;\n',
+        "aws/e.ts": "export const e = 1;\n",
       },
     ],
     [

@@ -22,7 +22,8 @@ function projectCopy(): string {
     "core",
     "config",
     "stacks",
-    "handler",
+    "functions",
+    "aws",
     "cost",
     "scripts",
     "package.json",
@@ -44,7 +45,7 @@ describe("the build", () => {
     const first = { hash: sha(zip), mtime: statSync(zip).mtimeMs };
     const inputs = JSON.parse(readFileSync(path.join(dir, "dist", ".build-inputs.json"), "utf8")) as string[];
     // The fingerprint covers what the bundles import, core/ included, not a fixed list of folders.
-    expect(inputs).toEqual(expect.arrayContaining(["core/notifications.ts", "handler/index.ts", "main.ts"]));
+    expect(inputs).toEqual(expect.arrayContaining(["core/notifications.ts", "functions/restore/index.ts", "main.ts"]));
     build();
     expect(statSync(zip).mtimeMs).toBe(first.mtime);
     const core = path.join(dir, "core", "notifications.ts");

@@ -7,10 +7,10 @@ import {
   DIGEST_MAX_LISTED,
   parseEntry,
   type DigestEntry,
-} from "../../handler/digest";
-import { digestConfigFromEnv } from "../../handler";
-import { initiatedMessage } from "../../handler/notify";
-import { RecordingLog, RecordingMetrics } from "../support/recorders";
+} from "../../../functions/restore/digest";
+import { digestConfigFromEnv } from "../../../functions/restore";
+import { initiatedMessage } from "../../../functions/restore/notify";
+import { RecordingLog, RecordingMetrics } from "../../support/recorders";
 
 const NOW = Date.parse("2026-03-01T10:15:00.000Z");
 

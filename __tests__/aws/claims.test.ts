@@ -5,7 +5,7 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { DynamoClaimStore } from "../../handler/claims";
+import { DynamoClaimStore } from "../../aws/claims";
 
 const dynamo = mockClient(DynamoDBClient);
 const store = () => new DynamoClaimStore(new DynamoDBClient({ region: "us-east-1" }), "claims", 300);

@@ -1,4 +1,4 @@
-import { maxAttemptsFrom, RestoreRetryStrategy } from "../../handler/retry";
+import { maxAttemptsFrom, RestoreRetryStrategy } from "../../aws/retry";
 
 describe("RestoreRetryStrategy", () => {
   it("does not retry missing Expedited capacity, which the handler answers with Standard", async () => {

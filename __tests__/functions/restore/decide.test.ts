@@ -5,8 +5,8 @@ import {
   expectedReadyHours,
   planRestore,
   restoreStateOf,
-} from "../../handler/decide";
-import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
+} from "../../../functions/restore/decide";
+import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
 
 const scope = { bucket: "fsx4l-store", prefix: "raw/" };
 

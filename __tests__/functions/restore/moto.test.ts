@@ -16,10 +16,10 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/cli
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DynamoClaimStore } from "../../handler/claims";
-import { extractBundle, runBundle } from "../support/bundle";
-import { MotoServer, motoAvailable } from "../support/moto";
-import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
+import { DynamoClaimStore } from "../../../aws/claims";
+import { extractBundle, runBundle } from "../../support/bundle";
+import { MotoServer, motoAvailable } from "../../support/moto";
+import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
 
 const available = motoAvailable();
 if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the handler tests: ${available.why} ***\n`);

@@ -8,12 +8,12 @@ import {
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PublishCommand, SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, NotificationFailedError } from "../../handler";
-import { configFromEnv, HandlerConfigError, type HandlerConfig } from "../../handler/config";
-import { initiatedMessage, snsSubject, type InitiatedNotice } from "../../handler/notify";
-import { expectedReadyHours } from "../../handler/decide";
-import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
-import { RecordingLog, RecordingMetrics, recordingHandler } from "../support/recorders";
+import { createHandler, NotificationFailedError } from "../../../functions/restore";
+import { configFromEnv, HandlerConfigError, type HandlerConfig } from "../../../functions/restore/config";
+import { initiatedMessage, snsSubject, type InitiatedNotice } from "../../../functions/restore/notify";
+import { expectedReadyHours } from "../../../functions/restore/decide";
+import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
+import { RecordingLog, RecordingMetrics, recordingHandler } from "../../support/recorders";
 
 const s3Mock = mockClient(S3Client);
 const snsMock = mockClient(SNSClient);

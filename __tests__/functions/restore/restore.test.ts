@@ -12,11 +12,11 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, RestoreFailedError } from "../../handler";
-import type { HandlerConfig } from "../../handler/config";
-import { RecentRestores } from "../../handler/recent";
-import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
-import { RecordingLog, RecordingMetrics, recordingHandler } from "../support/recorders";
+import { createHandler, RestoreFailedError } from "../../../functions/restore";
+import type { HandlerConfig } from "../../../functions/restore/config";
+import { RecentRestores } from "../../../functions/restore/recent";
+import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
+import { RecordingLog, RecordingMetrics, recordingHandler } from "../../support/recorders";
 
 const s3Mock = mockClient(S3Client);
 

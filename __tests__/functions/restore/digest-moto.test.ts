@@ -12,10 +12,10 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { FILTER_POLICIES } from "../../core/notifications";
-import { initiatedMessage } from "../../handler/notify";
-import { extractBundle, runBundle } from "../support/bundle";
-import { MotoServer, motoAvailable } from "../support/moto";
+import { FILTER_POLICIES } from "../../../core/notifications";
+import { initiatedMessage } from "../../../functions/restore/notify";
+import { extractBundle, runBundle } from "../../support/bundle";
+import { MotoServer, motoAvailable } from "../../support/moto";
 
 const available = motoAvailable();
 if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the digest tests: ${available.why} ***\n`);

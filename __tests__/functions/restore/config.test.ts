@@ -1,4 +1,4 @@
-import { configFromEnv, HandlerConfigError } from "../../handler/config";
+import { configFromEnv, HandlerConfigError } from "../../../functions/restore/config";
 
 const good = { RESTORE_TIER: "Bulk", RESTORED_OBJECT_AVAILABILITY_DAYS: "3", TARGET_BUCKET: "b", TARGET_PREFIX: "p/" };
 

@@ -1,4 +1,4 @@
-import { RecentRestores } from "../../handler/recent";
+import { RecentRestores } from "../../../functions/restore/recent";
 
 describe("RecentRestores", () => {
   it("remembers an object until its time runs out", () => {

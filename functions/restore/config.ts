@@ -1,6 +1,6 @@
 /** Runtime settings of the restore function, read once per container from its environment. */
-import { RESTORE_ENV } from "../core/contract";
-import { TIERS, type Tier } from "../core/restore-rules";
+import { RESTORE_ENV } from "../../core/contract";
+import { TIERS, type Tier } from "../../core/restore-rules";
 
 export { TIERS, type Tier };
 

@@ -8,7 +8,7 @@ import {
   type HeadObjectCommandOutput,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { errorCode, httpStatus, requestIdOf } from "./aws-errors";
+import { errorCode, httpStatus, requestIdOf } from "../../aws/aws-errors";
 import type { HandlerConfig, Tier } from "./config";
 import {
   classifyEvent,
@@ -20,10 +20,10 @@ import {
   type RestorePlan,
   type SkipReason,
 } from "./decide";
-import type { ClaimResult, ClaimStore } from "./claims";
+import type { ClaimResult, ClaimStore } from "../../aws/claims";
 import type { InitiatedNotice, Notifier } from "./notify";
 import { RecentRestores } from "./recent";
-import type { Log, RestoreMetrics } from "./telemetry";
+import type { Log, RestoreMetrics } from "../../aws/telemetry";
 
 export interface HandlerDeps {
   readonly s3: S3Client;

@@ -2,8 +2,15 @@
  * The pure decision core: which events to act on and which RestoreObject request an object needs.
  * No I/O here, so every branch is cheap to test.
  */
-import { keyForms } from "../core/keys";
-import { archiveOf, restoreStateOf, tierFor, type Archive, type ObjectFacts, type Tier } from "../core/restore-rules";
+import { keyForms } from "../../core/keys";
+import {
+  archiveOf,
+  restoreStateOf,
+  tierFor,
+  type Archive,
+  type ObjectFacts,
+  type Tier,
+} from "../../core/restore-rules";
 import type { HandlerConfig } from "./config";
 
 export {
@@ -16,7 +23,7 @@ export {
   type ObjectFacts,
   type ReadyWindow,
   type RestoreState,
-} from "../core/restore-rules";
+} from "../../core/restore-rules";
 
 /** The object named by a GetObject that failed because the object is archived. */
 export interface ArchivedRead {

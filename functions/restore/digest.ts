@@ -9,9 +9,9 @@
  */
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { DIGEST_EVENT, OBJECT_EVENTS, type ObjectEvent } from "../core/notifications";
+import { DIGEST_EVENT, OBJECT_EVENTS, type ObjectEvent } from "../../core/notifications";
 import { snsSubject } from "./notify";
-import type { Log, RestoreMetrics } from "./telemetry";
+import type { Log, RestoreMetrics } from "../../aws/telemetry";
 
 /** The per-object events a digest summarizes (the `event` field of every per-object message). */
 const DIGESTED_EVENTS = OBJECT_EVENTS;
