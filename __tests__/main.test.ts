@@ -36,7 +36,7 @@ describe("main", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["genomics-raw", "genomics-ref"]);
-    const sourceDirs = ["config", "stacks", "handler"].map((d) => path.join(root, d));
+    const sourceDirs = ["core", "config", "stacks", "functions/restore", "aws", "cost"].map((d) => path.join(root, d));
     for (const dir of sourceDirs) {
       const names = readdirSync(dir).map((f) => f.replace(/\.(ts|json|js)$/, ""));
       expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
