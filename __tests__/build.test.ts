@@ -9,9 +9,9 @@ import { cpSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import entryPoints from "../scripts/entry-points.json";
-import { extractBundle } from "./support/bundle";
-import { all, synthConfig } from "./support/synth";
-import { exampleConfig, notificationsConfig } from "./support/config";
+import { extractBundle } from "../testing/bundle";
+import { all, synthConfig } from "../testing/synth";
+import { exampleConfig, notificationsConfig } from "../testing/config";
 
 const root = path.join(__dirname, "..");
 

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { exampleConfig } from "./support/config";
+import { exampleConfig } from "../testing/config";
 
 const root = path.join(__dirname, "..");
 

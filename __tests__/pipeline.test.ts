@@ -7,11 +7,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { notificationsConfig } from "./support/config";
-import { MotoServer, motoAvailable } from "./support/moto";
-import { callScript } from "./support/scripts";
-import { all, synthToDisk } from "./support/synth";
-import { terraform, terraformAvailable } from "./support/terraform";
+import { notificationsConfig } from "../testing/config";
+import { MotoServer, motoAvailable } from "../testing/moto";
+import { callScript } from "../testing/scripts";
+import { all, synthToDisk } from "../testing/synth";
+import { terraform, terraformAvailable } from "../testing/terraform";
 
 const root = path.join(__dirname, "..");
 

@@ -1,15 +1,15 @@
 /**
  * The synthesized output of every proof configuration, byte for byte, against the recorded hashes in
- * __tests__/fixtures/synth-golden.json: a refactoring must not change what users apply (a renamed
+ * testing/fixtures/synth-golden.json: a refactoring must not change what users apply (a renamed
  * construct ID would move a Terraform address and recreate a resource in every account). When a change
  * is meant to change the output, record it anew and review the diff of the fixture:
  *   GLACIER_RESTORE_UPDATE_GOLDEN=1 npx jest __tests__/synth-golden.test.ts
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { synthesizedHashes } from "./support/golden";
+import { synthesizedHashes } from "../testing/golden";
 
-const fixture = path.join(__dirname, "fixtures", "synth-golden.json");
+const fixture = path.join(__dirname, "..", "testing", "fixtures", "synth-golden.json");
 
 describe("synthesized output", () => {
   it("is byte-identical to the recorded output of every proof configuration", () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, resolveConfig } from "../../config/resolve";
-import { exampleConfig, problemsOf } from "../support/config";
+import { exampleConfig, problemsOf } from "../../testing/config";
 
 describe("reader filters", () => {
   it.each([

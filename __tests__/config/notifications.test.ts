@@ -1,5 +1,5 @@
 import { resolveConfig } from "../../config/resolve";
-import { exampleConfig, notificationsConfig, problemsOf } from "../support/config";
+import { exampleConfig, notificationsConfig, problemsOf } from "../../testing/config";
 
 describe("notifications configuration", () => {
   it("is off unless a target or the defaults ask for it", () => {

@@ -3,7 +3,7 @@
  * not check, strings that would change the generated Terraform, partitions this project cannot serve.
  */
 import { resolveConfig } from "../../config/resolve";
-import { exampleConfig, problemsOf } from "../support/config";
+import { exampleConfig, problemsOf } from "../../testing/config";
 
 describe("strings that Terraform would read as expressions", () => {
   it("rejects ${ and %{ in any string, naming each field", () => {

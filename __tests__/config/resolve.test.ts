@@ -1,5 +1,5 @@
 import { ConfigError, MAX_TRAILS_PER_REGION, resolveConfig, selectorValueCount } from "../../config/resolve";
-import { exampleConfig, problemsOf } from "../support/config";
+import { exampleConfig, problemsOf } from "../../testing/config";
 
 function withTarget(patch: Record<string, unknown>, index = 0) {
   const c = exampleConfig();

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { resolveConfig, type ResolvedTarget } from "../../config/resolve";
 import { HELP, parseUsage, parseUsagePlan, UsageError } from "../../cost/cli";
 import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "../../cost/estimate";
-import { exampleConfig } from "../support/config";
+import { exampleConfig } from "../../testing/config";
 
 const root = path.join(__dirname, "..", "..");
 const prices = JSON.parse(readFileSync(path.join(root, "cost", "prices.json"), "utf8")) as Prices;

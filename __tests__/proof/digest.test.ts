@@ -3,10 +3,10 @@
  * digest queue and schedule, and, through the IAM policy simulator, what the digest function and the
  * topic may do with the queue.
  */
-import { notificationsConfig } from "../support/config";
-import { ACCOUNT, References } from "../support/proof/references";
-import { decide } from "../support/proof/simulate";
-import { all, only, ref, single, statementsOf, synthConfig, type Synth } from "../support/synth";
+import { notificationsConfig } from "../../testing/config";
+import { ACCOUNT, References } from "../../testing/proof/references";
+import { decide } from "../../testing/proof/simulate";
+import { all, only, ref, single, statementsOf, synthConfig, type Synth } from "../../testing/synth";
 
 const stack: Synth = synthConfig(notificationsConfig()).stacks["genomics-raw"]!;
 const refs = new References(stack);

@@ -1,7 +1,7 @@
-import { matchesPattern } from "../support/proof/event-pattern";
-import { PATTERN_CASES } from "../fixtures/pattern-cases";
-import { motoAvailable } from "../support/moto";
-import { motoMatches } from "../support/proof/moto-patterns";
+import { matchesPattern } from "../../testing/proof/event-pattern";
+import { PATTERN_CASES } from "../../testing/fixtures/pattern-cases";
+import { motoAvailable } from "../../testing/moto";
+import { motoMatches } from "../../testing/proof/moto-patterns";
 
 describe("event pattern matcher", () => {
   it.each(PATTERN_CASES)("$name → $matches", ({ pattern, event, matches }) => {

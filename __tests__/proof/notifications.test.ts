@@ -7,16 +7,20 @@
 import type { ResolvedTarget } from "../../config/resolve";
 import { restoreEventInputTransformer } from "../../stacks/constructs/restore-notifications";
 import { targetNames } from "../../stacks/names";
-import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
-import { restoreCompletedEvent, restoreExpiredEvent, restoreInitiatedEvent } from "../fixtures/s3-restore-events";
-import { notificationsConfig } from "../support/config";
-import { motoAvailable } from "../support/moto";
-import { matchesPattern } from "../support/proof/event-pattern";
-import { applyInputTransformer } from "../support/proof/input-transformer";
-import { motoMatches } from "../support/proof/moto-patterns";
-import { ACCOUNT, References, type IamPolicy } from "../support/proof/references";
-import { decide } from "../support/proof/simulate";
-import { all, ref, restoreRule, single, synthConfig, type Synth } from "../support/synth";
+import { s3ApiCallEvent } from "../../testing/fixtures/cloudtrail-events";
+import {
+  restoreCompletedEvent,
+  restoreExpiredEvent,
+  restoreInitiatedEvent,
+} from "../../testing/fixtures/s3-restore-events";
+import { notificationsConfig } from "../../testing/config";
+import { motoAvailable } from "../../testing/moto";
+import { matchesPattern } from "../../testing/proof/event-pattern";
+import { applyInputTransformer } from "../../testing/proof/input-transformer";
+import { motoMatches } from "../../testing/proof/moto-patterns";
+import { ACCOUNT, References, type IamPolicy } from "../../testing/proof/references";
+import { decide } from "../../testing/proof/simulate";
+import { all, ref, restoreRule, single, synthConfig, type Synth } from "../../testing/synth";
 
 const OTHER_ACCOUNT = "210987654321";
 const SNS_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn";

@@ -5,9 +5,9 @@
  */
 import type { ResolvedTarget } from "../../config/resolve";
 import { targetNames } from "../../stacks/names";
-import { proofConfigurations } from "../support/configurations";
-import { ACCOUNT, References } from "../support/proof/references";
-import { decide } from "../support/proof/simulate";
+import { proofConfigurations } from "../../testing/configurations";
+import { ACCOUNT, References } from "../../testing/proof/references";
+import { decide } from "../../testing/proof/simulate";
 import {
   all,
   single,
@@ -16,7 +16,7 @@ import {
   restoreRule,
   deadLetterQueue,
   deadLetterQueuePolicy,
-} from "../support/synth";
+} from "../../testing/synth";
 
 const OTHER_ACCOUNT = "210987654321";
 

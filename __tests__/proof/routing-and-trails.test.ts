@@ -4,13 +4,13 @@
  */
 import { resolveConfig, type ResolvedTarget } from "../../config/resolve";
 import { partitionOf } from "../../core/partition";
-import { s3ApiCallEvent } from "../fixtures/cloudtrail-events";
-import { proofConfigurations } from "../support/configurations";
-import { motoAvailable } from "../support/moto";
-import { matchesPattern } from "../support/proof/event-pattern";
-import { motoMatches } from "../support/proof/moto-patterns";
-import { fromApiShape, logsEvent, type AdvancedSelector } from "../support/proof/selectors";
-import { restoreRule, single, synthConfig, type Synth } from "../support/synth";
+import { s3ApiCallEvent } from "../../testing/fixtures/cloudtrail-events";
+import { proofConfigurations } from "../../testing/configurations";
+import { motoAvailable } from "../../testing/moto";
+import { matchesPattern } from "../../testing/proof/event-pattern";
+import { motoMatches } from "../../testing/proof/moto-patterns";
+import { fromApiShape, logsEvent, type AdvancedSelector } from "../../testing/proof/selectors";
+import { restoreRule, single, synthConfig, type Synth } from "../../testing/synth";
 
 /** The FSx reader and another reader, in the partition of a region. */
 function readersIn(region: string) {

@@ -1,6 +1,6 @@
-import { RULES, findings } from "../support/proof/security-rules";
-import { proofConfigurations } from "../support/configurations";
-import { synthConfig, type Synth } from "../support/synth";
+import { RULES, findings } from "../../testing/proof/security-rules";
+import { proofConfigurations } from "../../testing/configurations";
+import { synthConfig, type Synth } from "../../testing/synth";
 
 const stacks = Object.entries(proofConfigurations()).flatMap(([name, raw]) =>
   Object.entries(synthConfig(raw).stacks).map(([stack, synth]) => ({ label: `${name}/${stack}`, synth })),

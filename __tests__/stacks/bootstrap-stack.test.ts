@@ -1,6 +1,6 @@
 import { resolveConfig } from "../../config/resolve";
-import { exampleConfig } from "../support/config";
-import { all, ref, single, statementsOf, synthConfig } from "../support/synth";
+import { exampleConfig } from "../../testing/config";
+import { all, ref, single, statementsOf, synthConfig } from "../../testing/synth";
 
 function withBootstrap(patch: Record<string, unknown> = {}) {
   const c = exampleConfig();

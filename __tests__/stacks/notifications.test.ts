@@ -3,7 +3,7 @@ import { resolveConfig } from "../../config/resolve";
 import { loadHandlerArtifact } from "../../stacks/artifact";
 import { addStacks } from "../../stacks/app";
 import { KEY_ADMIN_ACTIONS } from "../../stacks/constructs/restore-notifications";
-import { exampleConfig, notificationsConfig } from "../support/config";
+import { exampleConfig, notificationsConfig } from "../../testing/config";
 import {
   all,
   ref,
@@ -14,7 +14,7 @@ import {
   deadLetterQueue,
   restoreFunction,
   deadLetterQueuePolicy,
-} from "../support/synth";
+} from "../../testing/synth";
 
 const ACCOUNT = "${data.aws_caller_identity.foundation_account_B8EF7927.account_id}";
 

@@ -3,11 +3,11 @@
  * AWS's limits, ARNs in the wrong partition, notification filters in the wrong encoding, and the alarms
  * that say when something still goes wrong.
  */
-import { restoreCompletedEvent } from "../fixtures/s3-restore-events";
-import { proofConfigurations } from "../support/configurations";
-import { matchesPattern } from "../support/proof/event-pattern";
-import { exampleConfig, notificationsConfig } from "../support/config";
-import { all, restoreRule, single, synthConfig, type Synth, restoreFunction } from "../support/synth";
+import { restoreCompletedEvent } from "../../testing/fixtures/s3-restore-events";
+import { proofConfigurations } from "../../testing/configurations";
+import { matchesPattern } from "../../testing/proof/event-pattern";
+import { exampleConfig, notificationsConfig } from "../../testing/config";
+import { all, restoreRule, single, synthConfig, type Synth, restoreFunction } from "../../testing/synth";
 
 describe("AWS limits the provider does not check", () => {
   const c = exampleConfig();

@@ -10,8 +10,8 @@ import {
   deadLetterQueue,
   restoreFunction,
   deadLetterQueuePolicy,
-} from "../support/synth";
-import { exampleConfig } from "../support/config";
+} from "../../testing/synth";
+import { exampleConfig } from "../../testing/config";
 
 const example = () => synthConfig(exampleConfig());
 

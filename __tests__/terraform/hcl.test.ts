@@ -8,9 +8,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { proofConfigurations } from "../support/configurations";
-import { callScript } from "../support/scripts";
-import { OFFLINE_PLAN_TEST, terraform, terraformAvailable, terraformEnv } from "../support/terraform";
+import { proofConfigurations } from "../../testing/configurations";
+import { callScript } from "../../testing/scripts";
+import { OFFLINE_PLAN_TEST, terraform, terraformAvailable, terraformEnv } from "../../testing/terraform";
 
 const run = promisify(execFile);
 const root = path.join(__dirname, "..", "..");

@@ -5,9 +5,9 @@
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { proofConfigurations } from "../support/configurations";
-import { synthToDisk } from "../support/synth";
-import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../support/terraform";
+import { proofConfigurations } from "../../testing/configurations";
+import { synthToDisk } from "../../testing/synth";
+import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../../testing/terraform";
 
 const available = terraformAvailable();
 if (!available.ok) {

@@ -2,9 +2,9 @@
  * The deployment zip's index.js, run in its own Node.js process with the real AWS SDK, against the local
  * S3 emulator over HTTP on 127.0.0.1.
  */
-import { extractBundle, runBundle } from "../../support/bundle";
-import { S3Emulator } from "../../support/s3-emulator";
-import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
+import { extractBundle, runBundle } from "../../../testing/bundle";
+import { S3Emulator } from "../../../testing/s3-emulator";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
 
 const emulator = new S3Emulator();
 let endpoint: string;

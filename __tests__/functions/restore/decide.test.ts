@@ -6,7 +6,7 @@ import {
   planRestore,
   restoreStateOf,
 } from "../../../functions/restore/decide";
-import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
 
 const scope = { bucket: "fsx4l-store", prefix: "raw/" };
 

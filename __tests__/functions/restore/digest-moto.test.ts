@@ -14,8 +14,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { FILTER_POLICIES } from "../../../core/notifications";
 import { initiatedMessage } from "../../../functions/restore/notify";
-import { extractBundle, runBundle } from "../../support/bundle";
-import { MotoServer, motoAvailable } from "../../support/moto";
+import { extractBundle, runBundle } from "../../../testing/bundle";
+import { MotoServer, motoAvailable } from "../../../testing/moto";
 
 const available = motoAvailable();
 if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the digest tests: ${available.why} ***\n`);

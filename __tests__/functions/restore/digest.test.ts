@@ -10,7 +10,7 @@ import {
 } from "../../../functions/restore/digest";
 import { digestConfigFromEnv } from "../../../functions/restore";
 import { initiatedMessage } from "../../../functions/restore/notify";
-import { RecordingLog, RecordingMetrics } from "../../support/recorders";
+import { RecordingLog, RecordingMetrics } from "../../../testing/recorders";
 
 const NOW = Date.parse("2026-03-01T10:15:00.000Z");
 

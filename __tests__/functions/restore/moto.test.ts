@@ -17,9 +17,9 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DynamoClaimStore } from "../../../aws/claims";
-import { extractBundle, runBundle } from "../../support/bundle";
-import { MotoServer, motoAvailable } from "../../support/moto";
-import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
+import { extractBundle, runBundle } from "../../../testing/bundle";
+import { MotoServer, motoAvailable } from "../../../testing/moto";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
 
 const available = motoAvailable();
 if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the handler tests: ${available.why} ***\n`);

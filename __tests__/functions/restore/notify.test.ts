@@ -12,8 +12,8 @@ import { createHandler, NotificationFailedError } from "../../../functions/resto
 import { configFromEnv, HandlerConfigError, type HandlerConfig } from "../../../functions/restore/config";
 import { initiatedMessage, snsSubject, type InitiatedNotice } from "../../../functions/restore/notify";
 import { expectedReadyHours } from "../../../functions/restore/decide";
-import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
-import { RecordingLog, RecordingMetrics, recordingHandler } from "../../support/recorders";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
+import { RecordingLog, RecordingMetrics, recordingHandler } from "../../../testing/recorders";
 
 const s3Mock = mockClient(S3Client);
 const snsMock = mockClient(SNSClient);

@@ -15,8 +15,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { createHandler, RestoreFailedError } from "../../../functions/restore";
 import type { HandlerConfig } from "../../../functions/restore/config";
 import { RecentRestores } from "../../../functions/restore/recent";
-import { s3ApiCallEvent } from "../../fixtures/cloudtrail-events";
-import { RecordingLog, RecordingMetrics, recordingHandler } from "../../support/recorders";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
+import { RecordingLog, RecordingMetrics, recordingHandler } from "../../../testing/recorders";
 
 const s3Mock = mockClient(S3Client);
 

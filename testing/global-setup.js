@@ -3,5 +3,5 @@ const { execFileSync } = require("node:child_process");
 const path = require("node:path");
 
 module.exports = async function globalSetup() {
-  execFileSync(process.execPath, [path.join(__dirname, "..", "..", "scripts", "build.mjs")], { stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(__dirname, "..", "scripts", "build.mjs")], { stdio: "inherit" });
 };

@@ -1,4 +1,4 @@
-import { ConfigError, resolveConfig } from "../../config/resolve";
+import { ConfigError, resolveConfig } from "../config/resolve";
 
 /** A valid configuration in the documented shape; tests derive bad ones from it. */
 export function exampleConfig(): Record<string, any> {

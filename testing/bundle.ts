@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
 
-const root = path.join(__dirname, "..", "..");
+const root = path.join(__dirname, "..");
 
 /** Extracts index.js from the deployment zip exactly as Lambda would receive it. */
 export function extractBundle(zipPath = path.join(root, "dist", "handler.zip"), entry = "index.js"): string {

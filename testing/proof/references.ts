@@ -3,7 +3,7 @@
  * AWS would give them in account 123456789012, and renders `aws_iam_policy_document` data sources into
  * IAM policy JSON, so policies can be evaluated by an IAM simulator.
  */
-import { partitionOf } from "../../../core/partition";
+import { partitionOf } from "../../core/partition";
 import type { Synth, PolicyStatement } from "../synth";
 
 export const ACCOUNT = "123456789012";

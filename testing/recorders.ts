@@ -1,9 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { createHandler } from "../../functions/restore";
-import type { HandlerConfig } from "../../functions/restore/config";
-import type { Log, MetricName, RestoreMetrics } from "../../aws/telemetry";
+import { createHandler } from "../functions/restore";
+import type { HandlerConfig } from "../functions/restore/config";
+import type { Log, MetricName, RestoreMetrics } from "../aws/telemetry";
 
 export interface LogLine {
   level: "info" | "warn" | "error";

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 
-const scripts = path.join(__dirname, "..", "..", "scripts");
+const scripts = path.join(__dirname, "..", "scripts");
 
 /**
  * Calls a function exported by one of the scripts/*.mjs files, in a Node process of its own (jest's

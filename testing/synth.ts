@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { App, Testing, type TerraformStack } from "cdktf";
-import { resolveConfig, type ResolvedConfig } from "../../config/resolve";
-import { loadHandlerArtifact } from "../../stacks/artifact";
-import { addStacks } from "../../stacks/app";
+import { resolveConfig, type ResolvedConfig } from "../config/resolve";
+import { loadHandlerArtifact } from "../stacks/artifact";
+import { addStacks } from "../stacks/app";
 
 /** Synthesized Terraform JSON of one stack. */
 export interface Synth {
