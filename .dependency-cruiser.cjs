@@ -34,6 +34,13 @@ module.exports = {
       to: { path: ["^stacks/", "^functions/", "^aws/", "node_modules/(cdktf|@cdktf|constructs)/"] },
     },
     {
+      name: "cli-without-cdktf",
+      comment: "The operator command shares core, aws and config; it never loads cdktf, the stacks or a function.",
+      severity: "error",
+      from: { path: "^cli/" },
+      to: { path: ["^stacks/", "^functions/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+    },
+    {
       name: "stacks-deploy-not-import-functions",
       comment: "Stacks deploy the functions' built zip; importing their code would load the AWS SDK into synth.",
       severity: "error",
@@ -50,7 +57,7 @@ module.exports = {
     {
       name: "no-cycles",
       severity: "error",
-      from: { path: "^(core|config|stacks|functions|aws|cost)/" },
+      from: { path: "^(core|config|stacks|functions|aws|cli|cost)/" },
       to: { circular: true },
     },
   ],

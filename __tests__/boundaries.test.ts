@@ -91,6 +91,13 @@ describe("import boundaries", () => {
       },
     ],
     [
+      "cli-without-cdktf",
+      {
+        "cli/c.ts": 'import { s } from "../stacks/s";\nexport const c = s;\n',
+        "stacks/s.ts": "export const s = 1;\n",
+      },
+    ],
+    [
       "cost-without-cdktf",
       {
         "cost/c.ts": 'import { s } from "../stacks/s";\nexport const c = s;\n',

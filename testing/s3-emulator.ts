@@ -18,6 +18,8 @@ export interface StoredObject {
   restore: "none" | "ongoing" | "restored";
   restoreExpiry?: Date;
   versionId: string;
+  /** Bytes, as listed (default 1 MiB). */
+  size: number;
 }
 
 export interface Fault {
@@ -38,7 +40,7 @@ export interface PublishedMessage {
 }
 
 export interface RequestRecord {
-  op: "head" | "restore" | "claim" | "release" | "publish" | "other";
+  op: "head" | "restore" | "list" | "claim" | "release" | "publish" | "other";
   bucket: string;
   key: string;
   versionId?: string;
@@ -79,10 +81,17 @@ export class S3Emulator {
     key: string,
     storageClass: StorageClass,
     archiveStatus?: StoredObject["archiveStatus"],
+    size = 1_048_576,
   ): StoredObject {
     const objects = this.buckets.get(bucket) ?? new Map<string, StoredObject[]>();
     this.buckets.set(bucket, objects);
-    const version: StoredObject = { storageClass, archiveStatus, restore: "none", versionId: `v${this.nextVersion++}` };
+    const version: StoredObject = {
+      storageClass,
+      archiveStatus,
+      restore: "none",
+      versionId: `v${this.nextVersion++}`,
+      size,
+    };
     objects.set(key, [...(objects.get(key) ?? []), version]);
     return version;
   }
@@ -209,8 +218,62 @@ export class S3Emulator {
       return;
     }
 
+    if (req.method === "GET" && key === "" && url.searchParams.get("list-type") === "2")
+      return this.list(bucket, url.searchParams, req.headers["x-amz-optional-object-attributes"], res, () =>
+        record({ op: "list", status: 200 }),
+      );
+
     record({ op: "other", status: 501 });
     this.fail(res, 501, "NotImplemented", false, () => undefined);
+  }
+
+  /**
+   * ListObjectsV2 (S3 API reference): keys in UTF-8 binary order after `prefix`, at most `max-keys`
+   * (1,000) per page with a continuation token, current versions only, `RestoreStatus` per object when
+   * the request asks for it with `x-amz-optional-object-attributes` and the object has a restore.
+   */
+  private list(
+    bucket: string,
+    params: URLSearchParams,
+    optional: string | string[] | undefined,
+    res: ServerResponse,
+    record: () => void,
+  ): void {
+    const objects = this.buckets.get(bucket);
+    if (!objects) return this.fail(res, 404, "NoSuchBucket", false, () => record());
+    record();
+    const prefix = params.get("prefix") ?? "";
+    const max = Math.min(Number(params.get("max-keys") ?? "1000"), 1000);
+    const after = params.get("continuation-token") ?? params.get("start-after") ?? "";
+    const keys = [...objects.keys()]
+      .filter((k) => k.startsWith(prefix) && k > after)
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const page = keys.slice(0, max);
+    const truncated = keys.length > max;
+    const withRestore = String(optional ?? "").includes("RestoreStatus");
+    const url = params.get("encoding-type") === "url";
+    const text = (v: string) => xml(url ? encodeURIComponent(v).replace(/%2F/g, "/") : v);
+    const contents = page.map((k) => {
+      const o = objects.get(k)!.at(-1)!;
+      const restore =
+        withRestore && o.restore !== "none"
+          ? `<RestoreStatus><IsRestoreInProgress>${o.restore === "ongoing"}</IsRestoreInProgress>${
+              o.restore === "restored" && o.restoreExpiry
+                ? `<RestoreExpiryDate>${o.restoreExpiry.toISOString()}</RestoreExpiryDate>`
+                : ""
+            }</RestoreStatus>`
+          : "";
+      return `<Contents><Key>${text(k)}</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"e"</ETag><Size>${o.size}</Size><StorageClass>${o.storageClass}</StorageClass>${restore}</Contents>`;
+    });
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
+      `<Name>${xml(bucket)}</Name><Prefix>${text(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys>` +
+      (url ? "<EncodingType>url</EncodingType>" : "") +
+      `<IsTruncated>${truncated}</IsTruncated>` +
+      (truncated ? `<NextContinuationToken>${xml(page.at(-1)!)}</NextContinuationToken>` : "") +
+      `${contents.join("")}</ListBucketResult>`;
+    res.writeHead(200, { "content-type": "application/xml" });
+    res.end(body);
   }
 
   private dynamo(operation: string, body: string, res: ServerResponse): void {
@@ -312,4 +375,9 @@ function conditionHolds(
     if (operator === "=") return JSON.stringify(actual) === JSON.stringify(expected);
     return Number(actual.N) < Number(expected.N);
   });
+}
+
+/** Escapes text for an XML element. */
+function xml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

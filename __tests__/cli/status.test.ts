@@ -1,0 +1,178 @@
+/**
+ * `glacier-restore status` as users run it: the compiled command in its own process, with the real AWS
+ * SDK, against the project's S3 emulator on 127.0.0.1 (ListObjectsV2 with RestoreStatus, HeadObject).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { exampleConfig } from "../../testing/config";
+import { size } from "../../cli/status";
+import { S3Emulator } from "../../testing/s3-emulator";
+
+const root = path.join(__dirname, "..", "..");
+const emulator = new S3Emulator();
+let endpoint = "";
+
+beforeAll(async () => {
+  endpoint = await emulator.start();
+});
+afterAll(() => emulator.stop());
+beforeEach(() => emulator.reset());
+
+/** Runs the command (asynchronously: the emulator answers from this process). */
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
+      AWS_SECRET_ACCESS_KEY: "local-test-secret",
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      ...env,
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+function dataset() {
+  emulator.put("fsx4l-store", "raw/run-1/a.bam", "GLACIER", undefined, 100);
+  emulator.put("fsx4l-store", "raw/run-1/b.bam", "DEEP_ARCHIVE", undefined, 200);
+  const restoring = emulator.put("fsx4l-store", "raw/run-1/c.bam", "GLACIER", undefined, 300);
+  restoring.restore = "ongoing";
+  const restored = emulator.put("fsx4l-store", "raw/run-2/d.bam", "GLACIER", undefined, 400);
+  restored.restore = "restored";
+  restored.restoreExpiry = new Date("2026-03-08T00:00:00Z");
+  emulator.put("fsx4l-store", "raw/run-2/e.txt", "STANDARD", undefined, 500);
+  emulator.put("fsx4l-store", "raw/run-2/f.nc", "INTELLIGENT_TIERING", "ARCHIVE_ACCESS", 600);
+  emulator.put("fsx4l-store", "raw/run-2/g.nc", "INTELLIGENT_TIERING", undefined, 700);
+  emulator.put("fsx4l-store", "reference/outside.bam", "GLACIER", undefined, 999);
+}
+
+describe("glacier-restore status", () => {
+  it("reports the dataset per state and storage class as one JSON document, from one listing request", async () => {
+    dataset();
+    const r = await cli(["status", "s3://fsx4l-store/raw/", "--json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toEqual({
+      location: { bucket: "fsx4l-store", prefix: "raw/" },
+      objects: 7,
+      bytes: 2800,
+      states: {
+        readable: { objects: 2, bytes: 900 },
+        archived: { objects: 2, bytes: 300 },
+        restoring: { objects: 1, bytes: 300 },
+        unknown: { objects: 2, bytes: 1300 },
+        restored: { objects: 1, bytes: 400, earliestExpiry: "2026-03-08T00:00:00.000Z" },
+      },
+      storageClasses: {
+        GLACIER: { objects: 3, bytes: 800 },
+        DEEP_ARCHIVE: { objects: 1, bytes: 200 },
+        STANDARD: { objects: 1, bytes: 500 },
+        INTELLIGENT_TIERING: { objects: 2, bytes: 1300 },
+      },
+      unknownReason:
+        "Intelligent-Tiering objects: a listing does not show their access tier; --deep asks HeadObject for each of them",
+      requests: { list: 1, head: 0 },
+    });
+    expect(emulator.count("head")).toBe(0);
+  });
+
+  it("asks HeadObject for the Intelligent-Tiering objects only, with --deep", async () => {
+    dataset();
+    const r = await cli(["status", "s3://fsx4l-store/raw/", "--json", "--deep"]);
+    const s = JSON.parse(r.stdout);
+    expect(s.states.unknown).toEqual({ objects: 0, bytes: 0 });
+    expect(s.states.archived).toEqual({ objects: 3, bytes: 900 });
+    expect(s.states.readable).toEqual({ objects: 3, bytes: 1600 });
+    expect(s.requests).toEqual({ list: 1, head: 2 });
+    expect(emulator.requests.filter((q) => q.op === "head").map((q) => q.key)).toEqual([
+      "raw/run-2/f.nc",
+      "raw/run-2/g.nc",
+    ]);
+  });
+
+  it("lists 2,500 objects in 3 requests, and prints no progress when stderr is not a terminal", async () => {
+    for (let i = 0; i < 2500; i++)
+      emulator.put("big-bucket", `d/${String(i).padStart(5, "0")}.nc`, "GLACIER", undefined, 1);
+    const r = await cli(["status", "s3://big-bucket/d/", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ objects: 2500, requests: { list: 3, head: 0 } });
+    expect(r.stderr).toBe("");
+  });
+
+  it("prints a table for people, and finds a configured target by name", async () => {
+    dataset();
+    const config = path.join(mkdtempSync(path.join(tmpdir(), "gr-cli-")), "config.json");
+    writeFileSync(config, JSON.stringify(exampleConfig()));
+    const r = await cli(["status", "genomics-raw"], { GLACIER_RESTORE_CONFIG: config });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").slice(0, 7)).toEqual([
+      "s3://fsx4l-store/raw/: 7 objects, 2.73 KiB",
+      "  readable            2 objects        900 B",
+      "    of which 1 from restored copies, the first expiring 2026-03-08T00:00:00.000Z",
+      "  archived            2 objects        300 B",
+      "  restoring           1 objects        300 B",
+      "  unknown             2 objects     1.27 KiB",
+      "  unknown: Intelligent-Tiering objects: a listing does not show their access tier; --deep asks HeadObject for each of them",
+    ]);
+  });
+
+  it.each([
+    [["status"], 2, "status: needs a location: s3://<bucket>/<prefix> or a target name"],
+    [["status", "s3://Bad_Bucket/x"], 2, 'location "s3://Bad_Bucket/x": expected s3://<bucket>/<prefix>'],
+    [
+      ["status", "s3://fsx4l-store/", "--colour"],
+      2,
+      "status: unknown option --colour; allowed: --json, --deep, --help",
+    ],
+    [["stage"], 2, 'unknown command "stage"'],
+    [["status", "s3://no-such-bucket/x"], 1, "status s3://no-such-bucket/x: NoSuchBucket (HTTP 404)"],
+  ])("%j exits %i with one line naming the problem", async (args, code, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(message);
+  });
+
+  it("says so when there are no credentials, in one line", async () => {
+    const r = await cli(["status", "s3://fsx4l-store/raw/"], {
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+      AWS_CONFIG_FILE: "/nonexistent/config",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "status s3://fsx4l-store/raw/: no AWS credentials found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+    );
+  });
+
+  it("writes sizes in the largest fitting unit", () => {
+    expect([size(0), size(1023), size(1024), size(15 * 1024 ** 3), size(3 * 1024 ** 5)]).toEqual([
+      "0 B",
+      "1023 B",
+      "1.00 KiB",
+      "15.0 GiB",
+      "3.00 PiB",
+    ]);
+  });
+
+  it("has --help for the command and the program", async () => {
+    const top = await cli(["--help"]);
+    expect([top.code, top.stdout]).toEqual([0, expect.stringContaining("status     how much of a dataset")]);
+    const own = await cli(["status", "--help"]);
+    expect([own.code, own.stdout]).toEqual([0, expect.stringContaining("Usage: glacier-restore status")]);
+  });
+});

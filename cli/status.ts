@@ -1,0 +1,91 @@
+/** `glacier-restore status <location>`: how much of a dataset is readable, archived or being restored. */
+import { listDataset, type ListingCounters } from "../aws/listing";
+import { addToSummary, emptySummary, type DatasetSummary } from "../core/dataset";
+import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import { awsFailure, progress, resolveLocation, s3Client, type Io } from "./context";
+
+const FLAGS: Record<string, FlagSpec> = {
+  json: { help: "print one JSON document on stdout, nothing else" },
+  deep: { help: "HeadObject each Intelligent-Tiering object for its access tier (one request each)" },
+  help: { help: "this text" },
+};
+
+export const STATUS_HELP = `Usage: glacier-restore status <s3://bucket/prefix | target> [--json] [--deep]
+
+Lists the location with ListObjectsV2 (one request per 1,000 keys, with each object's restore status) and
+reports objects and bytes per state: readable (not archived, or a restored copy exists; "restored" is the
+part readable because of a restored copy, with the earliest expiry), archived (needs a restore), restoring,
+and unknown (Intelligent-Tiering objects, whose access tier a listing does not show: --deep asks).
+
+${flagHelp(FLAGS)}
+
+Exit status: 0 listed, 1 failed (credentials, access, no such bucket), 2 bad usage.
+`;
+
+/** Lists and summarizes a location; the requests it made are counted. */
+export async function summarize(
+  argv: readonly string[],
+  io: Io,
+): Promise<{ summary: DatasetSummary; counters: ListingCounters; json: boolean } | undefined> {
+  const { positional, flags } = parseArgs(argv, FLAGS, "status");
+  if (flags.help) {
+    io.stdout.write(STATUS_HELP);
+    return undefined;
+  }
+  const location = resolveLocation(positional[0], io, "status");
+  const s3 = s3Client(location, io);
+  const summary = emptySummary(location.bucket, location.prefix);
+  const counters: ListingCounters = { list: 0, head: 0 };
+  const bar = progress(io);
+  try {
+    for await (const o of listDataset(s3, location, { deep: flags.deep === true, counters })) {
+      addToSummary(summary, o);
+      if (summary.objects % 1000 === 0)
+        bar.update(
+          `listing s3://${location.bucket}/${location.prefix}: ${summary.objects.toLocaleString("en-US")} objects`,
+        );
+    }
+  } catch (err) {
+    awsFailure(err, `status s3://${location.bucket}/${location.prefix}`);
+  } finally {
+    bar.done();
+  }
+  return { summary, counters, json: flags.json === true };
+}
+
+/** Bytes in the largest unit that keeps a number of at least 1. */
+export function size(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** The summary for people: one line per state, then per storage class. */
+export function statusText(s: DatasetSummary): string {
+  const lines = [`s3://${s.location.bucket}/${s.location.prefix}: ${s.objects} objects, ${size(s.bytes)}`];
+  for (const state of ["readable", "archived", "restoring", "unknown"] as const) {
+    const t = s.states[state];
+    lines.push(`  ${state.padEnd(10)} ${String(t.objects).padStart(10)} objects ${size(t.bytes).padStart(12)}`);
+    if (state === "readable" && s.states.restored.objects > 0)
+      lines.push(
+        `    of which ${s.states.restored.objects} from restored copies, the first expiring ${s.states.restored.earliestExpiry}`,
+      );
+  }
+  if (s.unknownReason) lines.push(`  unknown: ${s.unknownReason}`);
+  lines.push("storage classes:");
+  for (const [cls, t] of Object.entries(s.storageClasses).sort())
+    lines.push(`  ${cls.padEnd(20)} ${String(t.objects).padStart(10)} objects ${size(t.bytes).padStart(12)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export async function status(argv: readonly string[], io: Io): Promise<void> {
+  const result = await summarize(argv, io);
+  if (!result) return;
+  const { summary, counters, json } = result;
+  io.stdout.write(json ? `${JSON.stringify({ ...summary, requests: counters })}\n` : statusText(summary));
+}
