@@ -15,21 +15,14 @@ import { exampleConfig, notificationsConfig } from "../testing/config";
 
 const root = path.join(__dirname, "..");
 
+/** A copy of the project's sources (what git tracks, without tests, docs and benchmarks), sharing node_modules. */
 function projectCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "gr-build-"));
-  for (const entry of [
-    "main.ts",
-    "core",
-    "config",
-    "stacks",
-    "functions",
-    "aws",
-    "cost",
-    "scripts",
-    "package.json",
-    "package-lock.json",
-  ])
-    cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  const tracked = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n");
+  const top = new Set(tracked.filter(Boolean).map((f) => f.split("/")[0]!));
+  for (const entry of top)
+    if (![".github", "__tests__", "bench", "docs", "testing"].includes(entry))
+      cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
   return dir;
 }

@@ -12,6 +12,7 @@ import { mirrorCliConfig } from "../testing/terraform";
 import { s3ApiCallEvent } from "../testing/fixtures/cloudtrail-events";
 import { fmt, summary } from "./stats";
 import { out, quick, report, root, row, RUNS, time } from "./report";
+import { statusSection } from "./status";
 import { synthSection } from "./synth";
 
 const dist = path.join(root, "dist");
@@ -256,6 +257,7 @@ async function main(): Promise<void> {
   if (!only || only === "burst") await burstSection();
   if (!only || only === "synth") await synthSection(work);
   if (!only || only === "terraform") terraformSection();
+  if (!only || only === "status") await statusSection();
   writeFileSync(path.join(root, "bench", only ? `RESULTS-${only}.md` : "RESULTS.md"), `${report.join("\n")}\n`);
   rmSync(work, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 await build({
-  entryPoints: ["bench/main.ts", "bench/burst.ts", "bench/synth-phases.ts"],
+  entryPoints: ["bench/main.ts", "bench/burst.ts", "bench/synth-phases.ts", "bench/status.ts"],
   outdir: "dist/bench",
   bundle: true,
   platform: "node",

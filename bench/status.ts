@@ -1,0 +1,68 @@
+/**
+ * `glacier-restore status` over a large prefix: the requests it makes (goal: ⌈N/1000⌉ + 1 at most), its
+ * wall time and its peak memory against the emulator (the listing is streamed, so memory should not grow
+ * with N).
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { S3Emulator } from "../testing/s3-emulator";
+import { fmt } from "./stats";
+import { out, quick, root, row } from "./report";
+
+async function runStatus(endpoint: string, location: string): Promise<{ ms: number; rssMiB: number; json: any }> {
+  const started = process.hrtime.bigint();
+  // GNU time reports the peak RSS of the command; when it is missing, RSS is left out.
+  const child = spawn(
+    "/usr/bin/time",
+    ["-f", "%M", process.execPath, path.join(root, "dist", "cli", "main.js"), "status", location, "--json"],
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
+        AWS_SECRET_ACCESS_KEY: "local-test-secret",
+        AWS_ENDPOINT_URL_S3: endpoint,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      },
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`status failed: ${stderr}`);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const kib = Number(stderr.trim().split("\n").at(-1));
+  return { ms, rssMiB: kib / 1024, json: JSON.parse(stdout) };
+}
+
+export async function statusSection(): Promise<void> {
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000];
+  const emulator = new S3Emulator();
+  const endpoint = await emulator.start();
+  out("## `glacier-restore status` over a large prefix");
+  out("Emulator on 127.0.0.1, no added latency; 1 run per size. Goal: at most ⌈N/1000⌉ + 1 requests, flat memory.");
+  out();
+  out(row(["objects", "ListObjectsV2 requests", "goal", "wall s", "peak RSS MiB"]));
+  out(row(["---:", "---:", "---:", "---:", "---:"]));
+  try {
+    for (const n of sizes) {
+      emulator.reset();
+      for (let i = 0; i < n; i++)
+        emulator.put(
+          "bench-status",
+          `d/${String(i).padStart(7, "0")}.nc`,
+          i % 5 === 0 ? "STANDARD" : "GLACIER",
+          undefined,
+          4096,
+        );
+      const r = await runStatus(endpoint, "s3://bench-status/d/");
+      if (r.json.objects !== n) throw new Error(`status saw ${r.json.objects} of ${n} objects`);
+      out(row([n, r.json.requests.list, Math.ceil(n / 1000) + 1, fmt(r.ms / 1000), fmt(r.rssMiB)]));
+    }
+  } finally {
+    await emulator.stop();
+  }
+  out();
+}
