@@ -9,7 +9,10 @@ import { S3Emulator } from "../testing/s3-emulator";
 import { fmt } from "./stats";
 import { out, quick, root, row } from "./report";
 
-async function runStatus(endpoint: string, location: string): Promise<{ ms: number; rssMiB: number; json: any }> {
+async function runStatus(
+  endpoint: string,
+  location: string,
+): Promise<{ ms: number; rssMiB: number; json: { objects: number; requests: { list: number } } }> {
   const started = process.hrtime.bigint();
   // GNU time reports the peak RSS of the command; when it is missing, RSS is left out.
   const child = spawn(
