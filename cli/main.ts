@@ -6,9 +6,14 @@
 import { endOnError, GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
 import { status, STATUS_HELP } from "./status";
+import { wait } from "./wait";
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: Io) => Promise<void> }> = {
   status: { summary: "how much of a dataset is readable, archived or being restored", run: status },
+  wait: {
+    summary: "return when every object of a dataset is readable (for a job's prolog)",
+    run: (a, io) => wait(a, io),
+  },
 };
 
 export const HELP = `Usage: glacier-restore <command> [options]   (glacier-restore <command> --help for each)

@@ -134,6 +134,8 @@ export class S3Emulator {
       obj.restore = "none";
     } else {
       obj.restore = "restored";
+      // A restored copy always has an expiry (x-amz-restore's expiry-date, RestoreStatus.RestoreExpiryDate).
+      obj.restoreExpiry ??= new Date(Date.now() + 86_400_000);
     }
   }
 

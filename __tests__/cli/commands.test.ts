@@ -1,5 +1,5 @@
 /**
- * `glacier-restore status` as users run it: the compiled command in its own process, with the real AWS
+ * `glacier-restore status` and `wait` as users run them: the compiled command in its own process, with the real AWS
  * SDK, against the project's S3 emulator on 127.0.0.1 (ListObjectsV2 with RestoreStatus, HeadObject).
  */
 import { spawn } from "node:child_process";
@@ -166,6 +166,47 @@ describe("glacier-restore status", () => {
       "1.00 KiB",
       "15.0 GiB",
       "3.00 PiB",
+    ]);
+  });
+
+  it("wait: returns once every object is readable, printing the Lustre paths for hsm_restore", async () => {
+    const a = emulator.put("fsx4l-store", "raw/run-9/a.nc", "GLACIER");
+    const b = emulator.put("fsx4l-store", "raw/run-9/b c.nc", "DEEP_ARCHIVE");
+    a.restore = "ongoing";
+    b.restore = "ongoing";
+    emulator.put("fsx4l-store", "raw/run-9/readme.txt", "STANDARD");
+    const running = cli([
+      "wait",
+      "s3://fsx4l-store/raw/run-9/",
+      "--interval",
+      "100ms",
+      "--timeout",
+      "20s",
+      "--print-paths",
+      "/fsx/",
+    ]);
+    // Restores finish while the command waits.
+    await new Promise((r) => setTimeout(r, 400));
+    emulator.complete("fsx4l-store", "raw/run-9/a.nc");
+    emulator.complete("fsx4l-store", "raw/run-9/b c.nc");
+    const r = await running;
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toBe("/fsx/raw/run-9/a.nc\n/fsx/raw/run-9/b c.nc\n/fsx/raw/run-9/readme.txt\n");
+    expect(emulator.count("list")).toBeGreaterThan(1);
+  });
+
+  it("wait: exits 1 when the timeout passes first, saying what is not readable", async () => {
+    emulator.put("fsx4l-store", "raw/cold/a.nc", "GLACIER");
+    const r = await cli(["wait", "s3://fsx4l-store/raw/cold/", "--interval", "100ms", "--timeout", "300ms", "--json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ready: false, states: { archived: { objects: 1 } } });
+    expect(r.stderr.trim()).toBe(
+      "wait s3://fsx4l-store/raw/cold/: timed out with 1 of 1 objects not readable (0 restoring, 1 archived: run glacier-restore stage or restore them, 0 unknown)",
+    );
+    const bad = await cli(["wait", "s3://fsx4l-store/raw/", "--timeout", "soon"]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      '--timeout: "soon" is not a duration; write e.g. 48h, 5m, 30s, 1h30m',
     ]);
   });
 
