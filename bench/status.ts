@@ -9,15 +9,19 @@ import { S3Emulator } from "../testing/s3-emulator";
 import { fmt } from "./stats";
 import { out, quick, root, row } from "./report";
 
-async function runStatus(
-  endpoint: string,
-  location: string,
-): Promise<{ ms: number; rssMiB: number; json: { objects: number; requests: { list: number } } }> {
+/** The command's JSON result, read by field. */
+interface CliJson {
+  objects: number;
+  requests: { list: number };
+  outcome: { started: number };
+}
+
+async function runCli(endpoint: string, args: string[]): Promise<{ ms: number; rssMiB: number; json: CliJson }> {
   const started = process.hrtime.bigint();
   // GNU time reports the peak RSS of the command; when it is missing, RSS is left out.
   const child = spawn(
     "/usr/bin/time",
-    ["-f", "%M", process.execPath, path.join(root, "dist", "cli", "main.js"), "status", location, "--json"],
+    ["-f", "%M", process.execPath, path.join(root, "dist", "cli", "main.js"), ...args],
     {
       env: {
         PATH: process.env.PATH ?? "",
@@ -34,10 +38,10 @@ async function runStatus(
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code !== 0) throw new Error(`status failed: ${stderr}`);
+  if (code !== 0) throw new Error(`${args[0]} failed: ${stderr}`);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const kib = Number(stderr.trim().split("\n").at(-1));
-  return { ms, rssMiB: kib / 1024, json: JSON.parse(stdout) };
+  return { ms, rssMiB: kib / 1024, json: JSON.parse(stdout) as CliJson };
 }
 
 export async function statusSection(): Promise<void> {
@@ -60,9 +64,24 @@ export async function statusSection(): Promise<void> {
           undefined,
           4096,
         );
-      const r = await runStatus(endpoint, "s3://bench-status/d/");
+      const r = await runCli(endpoint, ["status", "s3://bench-status/d/", "--json"]);
       if (r.json.objects !== n) throw new Error(`status saw ${r.json.objects} of ${n} objects`);
       out(row([n, r.json.requests.list, Math.ceil(n / 1000) + 1, fmt(r.ms / 1000), fmt(r.rssMiB)]));
+    }
+    out();
+    // stage --direct: restore requests per second with 5 ms per request, and whether memory stays flat.
+    out("`glacier-restore stage` (direct RestoreObject calls, concurrency 16), emulator at 5 ms per request:");
+    out();
+    out(row(["objects", "restore requests", "wall s", "requests/s", "peak RSS MiB"]));
+    out(row(["---:", "---:", "---:", "---:", "---:"]));
+    for (const n of quick ? [2_000, 10_000] : [2_000, 10_000, 30_000]) {
+      emulator.reset();
+      emulator.latencyMs = 5;
+      for (let i = 0; i < n; i++)
+        emulator.put("bench-stage", `d/${String(i).padStart(7, "0")}.nc`, "GLACIER", undefined, 4096);
+      const r = await runCli(endpoint, ["stage", "s3://bench-stage/d/", "--yes", "--json"]);
+      if (r.json.outcome.started !== n) throw new Error(`stage started ${r.json.outcome.started} of ${n}`);
+      out(row([n, emulator.count("restore"), fmt(r.ms / 1000), fmt(n / (r.ms / 1000), 0), fmt(r.rssMiB)]));
     }
   } finally {
     await emulator.stop();

@@ -6,10 +6,12 @@
 import { endOnError, GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
 import { status, STATUS_HELP } from "./status";
+import { stage } from "./stage";
 import { wait } from "./wait";
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: Io) => Promise<void> }> = {
   status: { summary: "how much of a dataset is readable, archived or being restored", run: status },
+  stage: { summary: "restore every archived object of a dataset (plan, cost, --dry-run)", run: stage },
   wait: {
     summary: "return when every object of a dataset is readable (for a job's prolog)",
     run: (a, io) => wait(a, io),

@@ -94,6 +94,25 @@ export function loggedEvents(t: ResolvedTarget, u: Usage): number {
 
 /** The tier the function uses for an archive (Deep Archive has no Expedited). */
 
+/** The restore classes the price table knows. */
+export type PricedArchive = "GLACIER" | "DEEP_ARCHIVE";
+
+/**
+ * What restoring `objects` objects of `bytes` bytes from an archive costs: requests plus retrieval per GB
+ * (cost/prices.json), with the tier the archive actually gets (Deep Archive has no Expedited).
+ */
+export function restoreRequestCost(
+  archive: PricedArchive,
+  tier: Tier,
+  objects: number,
+  bytes: number,
+  p: Prices["prices"],
+): { tier: Tier; usd: number } {
+  const used = tierFor(archive, tier);
+  const price = p.restore[archive][used]!;
+  return { tier: used, usd: (objects / 1000) * price.per1kRequests + (bytes / GB) * price.perGB };
+}
+
 export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"]): TargetEstimate {
   const lines: CostLine[] = [];
   const add = (item: string, monthly: number, basis: string) => lines.push({ item, monthly, basis });
@@ -140,9 +159,8 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   ] as const) {
     const objects = u.archivedReadsPerMonth * share;
     if (objects === 0) continue;
-    const tier = tierFor(archive, t.restoreTier);
-    const price = p.restore[archive][tier]!;
-    restoreCost += (objects / 1000) * price.per1kRequests + objects * u.meanObjectSizeGB * price.perGB;
+    const { tier, usd } = restoreRequestCost(archive, t.restoreTier, objects, objects * u.meanObjectSizeGB * GB, p);
+    restoreCost += usd;
     copyCost += objects * u.meanObjectSizeGB * p.s3StandardStoragePerGBMonth * (t.restoreDays / 30);
     parts.push(`${n(objects)} ${archive} (${tier})`);
   }

@@ -135,7 +135,8 @@ describe("glacier-restore status", () => {
       2,
       "status: unknown option --colour; allowed: --json, --deep, --help",
     ],
-    [["stage"], 2, 'unknown command "stage"'],
+    [["restore-everything"], 2, 'unknown command "restore-everything"'],
+    [["stage"], 2, "stage: needs a location: s3://<bucket>/<prefix> or a target name"],
     [["status", "s3://no-such-bucket/x"], 1, "status s3://no-such-bucket/x: NoSuchBucket (HTTP 404)"],
   ])("%j exits %i with one line naming the problem", async (args, code, message) => {
     const r = await cli(args);
@@ -208,6 +209,120 @@ describe("glacier-restore status", () => {
       2,
       '--timeout: "soon" is not a duration; write e.g. 48h, 5m, 30s, 1h30m',
     ]);
+  });
+
+  describe("stage", () => {
+    function archive() {
+      emulator.put("fsx4l-store", "raw/s/a.nc", "GLACIER", undefined, 1024 ** 3);
+      emulator.put("fsx4l-store", "raw/s/b.nc", "DEEP_ARCHIVE", undefined, 2 * 1024 ** 3);
+      emulator.put("fsx4l-store", "raw/s/c.nc", "INTELLIGENT_TIERING", "ARCHIVE_ACCESS", 1024 ** 3);
+      emulator.put("fsx4l-store", "raw/s/d.nc", "INTELLIGENT_TIERING", undefined, 5);
+      emulator.put("fsx4l-store", "raw/s/e.txt", "STANDARD", undefined, 5);
+      emulator.put("fsx4l-store", "raw/s/f.nc", "GLACIER", undefined, 5).restore = "ongoing";
+    }
+
+    it("plans with --dry-run and makes no restore request", async () => {
+      archive();
+      const r = await cli(["stage", "s3://fsx4l-store/raw/s/", "--tier", "Expedited", "--dry-run", "--json"]);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      const { plan, dryRun } = JSON.parse(r.stdout);
+      expect(dryRun).toBe(true);
+      expect(plan).toMatchObject({
+        tier: "Expedited",
+        days: 7,
+        toRestore: { objects: 3, bytes: 4 * 1024 ** 3 },
+        alreadyRestoring: 1,
+        alreadyReadable: 2,
+      });
+      // Deep Archive has no Expedited: Standard, 12 hours; priced from cost/prices.json (Expedited: 10 USD
+      // per 1,000 requests + 0.03 per GB; Deep Archive Standard: 0.10 per 1,000 + 0.02 per GB).
+      expect(plan.archives.GLACIER).toMatchObject({ objects: 1, tier: "Expedited", usd: 0.01 + 0.03 });
+      expect(plan.archives.DEEP_ARCHIVE).toMatchObject({
+        objects: 1,
+        tier: "Standard",
+        readyWithinHours: { min: 12, max: 12 },
+      });
+      expect(plan.archives.DEEP_ARCHIVE.usd).toBeCloseTo(0.0001 + 0.04, 9);
+      expect(plan.archives.INTELLIGENT_TIERING_ARCHIVE).toMatchObject({ objects: 1, tier: "Expedited" });
+      expect(emulator.count("restore")).toBe(0);
+    });
+
+    it("restores each archived object once with the request its archive needs, and a rerun requests nothing", async () => {
+      archive();
+      const r = await cli(["stage", "s3://fsx4l-store/raw/s/", "--days", "3", "--json"]);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(JSON.parse(r.stdout).outcome).toMatchObject({ started: 3, failed: 0, alreadyInProgress: 0 });
+      const requests = emulator.requests
+        .filter((q) => q.op === "restore")
+        .map((q) => [q.key, q.tier, q.days])
+        .sort();
+      // Intelligent-Tiering gets no Days (S3 rejects them); the others get the configured days.
+      expect(requests).toEqual([
+        ["raw/s/a.nc", "Standard", 3],
+        ["raw/s/b.nc", "Standard", 3],
+        ["raw/s/c.nc", "Standard", undefined],
+      ]);
+      const again = await cli(["stage", "s3://fsx4l-store/raw/s/", "--json"]);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout).plan.toRestore.objects).toBe(0);
+      expect(emulator.count("restore")).toBe(3);
+    });
+
+    it("refuses a plan above --max-cost without --yes, and restores with it", async () => {
+      for (let i = 0; i < 20; i++) emulator.put("fsx4l-store", `raw/x/${i}.nc`, "GLACIER", undefined, 100 * 1024 ** 3);
+      const refused = await cli(["stage", "s3://fsx4l-store/raw/x/", "--tier", "Expedited"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toBe(
+        "stage s3://fsx4l-store/raw/x/: the plan costs 60.20 USD, above --max-cost 50: nothing was restored (rerun with --yes, or a higher --max-cost)",
+      );
+      expect(emulator.count("restore")).toBe(0);
+      const allowed = await cli(["stage", "s3://fsx4l-store/raw/x/", "--tier", "Expedited", "--yes", "--json"]);
+      expect(allowed.code).toBe(0);
+      expect(JSON.parse(allowed.stdout).outcome.started).toBe(20);
+    });
+
+    it("backs off on SlowDown and falls back to Standard when Expedited capacity is gone", async () => {
+      for (let i = 0; i < 30; i++)
+        emulator.put("fsx4l-store", `raw/y/${String(i).padStart(2, "0")}.nc`, "GLACIER", undefined, 5);
+      emulator.inject({ op: "restore", status: 503, code: "SlowDown", times: 12 });
+      emulator.inject({
+        op: "restore",
+        status: 503,
+        code: "GlacierExpeditedRetrievalNotAvailable",
+        tier: "Expedited",
+        times: 2,
+      });
+      const r = await cli(["stage", "s3://fsx4l-store/raw/y/", "--tier", "Expedited", "--concurrency", "8", "--json"], {
+        AWS_MAX_ATTEMPTS: "1",
+      });
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      const { outcome } = JSON.parse(r.stdout);
+      expect(outcome).toMatchObject({ started: 30, failed: 0, tierFallbacks: 2 });
+      expect(outcome.slowDowns).toBeGreaterThan(0);
+      expect(emulator.requests.filter((q) => q.op === "restore" && q.status === 202)).toHaveLength(30);
+    });
+
+    it("starts no more than --rate requests a second", async () => {
+      for (let i = 0; i < 40; i++) emulator.put("fsx4l-store", `raw/r/${i}.nc`, "GLACIER", undefined, 5);
+      const started = Date.now();
+      const r = await cli(["stage", "s3://fsx4l-store/raw/r/", "--rate", "100", "--json"]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).outcome.started).toBe(40);
+      // 40 requests at 100 a second take at least 0.39 s of request starts.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    });
+
+    it("exits 1 naming the failures, and 2 for a bad tier", async () => {
+      emulator.put("fsx4l-store", "raw/z/a.nc", "GLACIER", undefined, 5);
+      emulator.inject({ op: "restore", status: 403, code: "AccessDenied", times: Infinity });
+      const r = await cli(["stage", "s3://fsx4l-store/raw/z/"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        "stage s3://fsx4l-store/raw/z/: 1 restore requests failed (raw/z/a.nc: AccessDenied); rerun to retry them",
+      );
+      const bad = await cli(["stage", "s3://fsx4l-store/raw/z/", "--tier", "Instant"]);
+      expect([bad.code, bad.stderr.trim()]).toEqual([2, '--tier: "Instant"; allowed: Expedited, Standard, Bulk']);
+    });
   });
 
   it("has --help for the command and the program", async () => {
