@@ -3,8 +3,8 @@
  * wall time and its peak memory against the emulator (the listing is streamed, so memory should not grow
  * with N).
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { localAwsEnv, runProcess } from "../testing/process";
 import { S3Emulator } from "../testing/s3-emulator";
 import { fmt } from "./stats";
 import { out, quick, root, row } from "./report";
@@ -18,26 +18,12 @@ interface CliJson {
 
 async function runCli(endpoint: string, args: string[]): Promise<{ ms: number; rssMiB: number; json: CliJson }> {
   const started = process.hrtime.bigint();
-  // GNU time reports the peak RSS of the command; when it is missing, RSS is left out.
-  const child = spawn(
+  // GNU time reports the peak RSS of the command (its last line on stderr).
+  const { code, stdout, stderr } = await runProcess(
     "/usr/bin/time",
     ["-f", "%M", process.execPath, path.join(root, "dist", "cli", "main.js"), ...args],
-    {
-      env: {
-        PATH: process.env.PATH ?? "",
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
-        AWS_SECRET_ACCESS_KEY: "local-test-secret",
-        AWS_ENDPOINT_URL_S3: endpoint,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      },
-    },
+    { env: localAwsEnv({ AWS_ENDPOINT_URL_S3: endpoint }) },
   );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`${args[0]} failed: ${stderr}`);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const kib = Number(stderr.trim().split("\n").at(-1));

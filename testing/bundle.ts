@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
+import { localAwsEnv } from "./process";
 
 const root = path.join(__dirname, "..");
 
@@ -33,16 +34,7 @@ export async function runBundle(
     process.execPath,
     [path.join(__dirname, "run-bundle.cjs"), bundle, eventsFile, resultsFile, exportName],
     {
-      env: {
-        PATH: process.env.PATH ?? "",
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
-        AWS_SECRET_ACCESS_KEY: "local-test-secret",
-        AWS_LAMBDA_FUNCTION_NAME: "glacier-restore-test",
-        // Lambda runs Node.js 22; the SDK's notice about older Node.js versions is noise here.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        ...env,
-      },
+      env: localAwsEnv({ AWS_LAMBDA_FUNCTION_NAME: "glacier-restore-test", ...env }),
     },
   );
   let stdout = "";

@@ -2,12 +2,12 @@
  * `glacier-restore status` and `wait` as users run them: the compiled command in its own process, with the real AWS
  * SDK, against the project's S3 emulator on 127.0.0.1 (ListObjectsV2 with RestoreStatus, HeadObject).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { exampleConfig } from "../../testing/config";
 import { size } from "../../cli/status";
+import { localAwsEnv, runProcess } from "../../testing/process";
 import { S3Emulator } from "../../testing/s3-emulator";
 
 const root = path.join(__dirname, "..", "..");
@@ -25,23 +25,10 @@ function cli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
+  return runProcess(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
-      AWS_SECRET_ACCESS_KEY: "local-test-secret",
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ...env,
-    },
+    env: localAwsEnv({ AWS_ENDPOINT_URL_S3: endpoint, ...env }),
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }
 
 function dataset() {
