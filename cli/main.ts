@@ -5,6 +5,7 @@
  */
 import { endOnError, GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
+import { check } from "./check";
 import { status, STATUS_HELP } from "./status";
 import { stage } from "./stage";
 import { wait } from "./wait";
@@ -12,6 +13,10 @@ import { wait } from "./wait";
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: Io) => Promise<void> }> = {
   status: { summary: "how much of a dataset is readable, archived or being restored", run: status },
   stage: { summary: "restore every archived object of a dataset (plan, cost, --dry-run)", run: stage },
+  check: {
+    summary: "after the first deploy: does a failed read start a restore, and how fast",
+    run: (a, io) => check(a, io),
+  },
   wait: {
     summary: "return when every object of a dataset is readable (for a job's prolog)",
     run: (a, io) => wait(a, io),

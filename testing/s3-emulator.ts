@@ -40,7 +40,7 @@ export interface PublishedMessage {
 }
 
 export interface RequestRecord {
-  op: "head" | "restore" | "list" | "claim" | "release" | "publish" | "other";
+  op: "head" | "get" | "restore" | "list" | "claim" | "release" | "publish" | "other";
   bucket: string;
   key: string;
   versionId?: string;
@@ -62,6 +62,8 @@ export class S3Emulator {
   restoreDelayMs: number | undefined;
   /** Artificial latency per request, to model a real network round trip in benchmarks. */
   latencyMs = 0;
+  /** Called on a GetObject that failed with InvalidObjectState: a test can play the deployed pipeline. */
+  onArchivedRead: ((bucket: string, key: string) => void) | undefined;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -125,6 +127,7 @@ export class S3Emulator {
     this.requests.length = 0;
     this.restoreDelayMs = undefined;
     this.latencyMs = 0;
+    this.onArchivedRead = undefined;
   }
 
   private finish(obj: StoredObject): void {
@@ -217,6 +220,26 @@ export class S3Emulator {
       rec(202);
       res.writeHead(202, { "content-length": "0" });
       res.end();
+      return;
+    }
+
+    if (req.method === "GET" && key !== "") {
+      const obj = this.get(bucket, key, versionId);
+      if (!obj) return this.fail(res, 404, "NoSuchKey", false, () => record({ op: "get", status: 404 }));
+      const archived =
+        obj.storageClass === "GLACIER" ||
+        obj.storageClass === "DEEP_ARCHIVE" ||
+        (obj.storageClass === "INTELLIGENT_TIERING" && obj.archiveStatus !== undefined);
+      // S3 User Guide, "Working with archived objects": a GET of an archived object without a restored
+      // copy fails with 403 InvalidObjectState (also while a restore is running).
+      if (archived && obj.restore !== "restored")
+        return this.fail(res, 403, "InvalidObjectState", false, () => {
+          record({ op: "get", status: 403 });
+          this.onArchivedRead?.(bucket, key);
+        });
+      record({ op: "get", status: 200 });
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "4" });
+      res.end("data");
       return;
     }
 

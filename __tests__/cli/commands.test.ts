@@ -312,6 +312,73 @@ describe("glacier-restore status", () => {
     });
   });
 
+  describe("check", () => {
+    const configured = () => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "gr-check-")), "config.json");
+      writeFileSync(file, JSON.stringify(exampleConfig()));
+      return { GLACIER_RESTORE_CONFIG: file };
+    };
+
+    it("reads an archived object and reports when the deployed chain started its restore", async () => {
+      emulator.put("fsx4l-store", "raw/smoke-test.bin", "GLACIER");
+      // Plays the deployed trail → rule → function: a restore starts 300 ms after the failed read.
+      emulator.onArchivedRead = (bucket, key) =>
+        setTimeout(() => (emulator.get(bucket, key)!.restore = "ongoing"), 300);
+      const r = await cli(
+        ["check", "genomics-raw", "--key", "raw/smoke-test.bin", "--interval", "100ms", "--timeout", "10s", "--json"],
+        configured(),
+      );
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      const result = JSON.parse(r.stdout);
+      expect(result).toMatchObject({
+        target: "genomics-raw",
+        key: "raw/smoke-test.bin",
+        readFailedWith: "InvalidObjectState",
+      });
+      expect(result.restoreStartedAfterSeconds).toBeGreaterThanOrEqual(0.3);
+      expect(emulator.count("get")).toBe(1);
+    });
+
+    it("names each link to inspect, with its command, when no restore starts", async () => {
+      emulator.put("fsx4l-store", "raw/smoke-test.bin", "GLACIER");
+      const r = await cli(
+        ["check", "genomics-raw", "--key", "raw/smoke-test.bin", "--interval", "100ms", "--timeout", "300ms"],
+        configured(),
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe("check s3://fsx4l-store/raw/smoke-test.bin: no restore started within 300ms");
+      expect(r.stdout).toContain(
+        "aws cloudtrail get-trail-status --region us-east-1 --name glacier-restore-genomics-raw",
+      );
+      expect(r.stdout).toContain("--dimensions Name=RuleName,Value=glacier-restore-genomics-raw");
+      expect(r.stdout).toContain(
+        "aws logs tail --region us-east-1 /aws/lambda/glacier-restore-genomics-raw --since 30m",
+      );
+      expect(r.stdout).toContain("--queue-name glacier-restore-genomics-raw-dlq");
+    });
+
+    it.each([
+      [["check", "genomics-raw"], 2, "check: --key <key> is required"],
+      [
+        ["check", "genomics-raw", "--key", "reference/x"],
+        2,
+        'check: --key "reference/x" is not under the target\'s prefix "raw/"',
+      ],
+      [["check", "s3://fsx4l-store/raw/", "--key", "raw/x"], 2, "check: needs a configured target name"],
+      [
+        ["check", "genomics-raw", "--key", "raw/plain.txt"],
+        1,
+        "the object is readable now (STANDARD); use an archived object",
+      ],
+      [["check", "genomics-raw", "--key", "raw/missing"], 1, "check s3://fsx4l-store/raw/missing: no such object"],
+    ])("%j exits %i: %s", async (args, code, message) => {
+      emulator.put("fsx4l-store", "raw/plain.txt", "STANDARD");
+      const r = await cli(args, configured());
+      expect(r.code).toBe(code);
+      expect(r.stderr).toContain(message);
+    });
+  });
+
   it("has --help for the command and the program", async () => {
     const top = await cli(["--help"]);
     expect([top.code, top.stdout]).toEqual([0, expect.stringContaining("status     how much of a dataset")]);

@@ -1,0 +1,159 @@
+/**
+ * `glacier-restore check <target> --key <key>`: the smoke test after the first deploy in a real account.
+ * It reads an archived test object (the read must fail with InvalidObjectState, as a job's would), then
+ * watches HeadObject until the deployed chain (trail → rule → function → S3) has started its restore, and
+ * says how long that took; on timeout it names each link to inspect, with the command to look.
+ */
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { errorCode, httpStatus } from "../aws/aws-errors";
+import { loadConfig } from "../config/load";
+import { parseDuration } from "../core/duration";
+import { GlacierRestoreError } from "../core/errors";
+import { targetNames } from "../core/names";
+import { archiveOf, restoreStateOf } from "../core/restore-rules";
+import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
+
+const FLAGS: Record<string, FlagSpec> = {
+  key: { value: true, help: "an archived object under the target's prefix, kept for this test (required)" },
+  timeout: { value: true, help: "how long to wait for the restore to start (default 15m)" },
+  interval: { value: true, help: "how often to look (default 10s)" },
+  json: { help: "print the result as one JSON document" },
+  help: { help: "this text" },
+};
+
+export const CHECK_HELP = `Usage: glacier-restore check <target> --key <key> [--timeout 15m] [--interval 10s] [--json]
+
+The test a user runs after the first deploy: reads an archived object of the target (the read must fail
+with InvalidObjectState, as a job's read would), then waits until the deployed chain has started its
+restore (x-amz-restore: ongoing-request="true") and prints how long the trail, the rule, the function and
+S3 took together. On timeout it prints what to inspect, link by link, with the commands. Use an object kept
+for the test: the check starts a real restore of it (with the target's tier and days).
+
+${flagHelp(FLAGS)}
+
+Exit status: 0 the chain works, 1 it did not within the timeout (or the object is not archived), 2 bad usage.
+`;
+
+interface Link {
+  readonly link: string;
+  readonly command: string;
+}
+
+/** What to look at when no restore started, in the order the event travels. */
+function linksToInspect(targetName: string, io: Io, region: string, sinceIso: string): Link[] {
+  const config = loadConfig(io.cwd, io.env);
+  const t = config.targets.find((x) => x.name === targetName)!;
+  const names = targetNames(t.name);
+  const shared = config.sharedTrails.find((g) => g.targets.some((x) => x.name === t.name));
+  const trail =
+    t.trail.mode === "existing"
+      ? t.trail.existingTrailArn!
+      : t.trail.mode === "shared" && shared
+        ? targetNames(shared.stackName).trail
+        : names.trail;
+  const now = new Date().toISOString();
+  const r = `--region ${region}`;
+  return [
+    {
+      link: "trail logs the read (IsLogging true, selectors cover the key)",
+      command: `aws cloudtrail get-trail-status ${r} --name ${trail} && aws cloudtrail get-event-selectors ${r} --trail-name ${trail}`,
+    },
+    {
+      link: "rule matched the failed read",
+      command: `aws cloudwatch get-metric-statistics ${r} --namespace AWS/Events --metric-name TriggeredRules --dimensions Name=RuleName,Value=${names.rule} --start-time ${sinceIso} --end-time ${now} --period 300 --statistics Sum`,
+    },
+    {
+      link: "function ran and what it decided",
+      command: `aws logs tail ${r} /aws/lambda/${names.function} --since 30m`,
+    },
+    {
+      link: "events that ended in the dead-letter queue",
+      command: `aws sqs get-queue-attributes ${r} --queue-url "$(aws sqs get-queue-url ${r} --queue-name ${names.deadLetterQueue} --query QueueUrl --output text)" --attribute-names ApproximateNumberOfMessagesVisible`,
+    },
+  ];
+}
+
+async function head(s3: S3Client, bucket: string, key: string) {
+  return s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+export interface CheckDeps {
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {}): Promise<void> {
+  const { positional, flags } = parseArgs(argv, FLAGS, "check");
+  if (flags.help) return void io.stdout.write(CHECK_HELP);
+  if (positional[0]?.startsWith("s3://"))
+    throw new GlacierRestoreError("usage", "check: needs a configured target name (its stack is what is checked)");
+  const location = resolveLocation(positional[0], io, "check");
+  const key = typeof flags.key === "string" ? flags.key : undefined;
+  if (!key)
+    throw new GlacierRestoreError("usage", "check: --key <key> is required: an archived object kept for the test");
+  if (!key.startsWith(location.prefix))
+    throw new GlacierRestoreError(
+      "usage",
+      `check: --key ${JSON.stringify(key)} is not under the target's prefix ${JSON.stringify(location.prefix)}`,
+    );
+  const timeoutMs = parseDuration(typeof flags.timeout === "string" ? flags.timeout : "15m", "--timeout");
+  const intervalMs = parseDuration(typeof flags.interval === "string" ? flags.interval : "10s", "--interval");
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const s3 = s3Client(location, io);
+  const where = `check s3://${location.bucket}/${key}`;
+  const json = flags.json === true;
+
+  try {
+    const before = await head(s3, location.bucket, key);
+    const archive = archiveOf({ storageClass: before.StorageClass, archiveStatus: before.ArchiveStatus });
+    const state = restoreStateOf(before.Restore);
+    if (!archive || state === "restored")
+      throw new GlacierRestoreError(
+        "external",
+        `${where}: the object is readable now (${before.StorageClass ?? "STANDARD"}${state === "restored" ? ", restored copy" : ""}); use an archived object`,
+      );
+    if (state === "ongoing")
+      throw new GlacierRestoreError(
+        "external",
+        `${where}: a restore of this object is already running, so this check cannot tell who started it; use another archived object`,
+      );
+    const readAt = now();
+    const sinceIso = new Date(readAt - 60_000).toISOString();
+    let readError = "";
+    try {
+      await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }));
+    } catch (err) {
+      readError = errorCode(err);
+      if (readError !== "InvalidObjectState") throw err;
+    }
+    if (readError !== "InvalidObjectState")
+      throw new GlacierRestoreError("external", `${where}: the read succeeded, so there is nothing to restore`);
+    for (;;) {
+      const state = restoreStateOf((await head(s3, location.bucket, key)).Restore);
+      if (state !== "none") {
+        const seconds = Math.round((now() - readAt) / 100) / 10;
+        io.stdout.write(
+          json
+            ? `${JSON.stringify({ target: location.target!.name, key, readFailedWith: readError, restoreStartedAfterSeconds: seconds })}\n`
+            : `the read failed with InvalidObjectState and the restore started ${seconds} s later: trail → rule → function → S3 works for ${location.target!.name}\n`,
+        );
+        return;
+      }
+      if (now() + intervalMs - readAt > timeoutMs) break;
+      await sleep(intervalMs);
+    }
+    const inspect = linksToInspect(location.target!.name, io, location.region ?? "us-east-1", sinceIso);
+    io.stdout.write(
+      json
+        ? `${JSON.stringify({ target: location.target!.name, key, readFailedWith: readError, timedOut: true, inspect })}\n`
+        : `no restore started within ${flags.timeout ?? "15m"} of the read; inspect, in the order the event travels:\n${inspect.map((l, i) => `${i + 1}. ${l.link}:\n   ${l.command}`).join("\n")}\nCloudTrail can take several minutes to deliver a data event: rerun with a longer --timeout before concluding.\n`,
+    );
+    throw new GlacierRestoreError("external", `${where}: no restore started within ${flags.timeout ?? "15m"}`);
+  } catch (err) {
+    if (err instanceof GlacierRestoreError) throw err;
+    if (httpStatus(err) === 404) throw new GlacierRestoreError("external", `${where}: no such object`);
+    awsFailure(err, where);
+  }
+}
