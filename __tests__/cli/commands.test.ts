@@ -173,8 +173,9 @@ describe("glacier-restore status", () => {
       "--print-paths",
       "/fsx/",
     ]);
-    // Restores finish while the command waits.
-    await new Promise((r) => setTimeout(r, 400));
+    // Restores finish while the command waits: only after it has listed once and seen them running.
+    const deadline = Date.now() + 15_000;
+    while (emulator.count("list") === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     emulator.complete("fsx4l-store", "raw/run-9/a.nc");
     emulator.complete("fsx4l-store", "raw/run-9/b c.nc");
     const r = await running;
