@@ -5,6 +5,7 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { ListedObject } from "../core/dataset";
+import { restoreStateOf } from "../core/restore-rules";
 
 export interface ListingCounters {
   list: number;
@@ -43,7 +44,7 @@ export async function* listDataset(
         yield {
           ...listed,
           archiveStatus: head.ArchiveStatus ?? "",
-          ...(/ongoing-request="true"/.test(head.Restore ?? "") ? { restoreInProgress: true } : {}),
+          ...(restoreStateOf(head.Restore) === "ongoing" ? { restoreInProgress: true } : {}),
         };
       } else yield listed;
     }

@@ -5,15 +5,23 @@
  * nothing is restored without `--yes`. Then restores directly, with bounded concurrency that halves on
  * S3's SlowDown. A rerun skips what is restoring or restored, so an interrupted stage simply resumes.
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { RestoreObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { errorCode } from "../aws/aws-errors";
 import { listDataset } from "../aws/listing";
+import { restoreObject } from "../aws/restore-object";
 import { stateOf, type ListedObject } from "../core/dataset";
 import { GlacierRestoreError } from "../core/errors";
-import { archiveOf, expectedReadyHours, tierFor, TIERS, type Archive, type Tier } from "../core/restore-rules";
+import {
+  archiveOf,
+  expectedReadyHours,
+  restoreDaysFor,
+  tierFor,
+  TIERS,
+  type Archive,
+  type Tier,
+} from "../core/restore-rules";
 import { restoreRequestCost, type Prices } from "../cost/estimate";
+import { loadPrices } from "../cost/prices";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
 import { awsFailure, progress, resolveLocation, s3Client, type Io } from "./context";
 
@@ -79,10 +87,6 @@ function positiveInt(text: string | true | undefined, flag: string, fallback: nu
       `${flag}: must be a whole number from 1 to ${max}; got ${JSON.stringify(text)}`,
     );
   return n;
-}
-
-function loadPrices(): Prices {
-  return JSON.parse(readFileSync(path.join(__dirname, "..", "..", "cost", "prices.json"), "utf8")) as Prices;
 }
 
 /** Cost of restoring one archive's share (Intelligent-Tiering tiers priced as assumed, and said so). */
@@ -215,10 +219,6 @@ class Limiter {
     }
     this.waiting.shift()?.();
   }
-
-  async drain(): Promise<void> {
-    while (this.inFlight > 0) await new Promise<void>((r) => this.waiting.push(r));
-  }
 }
 
 export interface StageOutcome {
@@ -252,29 +252,24 @@ async function restoreAll(
   const bar = progress(io);
   let done = 0;
   const send = async (key: string, archive: Archive, tier: Tier): Promise<void> => {
-    const intelligentTiering = archive.startsWith("INTELLIGENT_TIERING");
+    const days = restoreDaysFor(archive, p.days);
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire();
       await gate.pass();
       try {
-        const out = await s3.send(
-          new RestoreObjectCommand({
-            Bucket: p.location.bucket,
-            Key: key,
-            RestoreRequest: {
-              ...(intelligentTiering ? {} : { Days: p.days }),
-              GlacierJobParameters: { Tier: tier },
-            },
-          }),
+        const result = await restoreObject(
+          s3,
+          { bucket: p.location.bucket, key },
+          { tier, ...(days !== undefined ? { days } : {}) },
         );
         limiter.release("ok");
-        if (out.$metadata.httpStatusCode === 200) outcome.alreadyRestored++;
+        if (result === "already-restored") outcome.alreadyRestored++;
+        else if (result === "already-in-progress") outcome.alreadyInProgress++;
         else outcome.started++;
         return;
       } catch (err) {
         const code = errorCode(err);
         limiter.release(code === "SlowDown" ? "slow-down" : "ok");
-        if (code === "RestoreAlreadyInProgress") return void outcome.alreadyInProgress++;
         if (code === "GlacierExpeditedRetrievalNotAvailable" && tier === "Expedited") {
           outcome.tierFallbacks++;
           tier = "Standard";
@@ -304,7 +299,6 @@ async function restoreAll(
       pending.add(task);
     }
     await Promise.all(pending);
-    await limiter.drain();
   } finally {
     bar.done();
   }

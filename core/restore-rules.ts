@@ -47,6 +47,14 @@ export function restoreStateOf(header: string | undefined): RestoreState {
   return "none";
 }
 
+/**
+ * The `Days` a restore of an archive asks for: Intelligent-Tiering restores have no expiry (the object
+ * moves back to its Frequent Access tier) and RestoreObject rejects `Days` for them.
+ */
+export function restoreDaysFor(archive: Archive, days: number): number | undefined {
+  return archive.startsWith("INTELLIGENT_TIERING") ? undefined : days;
+}
+
 /** Expedited retrieval exists only for S3 Glacier Flexible Retrieval and Intelligent-Tiering Archive Access. */
 export function supportsExpedited(archive: Archive): boolean {
   return archive === "GLACIER" || archive === "INTELLIGENT_TIERING_ARCHIVE";

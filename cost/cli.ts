@@ -10,6 +10,7 @@ import { loadConfig } from "../config/load";
 import type { ResolvedConfig } from "../config/resolve";
 import { endOnError, GlacierRestoreError } from "../core/errors";
 import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "./estimate";
+import { loadPrices } from "./prices";
 import { checkFigures, planUsage, SHARE_KEYS, type UsagePlan } from "./usage";
 
 const FLAGS: Record<string, { key: keyof Usage }> = {
@@ -175,7 +176,6 @@ if (require.main === module) {
     if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
     const config = loadConfig(process.cwd(), process.env);
     const plan = parseUsagePlan(argv, (f) => readFileSync(path.resolve(f), "utf8"), config);
-    const prices = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "cost", "prices.json"), "utf8")) as Prices;
-    process.stdout.write(report(config, plan, prices));
+    process.stdout.write(report(config, plan, loadPrices()));
   }, process);
 }

@@ -5,6 +5,7 @@
 import { keyForms } from "../../core/keys";
 import {
   archiveOf,
+  restoreDaysFor,
   restoreStateOf,
   tierFor,
   type Archive,
@@ -110,13 +111,13 @@ export function planRestore(facts: ObjectFacts, config: Pick<HandlerConfig, "tie
   if (state === "restored") return { restore: false, reason: "already-restored" };
   const tier = tierFor(archive, config.tier);
   const downgrade = tier !== config.tier;
-  const intelligentTiering = archive.startsWith("INTELLIGENT_TIERING");
+  const days = restoreDaysFor(archive, config.days);
   return {
     restore: true,
     plan: {
       archive,
       tier,
-      ...(intelligentTiering ? {} : { days: config.days }),
+      ...(days !== undefined ? { days } : {}),
       ...(downgrade ? { requestedTier: config.tier } : {}),
     },
   };

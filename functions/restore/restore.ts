@@ -2,13 +2,9 @@
  * The shell around the decision core: reads the object's state with HeadObject, asks S3 for the restore,
  * interprets S3's answers, logs one structured line per event and counts outcomes.
  */
-import {
-  HeadObjectCommand,
-  RestoreObjectCommand,
-  type HeadObjectCommandOutput,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { errorCode, httpStatus, requestIdOf } from "../../aws/aws-errors";
+import { restoreObject, type ObjectRef, type RestoreOutcome } from "../../aws/restore-object";
 import type { HandlerConfig, Tier } from "./config";
 import {
   classifyEvent,
@@ -40,13 +36,7 @@ export interface HandlerDeps {
   readonly notifier?: Notifier;
 }
 
-interface ObjectRef {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId?: string;
-}
-
-export type RestoreOutcome = "initiated" | "already-restored" | "already-in-progress";
+export type { RestoreOutcome };
 
 export type HandlerResult =
   | { readonly outcome: "ignored"; readonly reason: string }
@@ -205,25 +195,9 @@ export function createRestoreHandler(
     return undefined;
   }
 
-  /** One RestoreObject call: 202 starts a restore, 200 means a restored copy exists (its expiry renewed). */
-  async function restore(ref: ObjectRef, plan: RestorePlan, tier: Tier): Promise<RestoreOutcome> {
-    try {
-      const out = await s3.send(
-        new RestoreObjectCommand({
-          Bucket: ref.bucket,
-          Key: ref.key,
-          VersionId: ref.versionId,
-          RestoreRequest: {
-            ...(plan.days !== undefined ? { Days: plan.days } : {}),
-            GlacierJobParameters: { Tier: tier },
-          },
-        }),
-      );
-      return out.$metadata.httpStatusCode === 200 ? "already-restored" : "initiated";
-    } catch (err) {
-      if (errorCode(err) === "RestoreAlreadyInProgress") return "already-in-progress";
-      throw err;
-    }
+  /** One RestoreObject call with the planned days and the given tier. */
+  function restore(ref: ObjectRef, plan: RestorePlan, tier: Tier): Promise<RestoreOutcome> {
+    return restoreObject(s3, ref, { tier, ...(plan.days !== undefined ? { days: plan.days } : {}) });
   }
 
   /** The restore with the planned tier; Expedited capacity is not guaranteed, Standard always is. */
