@@ -10,6 +10,7 @@ import { loadConfig } from "../config/load";
 import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
 import { targetNames } from "../core/names";
+import { isS3Url } from "../core/location";
 import { archiveOf, restoreStateOf } from "../core/restore-rules";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
@@ -86,7 +87,7 @@ export interface CheckDeps {
 export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {}): Promise<void> {
   const { positional, flags } = parseArgs(argv, FLAGS, "check");
   if (flags.help) return void io.stdout.write(CHECK_HELP);
-  if (positional[0]?.startsWith("s3://"))
+  if (positional[0] !== undefined && isS3Url(positional[0]))
     throw new GlacierRestoreError("usage", "check: needs a configured target name (its stack is what is checked)");
   const location = resolveLocation(positional[0], io, "check");
   const key = typeof flags.key === "string" ? flags.key : undefined;

@@ -9,7 +9,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DIGEST_ENV } from "../../core/contract";
-import type { DeployedBundle } from "./restore-function";
+import { fromBundle, jsonLogging, ownLogsStatement, type DeployedBundle } from "./restore-function";
 import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
 
@@ -56,12 +56,7 @@ export class RestoreDigest extends Construct {
         resources: [props.queue.arn],
       },
       ...props.publishStatements,
-      {
-        sid: "WriteOwnLogs",
-        effect: "Allow",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [`${logGroup.arn}:*`],
-      },
+      ownLogsStatement(logGroup),
       {
         sid: "DeadLetterFailedInvocations",
         effect: "Allow",
@@ -78,11 +73,8 @@ export class RestoreDigest extends Construct {
       functionName: props.functionName,
       description: `Publishes one notification digest every ${props.windowMinutes} minutes for glacier-restore target ${props.target}`,
       role: role.arn,
-      filename: props.bundle.filename,
-      sourceCodeHash: props.bundle.sourceCodeHash,
+      ...fromBundle(props.bundle),
       handler: "index.digestHandler",
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
       memorySize: 256,
       // Draining a busy window takes a while; the queue's 300 s visibility timeout is longer.
       timeout: 120,
@@ -96,12 +88,7 @@ export class RestoreDigest extends Construct {
           [DIGEST_ENV.windowMinutes]: String(props.windowMinutes),
         },
       },
-      loggingConfig: {
-        logFormat: "JSON",
-        logGroup: logGroup.name,
-        applicationLogLevel: "INFO",
-        systemLogLevel: "WARN",
-      },
+      loggingConfig: jsonLogging(logGroup),
       dependsOn: [logGroup, rolePolicy],
     });
     new LambdaFunctionEventInvokeConfig(this, "async-config", {

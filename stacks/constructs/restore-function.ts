@@ -45,6 +45,39 @@ export interface DeployedBundle {
   readonly sourceCodeHash: string;
 }
 
+/**
+ * How a function runs the shared zip: scripts/build.mjs bundles it for Node.js 22 (esbuild target
+ * node22), so every handler in it gets this runtime; arm64 is cheaper per GB-second for the same code.
+ */
+export function fromBundle(bundle: DeployedBundle) {
+  return {
+    filename: bundle.filename,
+    sourceCodeHash: bundle.sourceCodeHash,
+    runtime: "nodejs22.x",
+    architectures: ["arm64"],
+  };
+}
+
+/** Structured JSON logs into the function's own log group (created by the stack, with retention). */
+export function jsonLogging(logGroup: CloudwatchLogGroup) {
+  return {
+    logFormat: "JSON",
+    logGroup: logGroup.name,
+    applicationLogLevel: "INFO",
+    systemLogLevel: "WARN",
+  };
+}
+
+/** What a function's role needs to write its own logs (the group exists: no CreateLogGroup). */
+export function ownLogsStatement(logGroup: CloudwatchLogGroup): Statement {
+  return {
+    sid: "WriteOwnLogs",
+    effect: "Allow",
+    actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    resources: [`${logGroup.arn}:*`],
+  };
+}
+
 /** The Lambda that asks S3 to restore archived objects, with a role limited to its target's keys. */
 export class RestoreFunction extends Construct {
   readonly function: LambdaFunction;
@@ -98,12 +131,7 @@ export class RestoreFunction extends Construct {
           ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.prefix}*`] }] }
           : {}),
       },
-      {
-        sid: "WriteOwnLogs",
-        effect: "Allow",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [`${this.logGroup.arn}:*`],
-      },
+      ownLogsStatement(this.logGroup),
       ...(this.claimTable
         ? [
             {
@@ -138,11 +166,8 @@ export class RestoreFunction extends Construct {
         FUNCTION_DESCRIPTION_MAX_CHARS,
       ),
       role: this.role.arn,
-      filename: asset.path,
-      sourceCodeHash: props.artifact.sha256,
+      ...fromBundle(this.bundle),
       handler: "index.handler",
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
@@ -162,12 +187,7 @@ export class RestoreFunction extends Construct {
           ...(props.initiatedNotifications ? { [RESTORE_ENV.topicArn]: props.initiatedNotifications.topicArn } : {}),
         },
       },
-      loggingConfig: {
-        logFormat: "JSON",
-        logGroup: this.logGroup.name,
-        applicationLogLevel: "INFO",
-        systemLogLevel: "WARN",
-      },
+      loggingConfig: jsonLogging(this.logGroup),
       dependsOn: [this.logGroup, rolePolicy],
     });
 
