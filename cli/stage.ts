@@ -21,7 +21,7 @@ import {
   type Tier,
 } from "../core/restore-rules";
 import { restoreRequestCost, type Prices } from "../cost/estimate";
-import { loadPrices } from "../cost/prices";
+import { loadPrices } from "../cost/price-table";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
 import { awsFailure, progress, resolveLocation, s3Client, type Io } from "./context";
 

@@ -10,7 +10,7 @@ import { loadConfig } from "../config/load";
 import type { ResolvedConfig } from "../config/resolve";
 import { endOnError, GlacierRestoreError } from "../core/errors";
 import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "./estimate";
-import { loadPrices } from "./prices";
+import { loadPrices } from "./price-table";
 import { checkFigures, planUsage, SHARE_KEYS, type UsagePlan } from "./usage";
 
 const FLAGS: Record<string, { key: keyof Usage }> = {
