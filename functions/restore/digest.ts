@@ -7,10 +7,10 @@
  *
  * `buildDigest` is pure; `createDigestHandler` is the shell around SQS and SNS.
  */
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DIGEST_EVENT, OBJECT_EVENTS, type ObjectEvent } from "../../core/notifications";
-import { snsSubject } from "./notify";
+import { publishMessage, snsSubject, type NoticeMessage } from "./notify";
 import type { Log, RestoreMetrics } from "../../aws/telemetry";
 
 /** The per-object events a digest summarizes (the `event` field of every per-object message). */
@@ -55,11 +55,8 @@ export function parseEntry(body: string): DigestEntry | undefined {
 /** At most this many object lines in one digest: SNS messages are limited to 256 KB. */
 export const DIGEST_MAX_LISTED = 500;
 
-export interface DigestMessage {
-  readonly subject: string;
-  readonly message: string;
-  readonly attributes: Readonly<Record<string, string>>;
-}
+/** A digest is published like any notice: subject, JSON body, filterable attributes. */
+export type DigestMessage = NoticeMessage;
 
 const LABELS: Record<DigestedEvent, string> = {
   "restore-initiated": "restores started",
@@ -188,17 +185,7 @@ export function createDigestHandler(deps: DigestDeps): () => Promise<DigestResul
     }
     let published = false;
     if (entries.length > 0) {
-      const d = buildDigest(entries, deps.target, deps.windowMinutes, clock());
-      await deps.sns.send(
-        new PublishCommand({
-          TopicArn: deps.topicArn,
-          Subject: d.subject,
-          Message: d.message,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(d.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
-          ),
-        }),
-      );
+      await publishMessage(deps.sns, deps.topicArn, buildDigest(entries, deps.target, deps.windowMinutes, clock()));
       published = true;
       deps.metrics.count("DigestPublished", "digest");
     }

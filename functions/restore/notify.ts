@@ -96,16 +96,20 @@ export class SnsNotifier implements Notifier {
   ) {}
 
   async initiated(notice: InitiatedNotice): Promise<void> {
-    const m = initiatedMessage(notice);
-    await this.sns.send(
-      new PublishCommand({
-        TopicArn: this.topicArn,
-        Subject: m.subject,
-        Message: m.message,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(m.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
-        ),
-      }),
-    );
+    await publishMessage(this.sns, this.topicArn, initiatedMessage(notice));
   }
+}
+
+/** Publishes one message; its attributes are what subscriptions' attribute filter policies match. */
+export async function publishMessage(sns: SNSClient, topicArn: string, m: NoticeMessage): Promise<void> {
+  await sns.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: m.subject,
+      Message: m.message,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(m.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
+      ),
+    }),
+  );
 }
