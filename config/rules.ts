@@ -3,7 +3,13 @@ import { partitionOf, isIsolatedRegion } from "../core/partition";
 import { KNOWN_REGIONS } from "../core/regions";
 import { advancedEventSelectors, selectorValueCount as countSelectorValues } from "../core/selectors";
 import type { ParsedConfig } from "./schema";
-import { accountKey, BOOTSTRAP_STACK, BUCKET_NOTIFICATIONS_STACK_PREFIX, SHARED_TRAIL_STACK_PREFIX } from "./topology";
+import {
+  BOOTSTRAP_STACK,
+  BUCKET_NOTIFICATIONS_STACK_PREFIX,
+  SHARED_TRAIL_STACK_PREFIX,
+  splitTrailHome,
+  trailHome,
+} from "./topology";
 import type { ResolvedTarget, SharedTrailGroup } from "./types";
 
 /** CloudTrail allows at most this many trails per region per account; the quota cannot be raised. */
@@ -104,10 +110,9 @@ export function checkTrailBudget(
 ): void {
   const count = new Map<string, number>();
   const bump = (key: string) => count.set(key, (count.get(key) ?? 0) + 1);
-  for (const t of targets)
-    if (t.trail.mode === "dedicated" && t.region) bump(`${t.region}|${accountKey(t.assumeRole)}`);
+  for (const t of targets) if (t.trail.mode === "dedicated" && t.region) bump(trailHome(t.region, t.assumeRole));
   for (const g of shared) {
-    bump(`${g.region}|${accountKey(g.assumeRole)}`);
+    bump(trailHome(g.region, g.assumeRole));
     const values = selectorValueCount(g.targets);
     if (values > MAX_SELECTOR_VALUES_PER_TRAIL)
       problems.push(
@@ -116,7 +121,7 @@ export function checkTrailBudget(
   }
   for (const [key, n] of count) {
     if (n <= MAX_TRAILS_PER_REGION) continue;
-    const [region, account] = key.split("|");
+    const { region, account } = splitTrailHome(key);
     problems.push(
       `targets: this configuration creates ${n} trails in ${region}${account === "default" ? "" : ` for account ${account}`}; CloudTrail allows at most ${MAX_TRAILS_PER_REGION} per region (set defaults.trail.mode to "shared" for one trail per region, or "existing")`,
     );

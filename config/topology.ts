@@ -18,6 +18,16 @@ export function accountKey(assumeRole: AssumeRole | undefined): string {
   return account ?? "default";
 }
 
+/** Where a trail lives: one region of one account (the trail quota and shared trails count per home). */
+export function trailHome(region: string, assumeRole: AssumeRole | undefined): string {
+  return `${region}|${accountKey(assumeRole)}`;
+}
+
+export function splitTrailHome(home: string): { region: string; account: string } {
+  const [region, account] = home.split("|") as [string, string];
+  return { region, account };
+}
+
 /** Notifications S3 itself must deliver for a target (completed/expired), and by which route. */
 function s3Delivered(t: ResolvedTarget): CompletedVia | undefined {
   const n = t.notifications;
@@ -83,16 +93,16 @@ export function groupSharedTrails(
   const groups = new Map<string, ResolvedTarget[]>();
   for (const t of targets) {
     if (t.trail.mode !== "shared" || !t.region) continue;
-    const key = `${t.region}|${accountKey(t.assumeRole)}`;
+    const key = trailHome(t.region, t.assumeRole);
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   const accountsPerRegion = new Map<string, Set<string>>();
   for (const key of groups.keys()) {
-    const [region, account] = key.split("|") as [string, string];
+    const { region, account } = splitTrailHome(key);
     accountsPerRegion.set(region, (accountsPerRegion.get(region) ?? new Set()).add(account));
   }
   return [...groups.entries()].map(([key, members]) => {
-    const [region, account] = key.split("|") as [string, string];
+    const { region, account } = splitTrailHome(key);
     const first = members[0]!;
     for (const m of members.slice(1)) {
       for (const field of [
