@@ -66,7 +66,8 @@ async function buildAll() {
         ...common,
         entryPoints: [f.entry],
         outfile: f.bundle,
-        target: "node22",
+        // The Node.js version of the Lambda runtime the stacks deploy it with ("nodejs22.x" → "node22").
+        target: f.runtime.replace(/^nodejs(\d+)\.x$/, "node$1"),
         minify: true,
         legalComments: "none",
         // The runtime's own SDK copy is not used: the bundle pins the version that was tested.

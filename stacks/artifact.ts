@@ -11,14 +11,14 @@ export interface HandlerArtifact {
   readonly sha256: string;
 }
 
-/** The restore function's zip, as scripts/entry-points.json (the build's table) names it. */
-export const DEFAULT_HANDLER_ZIP = restoreFunctionZip();
+const restoreEntry = entryPoints.functions.find((f) => f.name === "restore");
+if (!restoreEntry) throw new Error("scripts/entry-points.json lists no function named restore");
 
-function restoreFunctionZip(): string {
-  const restore = entryPoints.functions.find((f) => f.name === "restore");
-  if (!restore) throw new Error("scripts/entry-points.json lists no function named restore");
-  return restore.zip;
-}
+/** The restore function's zip, as scripts/entry-points.json (the build's table) names it. */
+export const DEFAULT_HANDLER_ZIP = restoreEntry.zip;
+
+/** The Lambda runtime and architecture the zip is built for (the same table drives esbuild's target). */
+export const HANDLER_RUNTIME = { runtime: restoreEntry.runtime, architectures: [restoreEntry.architecture] };
 
 export function loadHandlerArtifact(zipPath = DEFAULT_HANDLER_ZIP): HandlerArtifact {
   let bytes: Buffer;

@@ -6,7 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import type { HandlerArtifact } from "../artifact";
+import { HANDLER_RUNTIME, type HandlerArtifact } from "../artifact";
 import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
 import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
@@ -45,16 +45,12 @@ export interface DeployedBundle {
   readonly sourceCodeHash: string;
 }
 
-/**
- * How a function runs the shared zip: scripts/build.mjs bundles it for Node.js 22 (esbuild target
- * node22), so every handler in it gets this runtime; arm64 is cheaper per GB-second for the same code.
- */
+/** How a function runs the shared zip: every handler in it gets the runtime the zip was built for. */
 export function fromBundle(bundle: DeployedBundle) {
   return {
     filename: bundle.filename,
     sourceCodeHash: bundle.sourceCodeHash,
-    runtime: "nodejs22.x",
-    architectures: ["arm64"],
+    ...HANDLER_RUNTIME,
   };
 }
 
