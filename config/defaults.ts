@@ -20,6 +20,7 @@ export const BUILT_IN_DEFAULTS = {
     logBucketForceDestroy: false,
   },
   alarms: { enabled: true },
+  batchOperations: false,
   function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30, claims: true, claimTtlSeconds: 900 },
   eventRetry: { maximumEventAgeSeconds: 21600, maximumRetryAttempts: 185 },
   notifications: {
@@ -106,5 +107,6 @@ export function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, p
     eventRetry: { ...BUILT_IN_DEFAULTS.eventRetry, ...d.eventRetry, ...t.eventRetry },
     ...(notifications ? { notifications } : {}),
     alarms: { ...BUILT_IN_DEFAULTS.alarms, ...d.alarms, ...t.alarms },
+    batchOperations: t.batchOperations ?? d.batchOperations ?? BUILT_IN_DEFAULTS.batchOperations,
   };
 }

@@ -224,6 +224,11 @@ const inheritable = {
   eventRetry,
   notifications,
   alarms,
+  /**
+   * An IAM role and a private reports bucket that let `glacier-restore stage` restore a large dataset with
+   * S3 Batch Operations (default false). Jobs are created at run time, never by Terraform.
+   */
+  batchOperations: z.boolean(),
 };
 
 export const defaultsSchema = z.object(inheritable).partial().strict();

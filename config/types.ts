@@ -64,6 +64,8 @@ export interface ResolvedTarget {
   };
   readonly notifications?: ResolvedNotifications;
   readonly alarms: ResolvedAlarms;
+  /** A Batch Operations role and reports bucket for `glacier-restore stage` (jobs are made at run time). */
+  readonly batchOperations: boolean;
 }
 
 /** Where a stack that belongs to no single target deploys: its name, region, account (role) and tags. */

@@ -29,6 +29,9 @@ export interface Prices {
     readonly kmsRequestsPer10k: number;
     /** Standard-resolution metric alarm, per alarm-month. */
     readonly cloudwatchAlarmPerMonth: number;
+    /** S3 Batch Operations: a fee per job and per million objects the job processes. */
+    readonly batchOperationsPerJob: number;
+    readonly batchOperationsPerMillionObjects: number;
     readonly restore: Record<
       "GLACIER" | "DEEP_ARCHIVE",
       Partial<Record<Tier, { per1kRequests: number; perGB: number }>>

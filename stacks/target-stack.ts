@@ -10,6 +10,7 @@ import { RestoreRule } from "./constructs/restore-rule";
 import { RestoreTrail } from "./constructs/restore-trail";
 import { RestoreAlarms } from "./constructs/restore-alarms";
 import { RestoreDigest } from "./constructs/restore-digest";
+import { BatchOperations } from "./constructs/batch-operations";
 import { targetAlarmSpecs } from "../core/alarms";
 import { regionalArn } from "../core/partition";
 import { s3RestoreEvents } from "./constructs/restore-notifications";
@@ -217,6 +218,25 @@ export class TargetStack extends TerraformStack {
             : `required: turn on EventBridge delivery for bucket ${t.bucket} without replacing its other notifications (docs/notifications.md)`,
           description: "Completed/expired notifications need the bucket to send its events to EventBridge",
         });
+    }
+    if (t.batchOperations) {
+      const batch = new BatchOperations(this, "batch-operations", {
+        roleName: names.batchRole,
+        reportsBucketPrefix: names.batchReportsBucketPrefix,
+        accountId: base.accountId,
+        partition: base.partition,
+        bucket: t.bucket,
+        prefix: t.prefix,
+        reportExpirationDays: 30,
+      });
+      new TerraformOutput(this, "batch_role_arn", {
+        value: batch.role.arn,
+        description: "Role for S3 Batch Operations restore jobs (glacier-restore stage --batch)",
+      });
+      new TerraformOutput(this, "batch_reports_location", {
+        value: batch.reportsLocation,
+        description: "Where Batch Operations jobs write manifests and completion reports (kept 30 days)",
+      });
     }
     new TerraformOutput(this, "dead_letter_queue_url", {
       value: deadLetters.queue.url,

@@ -1,0 +1,137 @@
+/**
+ * The direct path of `glacier-restore stage`: RestoreObject per archived object, at most `perSecond`
+ * request starts a second, with bounded concurrency that halves on S3's SlowDown and grows back while S3
+ * keeps up. The listing streams, so memory stays flat however many objects there are.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { errorCode } from "../aws/aws-errors";
+import { listDataset } from "../aws/listing";
+import { restoreObject } from "../aws/restore-object";
+import { restoreDaysFor, tierFor, type Archive, type Tier } from "../core/restore-rules";
+import { progress, type Io } from "./context";
+import { archiveToRestore, type StagePlan } from "./stage-plan";
+
+/** Spaces request starts so that no more than `perSecond` begin in any second. */
+class RateGate {
+  private next = 0;
+  constructor(private readonly perSecond: number) {}
+
+  async pass(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.perSecond;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  }
+}
+
+/** Restores run with at most `limit` in flight; SlowDown halves the limit, a run of successes raises it. */
+class Limiter {
+  private inFlight = 0;
+  private streak = 0;
+  private waiting: (() => void)[] = [];
+  constructor(
+    public limit: number,
+    private readonly max: number,
+  ) {}
+
+  async acquire(): Promise<void> {
+    while (this.inFlight >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.inFlight++;
+  }
+
+  release(outcome: "ok" | "slow-down"): void {
+    this.inFlight--;
+    if (outcome === "slow-down") {
+      this.limit = Math.max(1, Math.floor(this.limit / 2));
+      this.streak = 0;
+    } else if (++this.streak >= 50 && this.limit < this.max) {
+      this.limit++;
+      this.streak = 0;
+    }
+    this.waiting.shift()?.();
+  }
+}
+
+export interface StageOutcome {
+  started: number;
+  alreadyRestored: number;
+  alreadyInProgress: number;
+  failed: number;
+  slowDowns: number;
+  tierFallbacks: number;
+  failures: { key: string; code: string }[];
+}
+
+export async function restoreAll(
+  s3: S3Client,
+  p: StagePlan,
+  concurrency: number,
+  perSecond: number,
+  io: Io,
+): Promise<StageOutcome> {
+  const gate = new RateGate(perSecond);
+  const outcome: StageOutcome = {
+    started: 0,
+    alreadyRestored: 0,
+    alreadyInProgress: 0,
+    failed: 0,
+    slowDowns: 0,
+    tierFallbacks: 0,
+    failures: [],
+  };
+  const limiter = new Limiter(concurrency, Math.max(concurrency, 100));
+  const bar = progress(io);
+  let done = 0;
+  const send = async (key: string, archive: Archive, tier: Tier): Promise<void> => {
+    const days = restoreDaysFor(archive, p.days);
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire();
+      await gate.pass();
+      try {
+        const result = await restoreObject(
+          s3,
+          { bucket: p.location.bucket, key },
+          { tier, ...(days !== undefined ? { days } : {}) },
+        );
+        limiter.release("ok");
+        if (result === "already-restored") outcome.alreadyRestored++;
+        else if (result === "already-in-progress") outcome.alreadyInProgress++;
+        else outcome.started++;
+        return;
+      } catch (err) {
+        const code = errorCode(err);
+        limiter.release(code === "SlowDown" ? "slow-down" : "ok");
+        if (code === "GlacierExpeditedRetrievalNotAvailable" && tier === "Expedited") {
+          outcome.tierFallbacks++;
+          tier = "Standard";
+          continue;
+        }
+        if (code === "SlowDown" && attempt < 8) {
+          outcome.slowDowns++;
+          continue;
+        }
+        outcome.failed++;
+        if (outcome.failures.length < 20) outcome.failures.push({ key, code });
+        return;
+      }
+    }
+  };
+  const pending = new Set<Promise<void>>();
+  try {
+    for await (const o of listDataset(s3, p.location, { deep: true })) {
+      const archive = archiveToRestore(o);
+      if (!archive) continue;
+      // Wait for a slot before taking the next object, so memory stays flat however long the listing.
+      while (pending.size >= limiter.limit) await Promise.race(pending);
+      const task = send(o.key, archive, tierFor(archive, p.tier)).finally(() => {
+        pending.delete(task);
+        bar.update(`staging: ${++done}/${p.toRestore.objects} requested`);
+      });
+      pending.add(task);
+    }
+    await Promise.all(pending);
+  } finally {
+    bar.done();
+  }
+  return outcome;
+}

@@ -1,0 +1,173 @@
+/**
+ * The plan of `glacier-restore stage`: one streamed listing summarized into what needs a restore (per
+ * archive, with tier, ready window and cost) and what a Batch Operations job per family would meet.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { listDataset } from "../aws/listing";
+import { addToFamilies, type BatchFamily, type CreateRestoreJobRequest, type FamilyTally } from "../core/batch-jobs";
+import { stateOf, type ListedObject } from "../core/dataset";
+import { archiveOf, expectedReadyHours, tierFor, type Archive, type Tier } from "../core/restore-rules";
+import { restoreRequestCost, type Prices } from "../cost/estimate";
+import { progress, type Io } from "./context";
+
+export interface ArchivePlan {
+  objects: number;
+  bytes: number;
+  tier: Tier;
+  readyWithinHours: { min: number; max: number };
+  usd: number;
+  /** How the cost was found. */
+  priced: string;
+}
+
+export interface BatchJobPlan {
+  family: BatchFamily;
+  /** Objects the generated manifest will hold (each one a task, billed). */
+  tasks: number;
+  expectedFailures: number;
+  unknownTier: number;
+  /** Why S3 may fail the job for its failure rate, when it may. */
+  risk?: string;
+  /** Restores plus the job's fees. */
+  usd: number;
+  request: CreateRestoreJobRequest;
+}
+
+export interface StagePlan {
+  location: { bucket: string; prefix: string };
+  tier: Tier;
+  days: number;
+  mode: "direct" | "batch";
+  /** Why this mode (the flag, or the size of the dataset). */
+  modeReason: string;
+  archives: Partial<Record<Archive, ArchivePlan>>;
+  toRestore: { objects: number; bytes: number };
+  alreadyRestoring: number;
+  alreadyReadable: number;
+  /** Intelligent-Tiering objects whose access tier was not asked (a batch plan lists without HeadObject). */
+  unknownTier: number;
+  families: Partial<Record<BatchFamily, FamilyTally>>;
+  jobs?: BatchJobPlan[];
+  usd: number;
+  maxCost: number;
+  listRequests: number;
+  headRequests: number;
+}
+
+/** Cost of restoring one archive's share (Intelligent-Tiering tiers priced as assumed, and said so). */
+export function priceArchive(
+  archive: Archive,
+  tier: Tier,
+  objects: number,
+  bytes: number,
+  prices: Prices,
+): ArchivePlan {
+  const used = tierFor(archive, tier);
+  const readyWithinHours = expectedReadyHours(archive, used);
+  if (archive === "GLACIER" || archive === "DEEP_ARCHIVE") {
+    const { usd } = restoreRequestCost(archive, tier, objects, bytes, prices.prices);
+    return { objects, bytes, tier: used, readyWithinHours, usd, priced: `cost/prices.json, ${prices.region}` };
+  }
+  // Intelligent-Tiering archive tiers: the price table has no line for them; Expedited is priced as
+  // Glacier Flexible Retrieval's, Standard and Bulk as free (an assumption to check on the S3 pricing page).
+  const usd = used === "Expedited" ? restoreRequestCost("GLACIER", "Expedited", objects, bytes, prices.prices).usd : 0;
+  return {
+    objects,
+    bytes,
+    tier: used,
+    readyWithinHours,
+    usd,
+    priced: "assumed: Intelligent-Tiering Standard/Bulk restores free, Expedited as Glacier's",
+  };
+}
+
+/** An archived object of the listing, with its archive (undefined when it needs no restore). */
+export function archiveToRestore(o: ListedObject): Archive | undefined {
+  if (stateOf(o).state !== "archived") return undefined;
+  return archiveOf({ storageClass: o.storageClass, archiveStatus: o.archiveStatus || undefined });
+}
+
+/** Lists the location once (HEADing Intelligent-Tiering objects only with `deep`) and prices the restores. */
+export async function listPlan(
+  s3: S3Client,
+  options: {
+    location: { bucket: string; prefix: string };
+    tier: Tier;
+    days: number;
+    maxCost: number;
+    deep: boolean;
+    prices: Prices;
+  },
+  io: Io,
+): Promise<StagePlan> {
+  const { location, tier } = options;
+  const counts: Partial<Record<Archive, { objects: number; bytes: number }>> = {};
+  const families: StagePlan["families"] = {};
+  let alreadyRestoring = 0;
+  let alreadyReadable = 0;
+  let unknownTier = 0;
+  const counters = { list: 0, head: 0 };
+  const bar = progress(io);
+  let seen = 0;
+  for await (const o of listDataset(s3, location, { deep: options.deep, counters })) {
+    if (++seen % 1000 === 0) bar.update(`planning s3://${location.bucket}/${location.prefix}: ${seen} objects`);
+    addToFamilies(families, o);
+    const state = stateOf(o).state;
+    if (state === "restoring") alreadyRestoring++;
+    else if (state === "readable") alreadyReadable++;
+    else if (state === "unknown") unknownTier++;
+    const archive = archiveToRestore(o);
+    if (!archive) continue;
+    const c = (counts[archive] ??= { objects: 0, bytes: 0 });
+    c.objects++;
+    c.bytes += o.size;
+  }
+  bar.done();
+  const archives: StagePlan["archives"] = {};
+  for (const [archive, c] of Object.entries(counts) as [Archive, { objects: number; bytes: number }][])
+    archives[archive] = priceArchive(archive, tier, c.objects, c.bytes, options.prices);
+  const all = Object.values(archives);
+  return {
+    location,
+    tier,
+    days: options.days,
+    mode: "direct",
+    modeReason: "",
+    archives,
+    toRestore: {
+      objects: all.reduce((n, a) => n + a.objects, 0),
+      bytes: all.reduce((n, a) => n + a.bytes, 0),
+    },
+    alreadyRestoring,
+    alreadyReadable,
+    unknownTier,
+    families,
+    usd: all.reduce((n, a) => n + a.usd, 0),
+    maxCost: options.maxCost,
+    listRequests: counters.list,
+    headRequests: counters.head,
+  };
+}
+
+function hours(h: number): string {
+  return h < 1 ? `${Math.round(h * 60)} min` : `${h} h`;
+}
+
+export function planText(p: StagePlan): string {
+  const lines = [
+    `s3://${p.location.bucket}/${p.location.prefix}: ${p.toRestore.objects} objects to restore (${p.toRestore.bytes} bytes), ${p.alreadyRestoring} already restoring, ${p.alreadyReadable} readable${p.unknownTier ? `, ${p.unknownTier} Intelligent-Tiering objects of unlisted tier` : ""}`,
+  ];
+  for (const [archive, a] of Object.entries(p.archives))
+    lines.push(
+      `  ${archive.padEnd(34)} ${String(a.objects).padStart(8)} objects  ${a.tier.padEnd(9)} ready in ${hours(a.readyWithinHours.min)}-${hours(a.readyWithinHours.max)}  ${a.usd.toFixed(2)} USD (${a.priced})`,
+    );
+  if (p.mode === "batch") {
+    lines.push(`  with S3 Batch Operations (${p.modeReason}):`);
+    for (const j of p.jobs ?? [])
+      lines.push(
+        `    ${j.family} job: ${j.tasks} tasks (${j.request.ManifestGenerator.S3JobManifestGenerator.Filter.MatchAnyStorageClass.join(", ")}), ${j.expectedFailures} expected to fail harmlessly, ${j.usd.toFixed(2)} USD with its fees${j.risk ? `\n      warning: ${j.risk}` : ""}`,
+      );
+  } else if (p.modeReason) lines.push(`  directly, one RestoreObject per object (${p.modeReason})`);
+  lines.push(`  total ${p.usd.toFixed(2)} USD; restored copies kept ${p.days} days (their storage is billed too)`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,238 @@
+/**
+ * S3 Batch Operations restore jobs for a dataset: which jobs a prefix needs, what each will do, and the
+ * exact CreateJob request. Pure (no SDK): the operator command sends what this builds, the tests read it.
+ *
+ * Rules, from AWS's documentation:
+ * - `S3InitiateRestoreObjectOperation` (S3 API reference): `GlacierJobTier` is STANDARD or BULK only (no
+ *   Expedited); `ExpirationInDays` ≥ 1 is required for Glacier Flexible Retrieval / Deep Archive objects and
+ *   must be absent for Intelligent-Tiering archive tiers; one job cannot hold both kinds.
+ * - S3 User Guide, "Restore objects with Batch Operations", "Overlapping restores": a task on an object whose
+ *   restore is still running fails unless this job asks for the same days and a faster tier; a task on an
+ *   already restored copy succeeds and moves its expiry.
+ * - `S3JobManifestGenerator` / `JobManifestGeneratorFilter` (S3 API reference): the job lists the bucket
+ *   itself, keeping keys with any of `KeyNameConstraint.MatchAnyPrefix` and a storage class in
+ *   `MatchAnyStorageClass`. It cannot see an object's restore state or Intelligent-Tiering access tier, so
+ *   every matching object becomes a task.
+ * - S3 User Guide, "Tracking job status and completion reports", "Tracking job failures": once at least
+ *   1,000 tasks have run, a job whose task failure rate passes 50 % fails.
+ * - `CreateJob` (S3 API reference): `ClientRequestToken` 1-64 characters; `Description` at most 256.
+ */
+import { createHash } from "node:crypto";
+import { stateOf, type ListedObject } from "./dataset";
+import { bucketArn, partitionOf } from "./partition";
+import { archiveOf, restoreDaysFor, type Archive, type Tier } from "./restore-rules";
+
+/** The two kinds of job S3 allows: one per family, never mixed. */
+export const BATCH_FAMILIES = ["glacier", "intelligent-tiering"] as const;
+export type BatchFamily = (typeof BATCH_FAMILIES)[number];
+
+/** Storage classes whose objects belong to each family (as listed and as the generator filter names them). */
+export const FAMILY_STORAGE_CLASSES: Record<
+  BatchFamily,
+  readonly ("GLACIER" | "DEEP_ARCHIVE" | "INTELLIGENT_TIERING")[]
+> = {
+  glacier: ["GLACIER", "DEEP_ARCHIVE"],
+  "intelligent-tiering": ["INTELLIGENT_TIERING"],
+};
+
+/** Tiers Batch Operations accepts. */
+export const BATCH_TIERS = ["Standard", "Bulk"] as const;
+
+/** Above this many objects to restore, `stage` prefers one Batch Operations job per family. */
+export const BATCH_THRESHOLD_OBJECTS = 10_000;
+
+/** Where in the stack's reports bucket jobs write (the batch role may write nowhere else). */
+export const BATCH_REPORTS_PREFIX = "batch/";
+
+/** After this many tasks S3 judges a job by its failure rate (Tracking job failures). */
+export const JOB_FAILURE_MIN_TASKS = 1_000;
+export const JOB_FAILURE_RATE = 0.5;
+
+export function familyOf(storageClass: string): BatchFamily | undefined {
+  if (storageClass === "GLACIER" || storageClass === "DEEP_ARCHIVE") return "glacier";
+  if (storageClass === "INTELLIGENT_TIERING") return "intelligent-tiering";
+  return undefined;
+}
+
+/** What one family's job would meet, counted from a listing (summarized as it streams). */
+export interface FamilyTally {
+  /** Objects the generated manifest holds: every object of the family's storage classes under the prefix. */
+  tasks: number;
+  /** Objects that need a restore, per archive (known only where the listing or a HEAD told the tier). */
+  toRestore: Partial<Record<Archive, { objects: number; bytes: number }>>;
+  /** Tasks that will fail harmlessly: a restore already running, or (Intelligent-Tiering) not archived. */
+  expectedFailures: number;
+  /** Intelligent-Tiering objects whose access tier the listing did not show: their tasks may fail. */
+  unknownTier: number;
+  /** Storage classes present, for the generator filter (sorted, so the request is stable). */
+  storageClasses: string[];
+}
+
+export function emptyTally(): FamilyTally {
+  return { tasks: 0, toRestore: {}, expectedFailures: 0, unknownTier: 0, storageClasses: [] };
+}
+
+/** Adds one listed object to the tallies of the family it belongs to (if any). */
+export function addToFamilies(tallies: Partial<Record<BatchFamily, FamilyTally>>, o: ListedObject): void {
+  const family = familyOf(o.storageClass);
+  if (!family) return;
+  const t = (tallies[family] ??= emptyTally());
+  t.tasks += 1;
+  if (!t.storageClasses.includes(o.storageClass)) t.storageClasses = [...t.storageClasses, o.storageClass].sort();
+  const { state } = stateOf(o);
+  if (state === "unknown") t.unknownTier += 1;
+  else if (state === "restoring") t.expectedFailures += 1;
+  else if (state === "readable" && family === "intelligent-tiering") t.expectedFailures += 1;
+  else if (state === "archived") {
+    const archive = archiveOf({ storageClass: o.storageClass, archiveStatus: o.archiveStatus || undefined })!;
+    const c = (t.toRestore[archive] ??= { objects: 0, bytes: 0 });
+    c.objects += 1;
+    c.bytes += o.size;
+  }
+  // A Glacier object with a restored copy: its task succeeds and moves the copy's expiry.
+}
+
+/** Whether S3 may fail the whole job for its failure rate, and why (undefined: it should not). */
+export function failureRisk(t: FamilyTally): string | undefined {
+  if (t.tasks < JOB_FAILURE_MIN_TASKS) return undefined;
+  if (t.expectedFailures / t.tasks > JOB_FAILURE_RATE)
+    return `${t.expectedFailures} of its ${t.tasks} tasks will fail (restore already running, or Intelligent-Tiering objects not archived): S3 fails a job whose task failure rate passes 50 % after 1,000 tasks; restore these with --direct`;
+  if ((t.expectedFailures + t.unknownTier) / t.tasks > JOB_FAILURE_RATE)
+    return `${t.unknownTier} Intelligent-Tiering objects have an access tier the listing does not show; if most are not archived their tasks fail and S3 fails the job (over 50 % after 1,000 tasks): --deep counts them first`;
+  return undefined;
+}
+
+/** Where the stack lets Batch Operations write manifests and completion reports. */
+export interface ReportsLocation {
+  readonly bucket: string;
+  /** Ends with "/" (or is empty). */
+  readonly prefix: string;
+}
+
+export interface RestoreJobInput {
+  readonly accountId: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly family: BatchFamily;
+  readonly storageClasses: readonly string[];
+  readonly tier: Tier;
+  readonly days: number;
+  readonly roleArn: string;
+  readonly reports: ReportsLocation;
+  /** Same dataset, family, tier and days on the same UTC day → the same token: a rerun makes no second job. */
+  readonly token: string;
+}
+
+/** The CreateJob request, in the S3 Control API's field names (what the SDK's CreateJobCommand takes). */
+export interface CreateRestoreJobRequest {
+  AccountId: string;
+  ConfirmationRequired: false;
+  Operation: { S3InitiateRestoreObject: { GlacierJobTier: "STANDARD" | "BULK"; ExpirationInDays?: number } };
+  Report: {
+    Enabled: true;
+    Bucket: string;
+    Prefix: string;
+    Format: "Report_CSV_20180820";
+    ReportScope: "AllTasks";
+  };
+  ManifestGenerator: {
+    S3JobManifestGenerator: {
+      SourceBucket: string;
+      EnableManifestOutput: true;
+      ManifestOutputLocation: {
+        Bucket: string;
+        ManifestPrefix: string;
+        ManifestFormat: "S3InventoryReport_CSV_20211130";
+        ManifestEncryption: { SSES3: Record<string, never> };
+      };
+      Filter: {
+        KeyNameConstraint?: { MatchAnyPrefix: string[] };
+        MatchAnyStorageClass: ("GLACIER" | "DEEP_ARCHIVE" | "INTELLIGENT_TIERING")[];
+      };
+    };
+  };
+  ClientRequestToken: string;
+  Description: string;
+  Priority: number;
+  RoleArn: string;
+}
+
+export const JOB_DESCRIPTION_MAX_CHARS = 256;
+
+/** A token for CreateJob's idempotency: at most 64 characters, derived from what the job does and the UTC day. */
+export function jobToken(parts: {
+  bucket: string;
+  prefix: string;
+  family: BatchFamily;
+  tier: Tier;
+  days: number;
+  day: string;
+}): string {
+  return createHash("sha256")
+    .update(JSON.stringify([parts.bucket, parts.prefix, parts.family, parts.tier, parts.days, parts.day]))
+    .digest("hex");
+}
+
+/** The account of an IAM role ARN (`arn:<partition>:iam::<account>:role/<name>`), or undefined. */
+export function accountOfRoleArn(roleArn: string): string | undefined {
+  return /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/.exec(roleArn)?.[1];
+}
+
+export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobRequest {
+  if (!(BATCH_TIERS as readonly string[]).includes(input.tier))
+    throw new Error(`Batch Operations restores with Standard or Bulk only, not ${input.tier}`);
+  const partition = partitionOf(input.region);
+  const reportsArn = bucketArn(partition, input.reports.bucket);
+  // Glacier jobs need ExpirationInDays; Intelligent-Tiering jobs must not send it (the rule of restoreDaysFor).
+  const days = restoreDaysFor(input.family === "glacier" ? "GLACIER" : "INTELLIGENT_TIERING_ARCHIVE", input.days);
+  const description = `glacier-restore stage s3://${input.bucket}/${input.prefix} (${input.family}, ${input.tier}${days !== undefined ? `, ${days} days` : ""})`;
+  return {
+    AccountId: input.accountId,
+    ConfirmationRequired: false,
+    Operation: {
+      S3InitiateRestoreObject: {
+        GlacierJobTier: input.tier === "Bulk" ? "BULK" : "STANDARD",
+        ...(days !== undefined ? { ExpirationInDays: days } : {}),
+      },
+    },
+    Report: {
+      Enabled: true,
+      Bucket: reportsArn,
+      Prefix: `${input.reports.prefix}reports`,
+      Format: "Report_CSV_20180820",
+      ReportScope: "AllTasks",
+    },
+    ManifestGenerator: {
+      S3JobManifestGenerator: {
+        SourceBucket: bucketArn(partition, input.bucket),
+        EnableManifestOutput: true,
+        ManifestOutputLocation: {
+          Bucket: reportsArn,
+          ManifestPrefix: `${input.reports.prefix}manifests`,
+          ManifestFormat: "S3InventoryReport_CSV_20211130",
+          ManifestEncryption: { SSES3: {} },
+        },
+        Filter: {
+          ...(input.prefix ? { KeyNameConstraint: { MatchAnyPrefix: [input.prefix] } } : {}),
+          MatchAnyStorageClass: FAMILY_STORAGE_CLASSES[input.family].filter((c) => input.storageClasses.includes(c)),
+        },
+      },
+    },
+    ClientRequestToken: input.token,
+    Description:
+      description.length <= JOB_DESCRIPTION_MAX_CHARS
+        ? description
+        : `${description.slice(0, JOB_DESCRIPTION_MAX_CHARS - 1)}…`,
+    Priority: 10,
+    RoleArn: input.roleArn,
+  };
+}
+
+/** `s3://bucket/prefix/` of a reports location (as the stack's output writes it) parsed; undefined if malformed. */
+export function parseReportsLocation(text: string): ReportsLocation | undefined {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(text);
+  if (!m) return undefined;
+  const prefix = m[2]!;
+  return { bucket: m[1]!, prefix: prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/` };
+}

@@ -1,0 +1,101 @@
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { BATCH_REPORTS_PREFIX } from "../../core/batch-jobs";
+import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
+import { policyDocument } from "../policy";
+import { PrivateBucket } from "./private-bucket";
+
+export interface BatchOperationsProps {
+  readonly roleName: string;
+  readonly reportsBucketPrefix: string;
+  readonly accountId: string;
+  readonly partition: Partition;
+  readonly bucket: string;
+  readonly prefix: string;
+  /** Days manifests and completion reports are kept. */
+  readonly reportExpirationDays: number;
+}
+
+/**
+ * What `glacier-restore stage` needs to restore a large dataset with S3 Batch Operations: a role the
+ * service assumes, allowed to restore only this target's objects and to write only to a private reports
+ * bucket. Jobs themselves are made at run time (Terraform has no resource for them).
+ *
+ * Permissions follow the S3 User Guide, "Granting permissions for Batch Operations" (Restore objects:
+ * s3:RestoreObject on the objects; s3:PutObject and s3:GetBucketLocation for the report), plus what a
+ * generated manifest needs: listing the source bucket and writing the manifest beside the reports.
+ */
+export class BatchOperations extends Construct {
+  readonly role: IamRole;
+  readonly reports: PrivateBucket;
+
+  constructor(scope: Construct, id: string, props: BatchOperationsProps) {
+    super(scope, id);
+    this.reports = new PrivateBucket(this, "reports", {
+      name: { bucketPrefix: props.reportsBucketPrefix },
+      lifecycleRules: [
+        {
+          id: "expire-batch-reports",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: props.reportExpirationDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+    });
+    const reportsArn = this.reports.bucket.arn;
+
+    const trust = policyDocument(this, "trust", [
+      {
+        sid: "BatchOperationsAssume",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["batchoperations.s3.amazonaws.com"] }],
+        actions: ["sts:AssumeRole"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+      },
+    ]);
+    this.role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "permissions", [
+      {
+        sid: "RestoreTargetObjects",
+        effect: "Allow",
+        actions: ["s3:RestoreObject"],
+        resources: [`${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`],
+      },
+      {
+        // The manifest generator lists the bucket; the condition keeps it to this target's prefix.
+        sid: "ListTargetPrefix",
+        effect: "Allow",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn(props.partition, props.bucket)],
+        ...(props.prefix
+          ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.prefix}*`] }] }
+          : {}),
+      },
+      {
+        sid: "WriteManifestsAndReports",
+        effect: "Allow",
+        actions: ["s3:PutObject", "s3:GetObject"],
+        resources: [`${reportsArn}/${BATCH_REPORTS_PREFIX}*`],
+      },
+      {
+        sid: "LocateReportsBucket",
+        effect: "Allow",
+        actions: ["s3:GetBucketLocation"],
+        resources: [reportsArn],
+      },
+    ]);
+    new IamRolePolicy(this, "role-policy", {
+      name: "restore-target-objects",
+      role: this.role.id,
+      policy: permissions.json,
+    });
+  }
+
+  /** `s3://<bucket>/batch/`: where the CLI points jobs' manifests and reports. */
+  get reportsLocation(): string {
+    return `s3://${this.reports.bucket.bucket}/${BATCH_REPORTS_PREFIX}`;
+  }
+}
