@@ -63,7 +63,11 @@ export function progress(io: Io): { update(text: string): void; done(): void } {
 }
 
 /** An AWS SDK failure (no credentials, access denied, no such bucket) as one line; anything else rethrown. */
-export function awsFailure(err: unknown, what: string): never {
+export function awsFailure(
+  err: unknown,
+  what: string,
+  deniedHint = "the credentials may not list this bucket or prefix",
+): never {
   const name = (err as { name?: unknown } | null)?.name;
   if (name === "CredentialsProviderError")
     throw new GlacierRestoreError(
@@ -74,7 +78,7 @@ export function awsFailure(err: unknown, what: string): never {
   if (httpStatus(err) !== undefined)
     throw new GlacierRestoreError(
       "external",
-      `${what}: ${errorCode(err)} (HTTP ${httpStatus(err)})${errorCode(err) === "AccessDenied" ? ": the credentials may not list this bucket or prefix" : ""}`,
+      `${what}: ${errorCode(err)} (HTTP ${httpStatus(err)})${errorCode(err) === "AccessDenied" ? `: ${deniedHint}` : ""}`,
       { cause: err },
     );
   throw err;

@@ -187,7 +187,11 @@ async function stageWithJobs(p: StagePlan, region: string, where: string, json: 
     const made = created.length
       ? ` (already created: ${created.map((c) => `${c.family} job ${c.jobId}`).join(", ")})`
       : "";
-    awsFailure(err, `${where}: CreateJob${made}`);
+    awsFailure(
+      err,
+      `${where}: CreateJob${made}`,
+      "the credentials need s3:CreateJob, and iam:PassRole on the job role",
+    );
   });
   const url = `s3://${p.location.bucket}/${p.location.prefix}`;
   io.stdout.write(

@@ -182,6 +182,9 @@ export function accountOfRoleArn(roleArn: string): string | undefined {
 export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobRequest {
   if (!(BATCH_TIERS as readonly string[]).includes(input.tier))
     throw new Error(`Batch Operations restores with Standard or Bulk only, not ${input.tier}`);
+  const classes = FAMILY_STORAGE_CLASSES[input.family].filter((c) => input.storageClasses.includes(c));
+  // An empty filter would let the generated manifest hold every storage class of the prefix.
+  if (classes.length === 0) throw new Error(`a ${input.family} job needs at least one of its storage classes`);
   const partition = partitionOf(input.region);
   const reportsArn = bucketArn(partition, input.reports.bucket);
   // Glacier jobs need ExpirationInDays; Intelligent-Tiering jobs must not send it (the rule of restoreDaysFor).

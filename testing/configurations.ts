@@ -14,7 +14,9 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
   };
 
   const options = exampleConfig();
-  options.targets = [{ name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1" }];
+  options.targets = [
+    { name: "options", bucket: "lab-data", prefix: "cold data/", region: "eu-west-1", batchOperations: true },
+  ];
   options.stateBackend.locking = "dynamodb";
   options.stateBackend.dynamodbTable = "tf-locks";
   options.stateBackend.bootstrap = true;
@@ -35,7 +37,13 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
     readerArnPrefixes: ["arn:aws-us-gov:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
   };
   govcloud.targets = [
-    { name: "gov-raw", bucket: "gov-fsx-store", prefix: "raw/", notifications: { email: ["ops@example.com"] } },
+    {
+      name: "gov-raw",
+      bucket: "gov-fsx-store",
+      prefix: "raw/",
+      batchOperations: true,
+      notifications: { email: ["ops@example.com"] },
+    },
   ];
 
   const china = notificationsConfig();

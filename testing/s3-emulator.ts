@@ -23,7 +23,7 @@ export interface StoredObject {
 }
 
 export interface Fault {
-  op: "head" | "restore" | "publish";
+  op: "head" | "restore" | "publish" | "create-job";
   status: number;
   code: string;
   /** Only requests with this tier (restore) are affected. */
@@ -40,13 +40,38 @@ export interface PublishedMessage {
 }
 
 export interface RequestRecord {
-  op: "head" | "get" | "restore" | "list" | "claim" | "release" | "publish" | "other";
+  op:
+    | "head"
+    | "get"
+    | "restore"
+    | "list"
+    | "claim"
+    | "release"
+    | "publish"
+    | "create-job"
+    | "describe-job"
+    | "batch-task"
+    | "other";
   bucket: string;
   key: string;
   versionId?: string;
   tier?: string;
   days?: number;
   status: number;
+}
+
+/** One S3 Batch Operations job as the emulator ran it. */
+export interface EmulatedJob {
+  id: string;
+  accountId: string;
+  token: string;
+  status: "Complete" | "Failed";
+  /** The CreateJob request, parsed from its XML. */
+  request: XmlNode;
+  tasks: number;
+  succeeded: number;
+  failed: number;
+  failureReasons: { code: string; reason: string }[];
 }
 
 export class S3Emulator {
@@ -57,6 +82,10 @@ export class S3Emulator {
   readonly tables = new Map<string, Map<string, Record<string, Record<string, string>>>>();
   readonly requests: RequestRecord[] = [];
   readonly published: PublishedMessage[] = [];
+  /** S3 Batch Operations jobs by ID. */
+  readonly jobs = new Map<string, EmulatedJob>();
+  /** Host names S3 Control requests arrived at (the SDK puts the account ID in front). */
+  readonly controlHosts: string[] = [];
   private nextVersion = 1;
   /** Milliseconds from a 202 until the restored copy is readable; undefined: only `complete()` finishes it. */
   restoreDelayMs: number | undefined;
@@ -123,6 +152,8 @@ export class S3Emulator {
     this.buckets.clear();
     this.tables.clear();
     this.published.length = 0;
+    this.jobs.clear();
+    this.controlHosts.length = 0;
     this.faults.length = 0;
     this.requests.length = 0;
     this.restoreDelayMs = undefined;
@@ -161,6 +192,7 @@ export class S3Emulator {
     if (req.method === "POST" && String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
       return this.sns(new URLSearchParams(body), res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith("/v20180820/jobs")) return this.control(req, url, body, res);
     const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
     const key = rest.map((segment) => decodeURIComponent(segment)).join("/");
     const versionId = url.searchParams.get("versionId") ?? undefined;
@@ -194,31 +226,10 @@ export class S3Emulator {
       if (fault) return this.fail(res, fault.status, fault.code, false, () => rec(fault.status));
       const obj = this.get(bucket, key, versionId);
       if (!obj) return this.fail(res, 404, "NoSuchKey", false, () => rec(404));
-      const archived =
-        obj.storageClass === "GLACIER" ||
-        obj.storageClass === "DEEP_ARCHIVE" ||
-        (obj.storageClass === "INTELLIGENT_TIERING" && obj.archiveStatus !== undefined);
-      if (!archived) return this.fail(res, 403, "ObjectAlreadyInActiveTierError", false, () => rec(403));
-      const deep = obj.storageClass === "DEEP_ARCHIVE" || obj.archiveStatus === "DEEP_ARCHIVE_ACCESS";
-      if (obj.storageClass === "INTELLIGENT_TIERING" && days)
-        return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
-      if (obj.storageClass !== "INTELLIGENT_TIERING" && !days)
-        return this.fail(res, 400, "MalformedXML", false, () => rec(400));
-      if (deep && tier === "Expedited") return this.fail(res, 400, "InvalidArgument", false, () => rec(400));
-      if (obj.restore === "ongoing") return this.fail(res, 409, "RestoreAlreadyInProgress", false, () => rec(409));
-      if (obj.restore === "restored") {
-        obj.restoreExpiry = new Date(Date.now() + Number(days ?? 1) * 86_400_000);
-        rec(200);
-        res.writeHead(200, { "content-length": "0" });
-        res.end();
-        return;
-      }
-      obj.restore = "ongoing";
-      obj.restoreExpiry = new Date(Date.now() + Number(days ?? 1) * 86_400_000);
-      if (this.restoreDelayMs !== undefined)
-        setTimeout(() => obj.restore === "ongoing" && this.finish(obj), this.restoreDelayMs);
-      rec(202);
-      res.writeHead(202, { "content-length": "0" });
+      const answer = this.restoreStored(obj, tier, days === undefined ? undefined : Number(days));
+      if (answer.code) return this.fail(res, answer.status, answer.code, false, () => rec(answer.status));
+      rec(answer.status);
+      res.writeHead(answer.status, { "content-length": "0" });
       res.end();
       return;
     }
@@ -250,6 +261,145 @@ export class S3Emulator {
 
     record({ op: "other", status: 501 });
     this.fail(res, 501, "NotImplemented", false, () => undefined);
+  }
+
+  /**
+   * RestoreObject's semantics on one stored object (S3 API reference, RestoreObject): 202 starts a
+   * restore, 200 renews a restored copy's expiry, 409 while one runs; Days required for Glacier classes
+   * and refused for Intelligent-Tiering; no Expedited for Deep Archive; 403 for an object not archived.
+   */
+  private restoreStored(obj: StoredObject, tier: string, days: number | undefined): { status: number; code?: string } {
+    const archived =
+      obj.storageClass === "GLACIER" ||
+      obj.storageClass === "DEEP_ARCHIVE" ||
+      (obj.storageClass === "INTELLIGENT_TIERING" && obj.archiveStatus !== undefined);
+    if (!archived) return { status: 403, code: "ObjectAlreadyInActiveTierError" };
+    const deep = obj.storageClass === "DEEP_ARCHIVE" || obj.archiveStatus === "DEEP_ARCHIVE_ACCESS";
+    if (obj.storageClass === "INTELLIGENT_TIERING" && days) return { status: 400, code: "InvalidArgument" };
+    if (obj.storageClass !== "INTELLIGENT_TIERING" && !days) return { status: 400, code: "MalformedXML" };
+    if (deep && tier === "Expedited") return { status: 400, code: "InvalidArgument" };
+    if (obj.restore === "ongoing") return { status: 409, code: "RestoreAlreadyInProgress" };
+    if (obj.restore === "restored") {
+      obj.restoreExpiry = new Date(Date.now() + (days ?? 1) * 86_400_000);
+      return { status: 200 };
+    }
+    obj.restore = "ongoing";
+    obj.restoreExpiry = new Date(Date.now() + (days ?? 1) * 86_400_000);
+    if (this.restoreDelayMs !== undefined)
+      setTimeout(() => obj.restore === "ongoing" && this.finish(obj), this.restoreDelayMs);
+    return { status: 202 };
+  }
+
+  /**
+   * S3 Control CreateJob / DescribeJob for restore jobs (S3 API reference; S3 User Guide, "Restore objects
+   * with Batch Operations"): the manifest generator keeps current objects with any `MatchAnyPrefix` and a
+   * storage class in `MatchAnyStorageClass`; each becomes a RestoreObject task, where a restore already
+   * running fails the task (Overlapping restores); Standard and Bulk only; the same ClientRequestToken
+   * answers the same job; a job whose failure rate passes 50 % after 1,000 tasks fails ("Tracking job
+   * failures"). Jobs run to their end at once.
+   */
+  private control(req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
+    const host = String(req.headers.host ?? "");
+    this.controlHosts.push(host);
+    const accountId = String(req.headers["x-amz-account-id"] ?? "");
+    const reply = (op: RequestRecord["op"], status: number, xmlBody: string, key = "") => {
+      this.requests.push({ op, bucket: accountId, key, status });
+      res.writeHead(status, { "content-type": "application/xml" });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xmlBody}`);
+    };
+    const error = (op: RequestRecord["op"], status: number, code: string, message: string) =>
+      reply(
+        op,
+        status,
+        `<ErrorResponse><Error><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>EMU${this.requests.length}</RequestId></ErrorResponse>`,
+      );
+    // The SDK addresses <account>.<endpoint host>; the account must be the header's.
+    if (!/^\d{12}$/.test(accountId) || !host.startsWith(`${accountId}.`))
+      return error("other", 400, "InvalidRequest", `account ${accountId} does not match host ${host}`);
+    const jobId = /^\/v20180820\/jobs\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (req.method === "GET" && jobId) {
+      const job = this.jobs.get(jobId);
+      if (!job || job.accountId !== accountId)
+        return error("describe-job", 404, "NoSuchJob", "The specified job does not exist");
+      const reasons = job.failureReasons
+        .map(
+          (f) =>
+            `<member><FailureCode>${xml(f.code)}</FailureCode><FailureReason>${xml(f.reason)}</FailureReason></member>`,
+        )
+        .join("");
+      return reply(
+        "describe-job",
+        200,
+        `<DescribeJobResult><Job><JobId>${job.id}</JobId><Status>${job.status}</Status><Priority>10</Priority><ProgressSummary><TotalNumberOfTasks>${job.tasks}</TotalNumberOfTasks><NumberOfTasksSucceeded>${job.succeeded}</NumberOfTasksSucceeded><NumberOfTasksFailed>${job.failed}</NumberOfTasksFailed></ProgressSummary>${reasons ? `<FailureReasons>${reasons}</FailureReasons>` : ""}</Job></DescribeJobResult>`,
+        jobId,
+      );
+    }
+    if (req.method !== "POST" || url.pathname !== "/v20180820/jobs")
+      return error("other", 501, "NotImplemented", `${req.method} ${url.pathname}`);
+    const fault = this.takeFault("create-job");
+    if (fault) return error("create-job", fault.status, fault.code, fault.code);
+    const request = parseXml(body);
+    const token = request.text("ClientRequestToken");
+    const existing = [...this.jobs.values()].find((j) => j.accountId === accountId && j.token === token);
+    if (existing)
+      return reply("create-job", 200, `<CreateJobResult><JobId>${existing.id}</JobId></CreateJobResult>`, existing.id);
+    const operation = request.child("Operation")?.child("S3InitiateRestoreObject");
+    if (!request.text("RoleArn") || !operation || request.text("ConfirmationRequired") === undefined)
+      return error(
+        "create-job",
+        400,
+        "InvalidRequest",
+        "RoleArn, Operation.S3InitiateRestoreObject and ConfirmationRequired are required here",
+      );
+    const jobTier = operation.text("GlacierJobTier") ?? "STANDARD";
+    if (jobTier !== "STANDARD" && jobTier !== "BULK")
+      return error("create-job", 400, "InvalidRequest", `GlacierJobTier ${jobTier}: STANDARD or BULK only`);
+    const generator = request.child("ManifestGenerator")?.child("S3JobManifestGenerator");
+    if (!generator || !request.child("Report"))
+      return error("create-job", 400, "InvalidRequest", "this emulator runs generated-manifest jobs with a report");
+    const sourceBucket = (generator.text("SourceBucket") ?? "").replace(/^arn:[^:]+:s3:::/, "");
+    const filter = generator.child("Filter");
+    const prefixes = filter?.child("KeyNameConstraint")?.child("MatchAnyPrefix")?.texts("member") ?? [];
+    const classes = filter?.child("MatchAnyStorageClass")?.texts("member") ?? [];
+    const daysText = operation.text("ExpirationInDays");
+    const days = daysText === undefined ? undefined : Number(daysText);
+    const tier = jobTier === "BULK" ? "Bulk" : "Standard";
+    const id = `job-${String(this.jobs.size + 1).padStart(4, "0")}`;
+    const job: EmulatedJob = {
+      id,
+      accountId,
+      token: token ?? "",
+      status: "Complete",
+      request,
+      tasks: 0,
+      succeeded: 0,
+      failed: 0,
+      failureReasons: [],
+    };
+    const objects = this.buckets.get(sourceBucket) ?? new Map<string, StoredObject[]>();
+    for (const [key, versions] of objects) {
+      const obj = versions.at(-1)!;
+      if (prefixes.length && !prefixes.some((p) => key.startsWith(p))) continue;
+      if (classes.length && !classes.includes(obj.storageClass)) continue;
+      const answer = this.restoreStored(obj, tier, days);
+      job.tasks += 1;
+      if (answer.code) job.failed += 1;
+      else job.succeeded += 1;
+      this.requests.push({
+        op: "batch-task",
+        bucket: sourceBucket,
+        key,
+        tier,
+        ...(days ? { days } : {}),
+        status: answer.status,
+      });
+    }
+    if (job.tasks >= 1000 && job.failed / job.tasks > 0.5) {
+      job.status = "Failed";
+      job.failureReasons.push({ code: "TaskFailureThresholdExceeded", reason: "more than 50 % of tasks failed" });
+    }
+    this.jobs.set(id, job);
+    reply("create-job", 200, `<CreateJobResult><JobId>${id}</JobId></CreateJobResult>`, id);
   }
 
   /**
@@ -405,4 +555,52 @@ function conditionHolds(
 /** Escapes text for an XML element. */
 function xml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** An element of a parsed XML document: enough to read S3 Control requests. */
+export interface XmlNode {
+  readonly name: string;
+  readonly children: XmlNode[];
+  readonly value: string;
+  child(name: string): XmlNode | undefined;
+  text(name: string): string | undefined;
+  texts(name: string): string[];
+}
+
+function node(name: string, children: XmlNode[], value: string): XmlNode {
+  return {
+    name,
+    children,
+    value,
+    child: (n) => children.find((c) => c.name === n),
+    text: (n) => children.find((c) => c.name === n)?.value,
+    texts: (n) => children.filter((c) => c.name === n).map((c) => c.value),
+  };
+}
+
+const unescapeXml = (t: string) =>
+  t
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+
+/** Parses elements and text (no attributes kept, no mixed content): the shape AWS's XML requests have. */
+export function parseXml(text: string): XmlNode {
+  const tokens = text.replace(/<\?xml[^>]*\?>/, "").match(/<\/?[^>]+>|[^<]+/g) ?? [];
+  const stack: { name: string; children: XmlNode[]; value: string }[] = [
+    { name: "#document", children: [], value: "" },
+  ];
+  for (const token of tokens) {
+    if (token.startsWith("</")) {
+      const done = stack.pop()!;
+      stack.at(-1)!.children.push(node(done.name, done.children, unescapeXml(done.value.trim())));
+    } else if (token.startsWith("<")) {
+      const name = /^<([^\s/>]+)/.exec(token)![1]!;
+      if (token.endsWith("/>")) stack.at(-1)!.children.push(node(name, [], ""));
+      else stack.push({ name, children: [], value: "" });
+    } else stack.at(-1)!.value += token;
+  }
+  return stack[0]!.children[0] ?? node("#empty", [], "");
 }

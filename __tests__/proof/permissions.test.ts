@@ -125,6 +125,79 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
       expect(await assume("ec2.amazonaws.com", ACCOUNT)).not.toBe("Allowed");
     });
 
+    const batchRole = all(stack, "aws_iam_role").find((r) => r.name === targetNames(t.name).batchRole);
+    if (t.batchOperations)
+      describe("S3 Batch Operations role", () => {
+        const batchArn = batchRole ? refs.attr("aws_iam_role", batchRole, "arn") : "";
+        const batchPolicy = batchRole ? rolePolicy(stack, refs, batchRole) : undefined;
+        const reportsArn = () => {
+          const bucket = all(stack, "aws_s3_bucket").find(
+            (b) => b.bucket_prefix === targetNames(t.name).batchReportsBucketPrefix,
+          );
+          return refs.attr("aws_s3_bucket", bucket, "arn");
+        };
+        const asBatch = (action: string, resource: string, context?: Record<string, string>) =>
+          decide({
+            principal: batchArn,
+            action,
+            resource,
+            identityPolicy: batchPolicy!,
+            ...(context ? { context } : {}),
+          });
+
+        it("restores only under the target's prefix and changes no object", async () => {
+          expect(await asBatch("s3:RestoreObject", inScope)).toBe("Allowed");
+          expect(
+            await asBatch("s3:RestoreObject", `arn:${refs.partition}:s3:::${t.bucket}/zz-outside-${t.prefix}x`),
+          ).toBe(t.prefix ? "ImplicitlyDenied" : "Allowed");
+          expect(await asBatch("s3:RestoreObject", `arn:${refs.partition}:s3:::${t.bucket}-other/${t.prefix}x`)).toBe(
+            "ImplicitlyDenied",
+          );
+          for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:PutObjectAcl"])
+            expect([action, await asBatch(action, inScope)]).toEqual([action, "ImplicitlyDenied"]);
+        });
+
+        it("lists the bucket only under the prefix, for the generated manifest", async () => {
+          const bucket = `arn:${refs.partition}:s3:::${t.bucket}`;
+          expect(await asBatch("s3:ListBucket", bucket, { "s3:prefix": t.prefix })).toBe("Allowed");
+          if (t.prefix) {
+            expect(await asBatch("s3:ListBucket", bucket, { "s3:prefix": `zz-${t.prefix}` })).toBe("ImplicitlyDenied");
+            expect(await asBatch("s3:ListBucket", bucket)).toBe("ImplicitlyDenied");
+          }
+        });
+
+        it("writes manifests and reports only under batch/ of its own reports bucket", async () => {
+          const reports = reportsArn();
+          expect(await asBatch("s3:PutObject", `${reports}/batch/reports/job-1/results/a.csv`)).toBe("Allowed");
+          expect(await asBatch("s3:PutObject", `${reports}/batch/manifests/job-1/manifest.json`)).toBe("Allowed");
+          expect(await asBatch("s3:GetBucketLocation", reports)).toBe("Allowed");
+          expect(await asBatch("s3:PutObject", `${reports}/elsewhere/a.csv`)).toBe("ImplicitlyDenied");
+          expect(await asBatch("s3:PutObject", `arn:${refs.partition}:s3:::${t.bucket}/${t.prefix}x`)).toBe(
+            "ImplicitlyDenied",
+          );
+          expect(await asBatch("s3:DeleteObject", `${reports}/batch/reports/a.csv`)).toBe("ImplicitlyDenied");
+        });
+
+        it("can be assumed only by S3 Batch Operations on behalf of this account", async () => {
+          const trust = refs.policyOf(batchRole.assume_role_policy);
+          const assume = (principal: string, account: string) =>
+            decide({
+              principal,
+              action: "sts:AssumeRole",
+              resource: batchArn,
+              resourcePolicy: trust,
+              context: { "aws:SourceAccount": account },
+            });
+          expect(await assume("batchoperations.s3.amazonaws.com", ACCOUNT)).toBe("Allowed");
+          expect(await assume("batchoperations.s3.amazonaws.com", OTHER_ACCOUNT)).not.toBe("Allowed");
+          expect(await assume("lambda.amazonaws.com", ACCOUNT)).not.toBe("Allowed");
+        });
+      });
+
+    it("has a Batch Operations role exactly when batchOperations is on", () => {
+      expect(batchRole !== undefined).toBe(t.batchOperations);
+    });
+
     it("dead-letter queue accepts this rule's events only, and only over TLS", async () => {
       const queue = deadLetterQueue(stack);
       const queueArn = refs.attr("aws_sqs_queue", queue, "arn");
@@ -154,8 +227,14 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
     describe.each(trailStacks)("trail in stack %s", (_s, stack) => {
       const refs = new References(stack);
       const trailArn = refs.attr("aws_cloudtrail", single(stack, "aws_cloudtrail"), "arn");
-      const bucket = refs.attr("aws_s3_bucket", single(stack, "aws_s3_bucket"), "bucket");
-      const bucketPolicy = refs.policyOf(single(stack, "aws_s3_bucket_policy").policy);
+      // The trail's log bucket (a stack may also hold a Batch Operations reports bucket).
+      const logBucket = all(stack, "aws_s3_bucket").filter((b) => !String(b.bucket_prefix).endsWith("-batch-"));
+      expect(logBucket).toHaveLength(1);
+      const bucket = refs.attr("aws_s3_bucket", logBucket[0], "bucket");
+      const logBucketId = refs.attr("aws_s3_bucket", logBucket[0], "id");
+      const bucketPolicy = refs.policyOf(
+        all(stack, "aws_s3_bucket_policy").find((p) => refs.resolve(p.bucket) === logBucketId).policy,
+      );
       const write = (key: string, sourceArn: string, tls = "true") =>
         decide({
           principal: "cloudtrail.amazonaws.com",
