@@ -87,6 +87,8 @@ export class S3Emulator {
   /** Host names S3 Control requests arrived at (the SDK puts the account ID in front). */
   readonly controlHosts: string[] = [];
   private nextVersion = 1;
+  /** Each bucket's keys in UTF-8 binary order, kept until the next put (listing a million keys pages fast). */
+  private readonly sortedKeys = new Map<string, string[]>();
   /** Milliseconds from a 202 until the restored copy is readable; undefined: only `complete()` finishes it. */
   restoreDelayMs: number | undefined;
   /** Artificial latency per request, to model a real network round trip in benchmarks. */
@@ -123,6 +125,7 @@ export class S3Emulator {
       versionId: `v${this.nextVersion++}`,
       size,
     };
+    if (!objects.has(key)) this.sortedKeys.delete(bucket);
     objects.set(key, [...(objects.get(key) ?? []), version]);
     return version;
   }
@@ -150,6 +153,7 @@ export class S3Emulator {
 
   reset(): void {
     this.buckets.clear();
+    this.sortedKeys.clear();
     this.tables.clear();
     this.published.length = 0;
     this.jobs.clear();
@@ -420,11 +424,31 @@ export class S3Emulator {
     const prefix = params.get("prefix") ?? "";
     const max = Math.min(Number(params.get("max-keys") ?? "1000"), 1000);
     const after = params.get("continuation-token") ?? params.get("start-after") ?? "";
-    const keys = [...objects.keys()]
-      .filter((k) => k.startsWith(prefix) && k > after)
-      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    const page = keys.slice(0, max);
-    const truncated = keys.length > max;
+    let sorted = this.sortedKeys.get(bucket);
+    if (!sorted) {
+      sorted = [...objects.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      this.sortedKeys.set(bucket, sorted);
+    }
+    // First key after the continuation point (binary search), then keys while they carry the prefix.
+    const strict = after !== "" && Buffer.compare(Buffer.from(after), Buffer.from(prefix)) >= 0;
+    const from = Buffer.from(strict ? after : prefix);
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = Buffer.compare(Buffer.from(sorted[mid]!), from);
+      if (c < 0 || (c === 0 && strict)) lo = mid + 1;
+      else hi = mid;
+    }
+    const page: string[] = [];
+    let truncated = false;
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
+      if (page.length === max) {
+        truncated = true;
+        break;
+      }
+      page.push(sorted[i]!);
+    }
     const withRestore = String(optional ?? "").includes("RestoreStatus");
     const url = params.get("encoding-type") === "url";
     const text = (v: string) => xml(url ? encodeURIComponent(v).replace(/%2F/g, "/") : v);
