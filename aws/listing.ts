@@ -15,7 +15,12 @@ export interface ListingCounters {
 export async function* listDataset(
   s3: S3Client,
   location: { bucket: string; prefix: string },
-  options: { deep?: boolean; counters?: ListingCounters } = {},
+  options: {
+    deep?: boolean;
+    counters?: ListingCounters;
+    /** "/" lists only the direct children of the prefix (a directory), not every key under it. */
+    delimiter?: string;
+  } = {},
 ): AsyncGenerator<ListedObject> {
   const counters = options.counters ?? { list: 0, head: 0 };
   let token: string | undefined;
@@ -25,6 +30,7 @@ export async function* listDataset(
         Bucket: location.bucket,
         Prefix: location.prefix || undefined,
         ContinuationToken: token,
+        ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
         OptionalObjectAttributes: ["RestoreStatus"],
       }),
     );

@@ -23,7 +23,12 @@ export type MetricName =
   | "NotificationPublished"
   | "NotificationFailed"
   | "DigestPublished"
-  | "DigestMessageUnreadable";
+  | "DigestMessageUnreadable"
+  | "WouldRestore"
+  | "BudgetExceeded"
+  | "EventDeferred"
+  | "DirectoryExpanded"
+  | "DirectoryCapReached";
 
 export interface RestoreMetrics {
   count(name: MetricName, reason?: string): void;

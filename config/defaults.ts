@@ -1,6 +1,7 @@
 /** Built-in defaults, and one target with `defaults` and them applied (with the checks of one target). */
 import { EVENT_PATTERN_MAX_CHARS, largestPatternChars } from "../core/patterns";
 import { isIsolatedRegion } from "../core/partition";
+import { DEFAULT_DIRECTORY_LIMITS, type RestoreMode, type RestoreScope } from "../core/restore-policy";
 import type { Tier } from "../core/restore-rules";
 import type { CompletedVia, DefaultsInput, TargetInput, TrailMode } from "./schema";
 import type { ResolvedNotifications, ResolvedTarget } from "./types";
@@ -21,6 +22,9 @@ export const BUILT_IN_DEFAULTS = {
   },
   alarms: { enabled: true },
   batchOperations: false,
+  restoreScope: "object" as RestoreScope,
+  directory: DEFAULT_DIRECTORY_LIMITS,
+  mode: "restore" as RestoreMode,
   function: { memoryMb: 256, timeoutSeconds: 60, logRetentionDays: 30, claims: true, claimTtlSeconds: 900 },
   eventRetry: { maximumEventAgeSeconds: 21600, maximumRetryAttempts: 185 },
   notifications: {
@@ -93,6 +97,19 @@ export function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, p
   const fn = { ...BUILT_IN_DEFAULTS.function, ...d.function, ...t.function };
   const assumeRole = t.assumeRole ?? d.assumeRole;
   const notifications = resolveNotifications(t, d, region, at, problems);
+  const restoreScope = t.restoreScope ?? d.restoreScope ?? BUILT_IN_DEFAULTS.restoreScope;
+  const budgetInput = { ...d.budget, ...t.budget };
+  const budget = {
+    ...(budgetInput.maxRestoresPerDay !== undefined ? { maxRestoresPerDay: budgetInput.maxRestoresPerDay } : {}),
+    ...(budgetInput.maxGBPerDay !== undefined ? { maxBytesPerDay: Math.round(budgetInput.maxGBPerDay * 1e9) } : {}),
+  };
+  // Directory expansions and budget counters live in the claims table, and only claims make them atomic.
+  if (!fn.claims && restoreScope === "directory")
+    problems.push(
+      `${at}.restoreScope: "directory" needs function.claims (each directory is claimed once per claim TTL)`,
+    );
+  if (!fn.claims && Object.keys(budget).length > 0)
+    problems.push(`${at}.budget: needs function.claims (the daily counters are kept in the claims table)`);
   return {
     name: t.name,
     bucket: t.bucket,
@@ -108,5 +125,9 @@ export function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, p
     ...(notifications ? { notifications } : {}),
     alarms: { ...BUILT_IN_DEFAULTS.alarms, ...d.alarms, ...t.alarms },
     batchOperations: t.batchOperations ?? d.batchOperations ?? BUILT_IN_DEFAULTS.batchOperations,
+    restoreScope,
+    directory: { ...BUILT_IN_DEFAULTS.directory, ...d.directory, ...t.directory },
+    budget,
+    mode: t.mode ?? d.mode ?? BUILT_IN_DEFAULTS.mode,
   };
 }

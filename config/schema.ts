@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { RESTORE_MODES, RESTORE_SCOPES } from "../core/restore-policy";
 import { TIERS } from "../core/restore-rules";
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -212,6 +213,26 @@ const alarms = z
   .partial()
   .strict();
 
+const directory = z
+  .object({
+    /** At most this many other archived objects are restored for one miss (default 1000). */
+    maxObjects: z.number().int().min(1).max(100_000),
+    /** At most this many bytes of them (default 1 TiB). */
+    maxBytes: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
+const budget = z
+  .object({
+    /** Restore requests the function may start per UTC day (unset: no limit). */
+    maxRestoresPerDay: z.number().int().min(1),
+    /** Gigabytes (10^9 bytes) it may restore per UTC day (unset: no limit). */
+    maxGBPerDay: z.number().positive(),
+  })
+  .partial()
+  .strict();
+
 /** Settings a target may set itself or inherit from `defaults`. */
 const inheritable = {
   region,
@@ -229,6 +250,16 @@ const inheritable = {
    * S3 Batch Operations (default false). Jobs are created at run time, never by Terraform.
    */
   batchOperations: z.boolean(),
+  /** "object" (default): restore the object a reader missed; "directory": also its archived siblings. */
+  restoreScope: z.enum(RESTORE_SCOPES, {
+    error: (issue) => `invalid restoreScope ${JSON.stringify(issue.input)}; allowed: ${RESTORE_SCOPES.join(", ")}`,
+  }),
+  directory,
+  budget,
+  /** "restore" (default), or "observe": decide, log and count what would be restored, restore nothing. */
+  mode: z.enum(RESTORE_MODES, {
+    error: (issue) => `invalid mode ${JSON.stringify(issue.input)}; allowed: ${RESTORE_MODES.join(", ")}`,
+  }),
 };
 
 export const defaultsSchema = z.object(inheritable).partial().strict();

@@ -1,4 +1,5 @@
 /** The resolved configuration: what the stacks, the cost tool and the operator command are built from. */
+import type { Budget, DirectoryLimits, RestoreMode, RestoreScope } from "../core/restore-policy";
 import type { Tier } from "../core/restore-rules";
 import type { AssumeRole, CompletedVia, ParsedConfig, TrailMode } from "./schema";
 
@@ -66,6 +67,13 @@ export interface ResolvedTarget {
   readonly alarms: ResolvedAlarms;
   /** A Batch Operations role and reports bucket for `glacier-restore stage` (jobs are made at run time). */
   readonly batchOperations: boolean;
+  /** What one miss restores: the object, or its directory's archived objects too. */
+  readonly restoreScope: RestoreScope;
+  readonly directory: DirectoryLimits;
+  /** Unset fields: no limit. */
+  readonly budget: Budget;
+  /** "observe": the function restores nothing, it logs and counts what it would. */
+  readonly mode: RestoreMode;
 }
 
 /** Where a stack that belongs to no single target deploys: its name, region, account (role) and tags. */

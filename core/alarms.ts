@@ -27,6 +27,8 @@ export function targetAlarmSpecs(names: {
   readonly notificationRuleNames: readonly string[];
   /** The digest function, when notifications are sent as digests. */
   readonly digestFunctionName?: string;
+  /** The queue of events a daily budget refused, when the target has a budget. */
+  readonly deferredQueueName?: string;
 }): AlarmSpec[] {
   const ruleAlarms = (rule: string, label: string, what: string): AlarmSpec[] => [
     {
@@ -72,6 +74,18 @@ export function targetAlarmSpecs(names: {
       description: `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
     },
     ...ruleAlarms(names.restoreRuleName, "rule", "a failed read's event"),
+    ...(names.deferredQueueName
+      ? [
+          {
+            id: "deferred",
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: names.deferredQueueName },
+            statistic: "Maximum" as const,
+            description: `The daily restore budget refused events; they wait in ${names.deferredQueueName} (raise the budget, then npx glacier-restore redrive)`,
+          },
+        ]
+      : []),
     ...(names.digestFunctionName
       ? [
           {

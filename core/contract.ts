@@ -13,6 +13,13 @@ export const RESTORE_ENV = {
   claimTable: "CLAIM_TABLE",
   claimTtlSeconds: "CLAIM_TTL_SECONDS",
   topicArn: "NOTIFY_TOPIC_ARN",
+  scope: "RESTORE_SCOPE",
+  directoryMaxObjects: "DIRECTORY_MAX_OBJECTS",
+  directoryMaxBytes: "DIRECTORY_MAX_BYTES",
+  budgetMaxRestores: "BUDGET_MAX_RESTORES_PER_DAY",
+  budgetMaxBytes: "BUDGET_MAX_BYTES_PER_DAY",
+  deferredQueueUrl: "DEFERRED_QUEUE_URL",
+  mode: "RESTORE_MODE",
 } as const;
 
 /** Environment variables of the digest function (set by stacks/constructs/restore-digest.ts). */

@@ -54,6 +54,7 @@ export function targetNames(target: string) {
     digestRole: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.iamRole),
     digestQueue: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.sqsQueue),
     digestRule: physicalName([NAME_PREFIX, target, "digest"], NAME_LIMITS.eventRule),
+    deferredQueue: physicalName([NAME_PREFIX, target, "deferred"], NAME_LIMITS.sqsQueue),
     batchRole: physicalName([NAME_PREFIX, target, "batch"], NAME_LIMITS.iamRole),
     batchReportsBucketPrefix: `${physicalName(["gr", target, "batch"], NAME_LIMITS.bucketPrefix - 1)}-`,
     alarm: (id: string) => physicalName([NAME_PREFIX, target, id], NAME_LIMITS.alarm),

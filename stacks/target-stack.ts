@@ -11,6 +11,7 @@ import { RestoreTrail } from "./constructs/restore-trail";
 import { RestoreAlarms } from "./constructs/restore-alarms";
 import { RestoreDigest } from "./constructs/restore-digest";
 import { BatchOperations } from "./constructs/batch-operations";
+import { DeferredQueue } from "./constructs/deferred-queue";
 import { targetAlarmSpecs } from "../core/alarms";
 import { regionalArn } from "../core/partition";
 import { s3RestoreEvents } from "./constructs/restore-notifications";
@@ -97,6 +98,8 @@ export class TargetStack extends TerraformStack {
       queueName: names.deadLetterQueue,
       accountId: base.accountId,
     });
+    const budgeted = Object.keys(t.budget).length > 0;
+    const deferred = budgeted ? new DeferredQueue(this, "deferred", { queueName: names.deferredQueue }) : undefined;
     // Alarm names (and so ARNs) are known up front: the topic's policies name the alarms that may publish.
     const alarmSpecs = t.alarms.enabled
       ? targetAlarmSpecs({
@@ -110,6 +113,7 @@ export class TargetStack extends TerraformStack {
                 )
               : [],
           ...(t.notifications?.digest ? { digestFunctionName: names.digestFunction } : {}),
+          ...(deferred ? { deferredQueueName: names.deferredQueue } : {}),
         })
       : [];
     const alarmsUseOwnTopic = alarmSpecs.length > 0 && !t.alarms.topicArn && t.notifications !== undefined;
@@ -156,6 +160,13 @@ export class TargetStack extends TerraformStack {
       ...(t.function.claims ? { claimTableName: names.claimTable } : {}),
       claimTtlSeconds: t.function.claimTtlSeconds,
       ...(t.function.reservedConcurrency !== undefined ? { reservedConcurrency: t.function.reservedConcurrency } : {}),
+      policy: {
+        restoreScope: t.restoreScope,
+        directory: t.directory,
+        budget: t.budget,
+        mode: t.mode,
+        ...(deferred ? { deferredQueue: { arn: deferred.queue.arn, url: deferred.queue.url } } : {}),
+      },
       ...(notifications && t.notifications?.initiated
         ? {
             initiatedNotifications: {
@@ -238,6 +249,12 @@ export class TargetStack extends TerraformStack {
         description: "Where Batch Operations jobs write manifests and completion reports (kept 30 days)",
       });
     }
+    if (deferred)
+      new TerraformOutput(this, "deferred_queue_url", {
+        value: deferred.queue.url,
+        description:
+          "Events the daily restore budget refused; redrive them after raising it (npx glacier-restore redrive)",
+      });
     new TerraformOutput(this, "dead_letter_queue_url", {
       value: deadLetters.queue.url,
       description: "Events that could not be turned into a restore; inspect and redrive",

@@ -6,6 +6,7 @@
  * claim store makes (PutItem/DeleteItem with the condition forms it uses; moto checks those semantics)
  * and SNS Publish (query protocol), keeping what was published.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -51,6 +52,8 @@ export interface RequestRecord {
     | "create-job"
     | "describe-job"
     | "batch-task"
+    | "update"
+    | "send"
     | "other";
   bucket: string;
   key: string;
@@ -82,6 +85,8 @@ export class S3Emulator {
   readonly tables = new Map<string, Map<string, Record<string, Record<string, string>>>>();
   readonly requests: RequestRecord[] = [];
   readonly published: PublishedMessage[] = [];
+  /** SQS messages sent (SendMessage, JSON protocol), in order. */
+  readonly sent: { queueUrl: string; body: string; attributes: Record<string, string> }[] = [];
   /** S3 Batch Operations jobs by ID. */
   readonly jobs = new Map<string, EmulatedJob>();
   /** Host names S3 Control requests arrived at (the SDK puts the account ID in front). */
@@ -156,6 +161,7 @@ export class S3Emulator {
     this.sortedKeys.clear();
     this.tables.clear();
     this.published.length = 0;
+    this.sent.length = 0;
     this.jobs.clear();
     this.controlHosts.length = 0;
     this.faults.length = 0;
@@ -193,6 +199,8 @@ export class S3Emulator {
     const target = req.headers["x-amz-target"];
     if (req.method === "POST" && typeof target === "string" && target.startsWith("DynamoDB_20120810."))
       return this.dynamo(target.slice("DynamoDB_20120810.".length), body, res);
+    if (req.method === "POST" && typeof target === "string" && target.startsWith("AmazonSQS."))
+      return this.sqs(target.slice("AmazonSQS.".length), body, res);
     if (req.method === "POST" && String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
       return this.sns(new URLSearchParams(body), res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -440,14 +448,28 @@ export class S3Emulator {
       if (c < 0 || (c === 0 && strict)) lo = mid + 1;
       else hi = mid;
     }
+    // With a delimiter, keys with it after the prefix roll up into one CommonPrefixes entry each.
+    const delimiter = params.get("delimiter") ?? "";
     const page: string[] = [];
+    const commonPrefixes: string[] = [];
+    let lastKey = "";
     let truncated = false;
     for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
-      if (page.length === max) {
+      if (page.length + commonPrefixes.length === max) {
         truncated = true;
         break;
       }
-      page.push(sorted[i]!);
+      const rest = sorted[i]!.slice(prefix.length);
+      const at = delimiter ? rest.indexOf(delimiter) : -1;
+      if (at < 0) {
+        page.push(sorted[i]!);
+        lastKey = sorted[i]!;
+        continue;
+      }
+      const common = prefix + rest.slice(0, at + delimiter.length);
+      commonPrefixes.push(common);
+      while (i + 1 < sorted.length && sorted[i + 1]!.startsWith(common)) i++;
+      lastKey = sorted[i]!;
     }
     const withRestore = String(optional ?? "").includes("RestoreStatus");
     const url = params.get("encoding-type") === "url";
@@ -469,8 +491,8 @@ export class S3Emulator {
       `<Name>${xml(bucket)}</Name><Prefix>${text(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys>` +
       (url ? "<EncodingType>url</EncodingType>" : "") +
       `<IsTruncated>${truncated}</IsTruncated>` +
-      (truncated ? `<NextContinuationToken>${xml(page.at(-1)!)}</NextContinuationToken>` : "") +
-      `${contents.join("")}</ListBucketResult>`;
+      (truncated ? `<NextContinuationToken>${xml(lastKey)}</NextContinuationToken>` : "") +
+      `${contents.join("")}${commonPrefixes.map((c) => `<CommonPrefixes><Prefix>${text(c)}</Prefix></CommonPrefixes>`).join("")}</ListBucketResult>`;
     res.writeHead(200, { "content-type": "application/xml" });
     res.end(body);
   }
@@ -481,6 +503,7 @@ export class S3Emulator {
       Item?: Record<string, Record<string, string>>;
       Key?: Record<string, Record<string, string>>;
       ConditionExpression?: string;
+      UpdateExpression?: string;
       ExpressionAttributeValues?: Record<string, Record<string, string>>;
       ReturnValues?: string;
     };
@@ -488,7 +511,14 @@ export class S3Emulator {
     this.tables.set(input.TableName, table);
     const pk = (input.Item ?? input.Key)?.pk?.S ?? "";
     const existing = table.get(pk);
-    const op = operation === "PutItem" ? "claim" : operation === "DeleteItem" ? "release" : "other";
+    const op =
+      operation === "PutItem"
+        ? "claim"
+        : operation === "DeleteItem"
+          ? "release"
+          : operation === "UpdateItem"
+            ? "update"
+            : "other";
     const reply = (status: number, payload: object, errorType?: string) => {
       this.requests.push({ op, bucket: input.TableName, key: pk, status });
       res.writeHead(status, {
@@ -511,6 +541,11 @@ export class S3Emulator {
         "ConditionalCheckFailedException",
       );
     if (op === "claim") table.set(pk, input.Item!);
+    else if (op === "update")
+      table.set(
+        pk,
+        applyUpdate(existing, input.Key!, input.UpdateExpression ?? "", input.ExpressionAttributeValues ?? {}),
+      );
     else table.delete(pk);
     reply(200, input.ReturnValues === "ALL_OLD" && existing ? { Attributes: existing } : {});
   }
@@ -544,6 +579,33 @@ export class S3Emulator {
     );
   }
 
+  /** SQS SendMessage in the JSON protocol (the only call the functions make to a deferred queue). */
+  private sqs(operation: string, body: string, res: ServerResponse): void {
+    const input = JSON.parse(body) as {
+      QueueUrl: string;
+      MessageBody: string;
+      MessageAttributes?: Record<string, { StringValue?: string }>;
+    };
+    const reply = (status: number, payload: object, errorType?: string) => {
+      this.requests.push({ op: "send", bucket: input.QueueUrl, key: "", status });
+      res.writeHead(status, {
+        "content-type": "application/x-amz-json-1.0",
+        ...(errorType ? { "x-amzn-query-error": `${errorType};Sender` } : {}),
+      });
+      res.end(JSON.stringify(payload));
+    };
+    if (operation !== "SendMessage")
+      return reply(400, { __type: "com.amazonaws.sqs#InvalidAction", message: operation }, "InvalidAction");
+    const attributes = Object.fromEntries(
+      Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ""]),
+    );
+    this.sent.push({ queueUrl: input.QueueUrl, body: input.MessageBody, attributes });
+    reply(200, {
+      MessageId: `m-${this.sent.length}`,
+      MD5OfMessageBody: createHash("md5").update(input.MessageBody).digest("hex"),
+    });
+  }
+
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
     record();
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>EMU${this.requests.length}</RequestId></Error>`;
@@ -556,24 +618,55 @@ export class S3Emulator {
   }
 }
 
-/** Evaluates `term OR term …` where a term is attribute_not_exists(a), `a < :v` or `a = :v`. */
+/**
+ * Evaluates `group AND group …`, each group `term OR term …` (optionally in parentheses), where a term is
+ * attribute_not_exists(a), `a < :v`, `a <= :v` or `a = :v`: the condition forms the claim store and the
+ * budget store use (moto checks the same expressions against DynamoDB's semantics).
+ */
 function conditionHolds(
   expression: string,
   item: Record<string, Record<string, string>> | undefined,
   values: Record<string, Record<string, string>>,
 ): boolean {
-  return expression.split(/\s+OR\s+/).some((term) => {
-    const notExists = /^attribute_not_exists\((\w+)\)$/.exec(term.trim());
-    if (notExists) return item?.[notExists[1]!] === undefined;
-    const compare = /^(\w+)\s*(<|=)\s*(:\w+)$/.exec(term.trim());
-    if (!compare) throw new Error(`emulator does not understand condition term ${term}`);
-    const [, name, operator, placeholder] = compare;
-    const actual = item?.[name!];
-    const expected = values[placeholder!];
-    if (!actual || !expected) return false;
-    if (operator === "=") return JSON.stringify(actual) === JSON.stringify(expected);
-    return Number(actual.N) < Number(expected.N);
-  });
+  return expression.split(/\s+AND\s+/).every((group) =>
+    group
+      .trim()
+      .replace(/^\((.*)\)$/, "$1")
+      .split(/\s+OR\s+/)
+      .some((term) => {
+        const notExists = /^attribute_not_exists\((\w+)\)$/.exec(term.trim());
+        if (notExists) return item?.[notExists[1]!] === undefined;
+        const compare = /^(\w+)\s*(<=|<|=)\s*(:\w+)$/.exec(term.trim());
+        if (!compare) throw new Error(`emulator does not understand condition term ${term}`);
+        const [, name, operator, placeholder] = compare;
+        const actual = item?.[name!];
+        const expected = values[placeholder!];
+        if (!actual || !expected) return false;
+        if (operator === "=") return JSON.stringify(actual) === JSON.stringify(expected);
+        if (operator === "<=") return Number(actual.N) <= Number(expected.N);
+        return Number(actual.N) < Number(expected.N);
+      }),
+  );
+}
+
+/** Applies `ADD a :x, b :y SET c = :z` (numbers only) to an item, as UpdateItem does. */
+function applyUpdate(
+  item: Record<string, Record<string, string>> | undefined,
+  key: Record<string, Record<string, string>>,
+  expression: string,
+  values: Record<string, Record<string, string>>,
+): Record<string, Record<string, string>> {
+  const next = { ...key, ...item };
+  for (const clause of expression.split(/\s+(?=ADD |SET )/)) {
+    const [action, ...rest] = clause.trim().split(/\s+/);
+    for (const part of rest.join(" ").split(",")) {
+      const m = action === "ADD" ? /^(\w+)\s+(:\w+)$/.exec(part.trim()) : /^(\w+)\s*=\s*(:\w+)$/.exec(part.trim());
+      if (!m) throw new Error(`emulator does not understand update clause ${part}`);
+      const value = values[m[2]!]!;
+      next[m[1]!] = action === "ADD" ? { N: String(Number(next[m[1]!]?.N ?? "0") + Number(value.N)) } : value;
+    }
+  }
+  return next;
 }
 
 /** Escapes text for an XML element. */

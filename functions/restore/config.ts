@@ -1,5 +1,12 @@
 /** Runtime settings of the restore function, read once per container from its environment. */
 import { RESTORE_ENV } from "../../core/contract";
+import {
+  DEFAULT_DIRECTORY_LIMITS,
+  type Budget,
+  type DirectoryLimits,
+  type RestoreMode,
+  type RestoreScope,
+} from "../../core/restore-policy";
 import { TIERS, type Tier } from "../../core/restore-rules";
 
 export { TIERS, type Tier };
@@ -21,6 +28,14 @@ export interface HandlerConfig {
   readonly targetName?: string;
   /** SNS topic for "restore initiated" notifications (NOTIFY_TOPIC_ARN); none when absent. */
   readonly notifyTopicArn?: string;
+  /** What one miss restores (RESTORE_SCOPE, default "object"); limits of a directory expansion. */
+  readonly scope?: RestoreScope;
+  readonly directory?: DirectoryLimits;
+  /** Daily limits (BUDGET_MAX_*_PER_DAY) and the queue keeping what they refuse (DEFERRED_QUEUE_URL). */
+  readonly budget?: Budget;
+  readonly deferredQueueUrl?: string;
+  /** RESTORE_MODE "observe": decide and count, restore nothing. */
+  readonly mode?: RestoreMode;
 }
 
 export class HandlerConfigError extends Error {
@@ -57,6 +72,29 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     throw new HandlerConfigError(
       `NOTIFY_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got ${JSON.stringify(topic)}`,
     );
+  const positive = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === "") return undefined;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 1 || String(n) !== text)
+      throw new HandlerConfigError(`${name} must be a whole number, at least 1; got ${JSON.stringify(text)}`);
+    return n;
+  };
+  const scope = env[RESTORE_ENV.scope] || "object";
+  if (scope !== "object" && scope !== "directory")
+    throw new HandlerConfigError(`RESTORE_SCOPE must be object or directory; got ${JSON.stringify(scope)}`);
+  const mode = env[RESTORE_ENV.mode] || "restore";
+  if (mode !== "restore" && mode !== "observe")
+    throw new HandlerConfigError(`RESTORE_MODE must be restore or observe; got ${JSON.stringify(mode)}`);
+  const maxRestoresPerDay = positive(RESTORE_ENV.budgetMaxRestores);
+  const maxBytesPerDay = positive(RESTORE_ENV.budgetMaxBytes);
+  const budgeted = maxRestoresPerDay !== undefined || maxBytesPerDay !== undefined;
+  const deferredQueueUrl = env[RESTORE_ENV.deferredQueueUrl];
+  // A budget without its queue or counters would drop what it refuses, or count nowhere.
+  if (budgeted && (!deferredQueueUrl || !env[RESTORE_ENV.claimTable]))
+    throw new HandlerConfigError("a budget (BUDGET_MAX_*_PER_DAY) needs DEFERRED_QUEUE_URL and CLAIM_TABLE");
+  if (scope === "directory" && !env[RESTORE_ENV.claimTable])
+    throw new HandlerConfigError("RESTORE_SCOPE directory needs CLAIM_TABLE (directories are claimed)");
   return {
     tier: tier as Tier,
     days,
@@ -66,5 +104,24 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     claimTtlSeconds,
     ...(env[RESTORE_ENV.target] ? { targetName: env[RESTORE_ENV.target] } : {}),
     ...(topic ? { notifyTopicArn: topic } : {}),
+    ...(scope === "directory"
+      ? {
+          scope,
+          directory: {
+            maxObjects: positive(RESTORE_ENV.directoryMaxObjects) ?? DEFAULT_DIRECTORY_LIMITS.maxObjects,
+            maxBytes: positive(RESTORE_ENV.directoryMaxBytes) ?? DEFAULT_DIRECTORY_LIMITS.maxBytes,
+          },
+        }
+      : {}),
+    ...(budgeted
+      ? {
+          budget: {
+            ...(maxRestoresPerDay !== undefined ? { maxRestoresPerDay } : {}),
+            ...(maxBytesPerDay !== undefined ? { maxBytesPerDay } : {}),
+          },
+          deferredQueueUrl,
+        }
+      : {}),
+    ...(mode === "observe" ? { mode } : {}),
   };
 }

@@ -7,7 +7,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DIGEST_ENV } from "../../core/contract";
+import { DynamoBudgetStore } from "../../aws/budget";
 import { DynamoClaimStore } from "../../aws/claims";
+import { deferEvent } from "../../aws/deferred-queue";
 import { createDigestHandler, type DigestResult } from "./digest";
 import { configFromEnv, HandlerConfigError, type HandlerConfig } from "./config";
 import { SnsNotifier } from "./notify";
@@ -32,6 +34,8 @@ export interface Deps {
   readonly dynamodb?: DynamoDBClient;
   /** Used for "restore initiated" when the configuration names a topic; one is created when omitted. */
   readonly sns?: SNSClient;
+  /** Used for the deferred queue when the configuration has a budget; one is created when omitted. */
+  readonly sqs?: SQSClient;
 }
 
 export type Handler = (event: unknown, context?: unknown) => Promise<HandlerResult>;
@@ -40,12 +44,15 @@ export type Handler = (event: unknown, context?: unknown) => Promise<HandlerResu
 export function createHandler(deps: Deps): Handler {
   const config = deps.config ?? configFromEnv(process.env);
   const retryStrategy = () => new RestoreRetryStrategy(maxAttemptsFrom(process.env));
-  const claims = config.claimTable
-    ? new DynamoClaimStore(
-        deps.dynamodb ?? new DynamoDBClient({ retryStrategy: retryStrategy() }),
-        config.claimTable,
-        config.claimTtlSeconds,
-      )
+  const dynamodb = config.claimTable
+    ? (deps.dynamodb ?? new DynamoDBClient({ retryStrategy: retryStrategy() }))
+    : undefined;
+  const claims = dynamodb ? new DynamoClaimStore(dynamodb, config.claimTable!, config.claimTtlSeconds) : undefined;
+  const budget =
+    dynamodb && config.budget ? new DynamoBudgetStore(dynamodb, config.claimTable!, config.budget) : undefined;
+  const sqs = config.deferredQueueUrl ? (deps.sqs ?? new SQSClient({ retryStrategy: retryStrategy() })) : undefined;
+  const defer = sqs
+    ? (event: unknown, reason: string) => deferEvent(sqs, config.deferredQueueUrl!, event, reason)
     : undefined;
   const notifier = config.notifyTopicArn
     ? new SnsNotifier(deps.sns ?? new SNSClient({ retryStrategy: retryStrategy() }), config.notifyTopicArn)
@@ -59,6 +66,8 @@ export function createHandler(deps: Deps): Handler {
     ...(deps.recent ? { recent: deps.recent } : {}),
     ...(claims ? { claims } : {}),
     ...(notifier ? { notifier } : {}),
+    ...(budget ? { budget } : {}),
+    ...(defer ? { defer } : {}),
   });
   // The invocation's request ID goes into every log line, to find it next to Lambda's own lines.
   return (event, context) => handle(event, (context as { awsRequestId?: string } | undefined)?.awsRequestId);

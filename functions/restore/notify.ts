@@ -84,8 +84,43 @@ export function initiatedMessage(n: InitiatedNotice): NoticeMessage {
   };
 }
 
+export interface BudgetNotice {
+  readonly target?: string;
+  readonly bucket: string;
+  readonly day: string;
+  readonly maxRestoresPerDay?: number;
+  readonly maxBytesPerDay?: number;
+  /** The deferred queue holding refused events. */
+  readonly deferredQueueUrl: string;
+}
+
+/** "Budget exceeded": sent once per UTC day, when the first event is refused. */
+export function budgetExceededMessage(n: BudgetNotice): NoticeMessage {
+  const limits = [
+    ...(n.maxRestoresPerDay !== undefined ? [`${n.maxRestoresPerDay} restores`] : []),
+    ...(n.maxBytesPerDay !== undefined ? [`${n.maxBytesPerDay / 1e9} GB`] : []),
+  ].join(" and ");
+  const body = {
+    event: "budget-exceeded",
+    summary: `The daily restore budget (${limits} per UTC day) of ${n.target ?? `s3://${n.bucket}`} ran out on ${n.day}: further restores are not requested today; the events wait in the deferred queue.`,
+    ...(n.target ? { target: n.target } : {}),
+    bucket: n.bucket,
+    day: n.day,
+    ...(n.maxRestoresPerDay !== undefined ? { maxRestoresPerDay: n.maxRestoresPerDay } : {}),
+    ...(n.maxBytesPerDay !== undefined ? { maxBytesPerDay: n.maxBytesPerDay } : {}),
+    deferredQueueUrl: n.deferredQueueUrl,
+    next: `raise budget, apply, then: npx glacier-restore redrive ${n.target ?? "<target>"}`,
+  };
+  return {
+    subject: snsSubject(`Restore budget exceeded: ${n.target ?? n.bucket} (${n.day})`),
+    message: JSON.stringify(body, null, 2),
+    attributes: { event: "budget-exceeded", bucket: n.bucket, ...(n.target ? { target: n.target } : {}) },
+  };
+}
+
 export interface Notifier {
   initiated(notice: InitiatedNotice): Promise<void>;
+  budgetExceeded(notice: BudgetNotice): Promise<void>;
 }
 
 /** Publishes notices to one SNS topic. */
@@ -97,6 +132,10 @@ export class SnsNotifier implements Notifier {
 
   async initiated(notice: InitiatedNotice): Promise<void> {
     await publishMessage(this.sns, this.topicArn, initiatedMessage(notice));
+  }
+
+  async budgetExceeded(notice: BudgetNotice): Promise<void> {
+    await publishMessage(this.sns, this.topicArn, budgetExceededMessage(notice));
   }
 }
 

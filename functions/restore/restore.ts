@@ -16,7 +16,11 @@ import {
   type RestorePlan,
   type SkipReason,
 } from "./decide";
+import type { BudgetStore } from "../../aws/budget";
 import type { ClaimResult, ClaimStore } from "../../aws/claims";
+import { budgetDay } from "../../core/restore-policy";
+import { archiveOf } from "../../core/restore-rules";
+import { expandDirectory, type DirectorySummary } from "./directory";
 import type { InitiatedNotice, Notifier } from "./notify";
 import { RecentRestores } from "./recent";
 import type { Log, RestoreMetrics } from "../../aws/telemetry";
@@ -34,11 +38,15 @@ export interface HandlerDeps {
   readonly claims?: ClaimStore;
   /** Publishes "restore initiated"; no notifications when omitted. */
   readonly notifier?: Notifier;
+  /** The daily budget (with config.budget); every restore reserves from it first. */
+  readonly budget?: BudgetStore;
+  /** Keeps an event the budget refused (the deferred queue); required with a budget. */
+  readonly defer?: (event: unknown, reason: string) => Promise<void>;
 }
 
 export type { RestoreOutcome };
 
-export type HandlerResult =
+export type HandlerResult = (
   | { readonly outcome: "ignored"; readonly reason: string }
   | ({ readonly outcome: "skipped"; readonly reason: SkipReason; readonly storageClass?: string } & Partial<ObjectRef>)
   | ({
@@ -49,7 +57,19 @@ export type HandlerResult =
       readonly requestedTier?: Tier;
       /** Hours until the restored copy is expected to be readable (the message's field of the same name). */
       readonly expectedReadyWithinHours: ReadyWindow;
-    } & ObjectRef);
+    } & ObjectRef)
+  | ({
+      /** Observe mode: the request that would have been made. The budget refused it: kept for a redrive. */
+      readonly outcome: "would-restore" | "deferred";
+      readonly storageClass: string;
+      readonly tier: Tier;
+      readonly days?: number;
+      readonly bytes: number;
+    } & ObjectRef)
+) & {
+  /** With restoreScope "directory": what the expansion of the missed key's directory did. */
+  readonly directory?: DirectorySummary;
+};
 
 /**
  * S3 accepted the restore but the "restore initiated" message could not be published. Thrown so Lambda
@@ -118,7 +138,8 @@ interface FoundObject {
 export function createRestoreHandler(
   deps: HandlerDeps,
 ): (event: unknown, requestId?: string) => Promise<HandlerResult> {
-  const { s3, config, log, metrics, claims, notifier } = deps;
+  const { s3, config, log, metrics, claims, notifier, budget, defer } = deps;
+  if (config.budget && (!budget || !defer)) throw new Error("a budget needs a budget store and a deferred queue");
   const clock = deps.clock ?? Date.now;
   const recent = deps.recent ?? new RecentRestores(RECENT_TTL_MS, RECENT_MAX_ENTRIES);
 
@@ -284,9 +305,78 @@ export function createRestoreHandler(
     return skip(ctx, reason, found.seen);
   }
 
+  /** Observe mode: what would be requested, logged and counted; no request. */
+  function wouldRestore(ctx: EventContext, found: FoundObject, plan: RestorePlan): HandlerResult {
+    const bytes = found.out.ContentLength ?? 0;
+    metrics.count("WouldRestore", plan.archive);
+    const result: HandlerResult = {
+      outcome: "would-restore",
+      ...found.ref,
+      storageClass: found.seen.storageClass,
+      tier: plan.tier,
+      ...(plan.days !== undefined ? { days: plan.days } : {}),
+      bytes,
+    };
+    log.info("would restore (observe mode)", { ...ctx.fields, ...found.seen, ...result, archive: plan.archive });
+    return result;
+  }
+
+  /** The budget is spent: keep the event for a redrive, tell people once a day, request nothing. */
+  async function deferEvent(ctx: EventContext, event: unknown, reason: string): Promise<void> {
+    metrics.count("BudgetExceeded", reason);
+    await defer!(event, reason);
+    metrics.count("EventDeferred", reason);
+    log.warn("restore budget exceeded: event kept in the deferred queue", {
+      ...ctx.fields,
+      outcome: "deferred",
+      reason,
+      budget: config.budget,
+    });
+    if (notifier && (await budget!.firstRefusalToday(ctx.started).catch(() => false)))
+      await notifier
+        .budgetExceeded({
+          ...(config.targetName ? { target: config.targetName } : {}),
+          bucket: config.bucket,
+          day: budgetDay(ctx.started),
+          ...config.budget,
+          deferredQueueUrl: config.deferredQueueUrl!,
+        })
+        .catch((err: unknown) => log.warn("budget notification failed", { ...ctx.fields, errorCode: errorCode(err) }));
+  }
+
   /** Requests the restore, counts and logs what S3 answered, announces a started restore. */
-  async function requestRestore(ctx: EventContext, found: FoundObject, plan: RestorePlan): Promise<HandlerResult> {
-    const { outcome, tier, requestedTier } = await requestWithFallback(ctx, found.ref, plan);
+  async function requestRestore(
+    ctx: EventContext,
+    found: FoundObject,
+    plan: RestorePlan,
+    event: unknown,
+    claim: HeldClaim | undefined,
+  ): Promise<HandlerResult> {
+    if (config.mode === "observe") return wouldRestore(ctx, found, plan);
+    const bytes = found.out.ContentLength ?? 0;
+    if (budget && (await budget.reserve(bytes, ctx.started)) === "exceeded") {
+      await deferEvent(ctx, event, "object");
+      // Given back, so the redrive (or another event for this object) may act.
+      await releaseClaim(ctx, claim);
+      return {
+        outcome: "deferred",
+        ...found.ref,
+        storageClass: found.seen.storageClass,
+        tier: plan.tier,
+        ...(plan.days !== undefined ? { days: plan.days } : {}),
+        bytes,
+      };
+    }
+    let answer: Awaited<ReturnType<typeof requestWithFallback>>;
+    try {
+      answer = await requestWithFallback(ctx, found.ref, plan);
+    } catch (err) {
+      if (budget) await budget.refund(bytes, ctx.started).catch(() => undefined);
+      throw err;
+    }
+    const { outcome, tier, requestedTier } = answer;
+    // S3 started nothing (a copy exists or is on its way): the reservation goes back.
+    if (budget && outcome !== "initiated") await budget.refund(bytes, ctx.started).catch(() => undefined);
     if (requestedTier)
       metrics.count("TierFallback", plan.requestedTier ? "archive-has-no-expedited" : "expedited-unavailable");
     if (outcome === "initiated") metrics.count("RestoreInitiated", plan.archive);
@@ -337,6 +427,36 @@ export function createRestoreHandler(
     return failure;
   }
 
+  /** Expands the missed key's directory; defers the event when the budget stops it part way. */
+  async function directory(ctx: EventContext, event: unknown): Promise<DirectorySummary> {
+    const { summary, release } = await expandDirectory(
+      {
+        s3,
+        config: { ...config, directory: config.directory! },
+        log,
+        metrics,
+        ...(claims ? { claims } : {}),
+        ...(budget ? { budget } : {}),
+        recent,
+        clock,
+      },
+      ctx.read,
+      ctx.fields,
+    );
+    if (summary.budgetExceeded) {
+      // The redrive lists the directory again: what was restored by then costs no request.
+      await deferEvent(ctx, event, "directory");
+      await release();
+    }
+    if (summary.failed > 0)
+      throw new RestoreFailedError(
+        `${summary.failed} restores in s3://${ctx.read.bucket}/${summary.directory} failed`,
+        { bucket: ctx.read.bucket, key: summary.directory },
+        { cause: new Error("directory expansion") },
+      );
+    return summary;
+  }
+
   return async function handle(event: unknown, requestId?: string): Promise<HandlerResult> {
     const started = clock();
     const verdict = classifyEvent(event, config);
@@ -363,8 +483,12 @@ export function createRestoreHandler(
       const found = await inspect(read);
       if (!found) return skip(ctx, "not-found");
       const decision = planRestore(found.facts, config);
-      if (!decision.restore) return await noRequestNeeded(ctx, found, decision.reason, claim);
-      return await requestRestore(ctx, found, decision.plan);
+      const result = decision.restore
+        ? await requestRestore(ctx, found, decision.plan, event, claim)
+        : await noRequestNeeded(ctx, found, decision.reason, claim);
+      // A miss on an archived object may restore its directory; not when the budget already refused it.
+      if (config.scope !== "directory" || result.outcome === "deferred" || !archiveOf(found.facts)) return result;
+      return { ...result, directory: await directory(ctx, event) };
     } catch (err) {
       // The restore is running: the claim must stay so the retry recognises it and publishes again.
       if (err instanceof NotificationFailedError) throw err;

@@ -11,6 +11,7 @@ import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy
 import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
+import type { Budget, DirectoryLimits, RestoreMode, RestoreScope } from "../../core/restore-policy";
 import type { Tier } from "../../core/restore-rules";
 
 export interface RestoreFunctionProps {
@@ -37,6 +38,15 @@ export interface RestoreFunctionProps {
   readonly claimTtlSeconds: number;
   /** Topic for "restore initiated" messages, and the role statements publishing to it needs. */
   readonly initiatedNotifications?: { readonly topicArn: string; readonly statements: Statement[] };
+  /** The restore policy; only what differs from "object, no budget, restore" reaches the environment. */
+  readonly policy?: {
+    readonly restoreScope: RestoreScope;
+    readonly directory: DirectoryLimits;
+    readonly budget: Budget;
+    readonly mode: RestoreMode;
+    /** Where events the budget refused are kept (required with a budget). */
+    readonly deferredQueue?: { readonly arn: string; readonly url: string };
+  };
 }
 
 /** The function package as a stack holds it: a path inside the stack directory, and the zip's hash. */
@@ -85,6 +95,10 @@ export class RestoreFunction extends Construct {
   constructor(scope: Construct, id: string, props: RestoreFunctionProps) {
     super(scope, id);
     const objects = `${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`;
+    const policy = props.policy;
+    const budgeted = policy !== undefined && Object.keys(policy.budget).length > 0;
+    if (budgeted && (!policy.deferredQueue || !props.claimTableName))
+      throw new Error("a restore budget needs the claims table and a deferred queue");
 
     // Created here, not by Lambda on first write, so retention is set and the role needs no CreateLogGroup.
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -133,8 +147,19 @@ export class RestoreFunction extends Construct {
             {
               sid: "ClaimObjects",
               effect: "Allow",
-              actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+              // UpdateItem only with a budget: its daily counters are conditional ADDs.
+              actions: ["dynamodb:PutItem", "dynamodb:DeleteItem", ...(budgeted ? ["dynamodb:UpdateItem"] : [])],
               resources: [this.claimTable.arn],
+            },
+          ]
+        : []),
+      ...(budgeted
+        ? [
+            {
+              sid: "KeepEventsTheBudgetRefused",
+              effect: "Allow",
+              actions: ["sqs:SendMessage"],
+              resources: [policy.deferredQueue!.arn],
             },
           ]
         : []),
@@ -181,6 +206,21 @@ export class RestoreFunction extends Construct {
               }
             : {}),
           ...(props.initiatedNotifications ? { [RESTORE_ENV.topicArn]: props.initiatedNotifications.topicArn } : {}),
+          ...(policy?.restoreScope === "directory"
+            ? {
+                [RESTORE_ENV.scope]: "directory",
+                [RESTORE_ENV.directoryMaxObjects]: String(policy.directory.maxObjects),
+                [RESTORE_ENV.directoryMaxBytes]: String(policy.directory.maxBytes),
+              }
+            : {}),
+          ...(policy?.budget.maxRestoresPerDay !== undefined
+            ? { [RESTORE_ENV.budgetMaxRestores]: String(policy.budget.maxRestoresPerDay) }
+            : {}),
+          ...(policy?.budget.maxBytesPerDay !== undefined
+            ? { [RESTORE_ENV.budgetMaxBytes]: String(policy.budget.maxBytesPerDay) }
+            : {}),
+          ...(budgeted ? { [RESTORE_ENV.deferredQueueUrl]: policy.deferredQueue!.url } : {}),
+          ...(policy?.mode === "observe" ? { [RESTORE_ENV.mode]: "observe" } : {}),
         },
       },
       loggingConfig: jsonLogging(this.logGroup),
