@@ -218,7 +218,7 @@ export class S3Emulator {
       const obj = this.get(bucket, key, versionId);
       if (!obj) return this.fail(res, 404, "NotFound", true, () => record({ op: "head", status: 404 }));
       record({ op: "head", status: 200 });
-      const headers: Record<string, string> = { "x-amz-version-id": obj.versionId, "content-length": "0" };
+      const headers: Record<string, string> = { "x-amz-version-id": obj.versionId, "content-length": String(obj.size) };
       if (obj.storageClass !== "STANDARD") headers["x-amz-storage-class"] = obj.storageClass;
       if (obj.archiveStatus) headers["x-amz-archive-status"] = obj.archiveStatus;
       if (obj.restore === "ongoing") headers["x-amz-restore"] = 'ongoing-request="true"';
