@@ -42,6 +42,8 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
       bucket: "gov-fsx-store",
       prefix: "raw/",
       batchOperations: true,
+      restoreScope: "directory",
+      budget: { maxRestoresPerDay: 500, maxGBPerDay: 200 },
       notifications: { email: ["ops@example.com"] },
     },
   ];
@@ -50,6 +52,7 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
   china.stateBackend.region = "cn-north-1";
   china.defaults.region = "cn-north-1";
   china.defaults.trail = { mode: "shared" };
+  china.defaults.mode = "observe";
   china.targets = china.targets.map((t: Record<string, unknown>) => ({ ...t, region: "cn-north-1" }));
   china.targets[1].notifications.sqsQueueArns = ["arn:aws-cn:sqs:cn-north-1:123456789012:restores"];
   return { example: exampleConfig(), shared, existing, options, notifications: notificationsConfig(), govcloud, china };

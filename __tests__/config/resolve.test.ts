@@ -397,3 +397,57 @@ describe("valid edge configurations", () => {
     expect(config.targets[0]!.trail.existingTrailArn).toBe("arn:aws:cloudtrail:us-east-1:123456789012:trail/org");
   });
 });
+
+describe("restore policy keys", () => {
+  it("defaults to object scope, no budget, restore mode; inherits and converts GB", () => {
+    const plain = resolveConfig(exampleConfig()).targets[0]!;
+    expect(plain).toMatchObject({
+      restoreScope: "object",
+      directory: { maxObjects: 1000, maxBytes: 1024 ** 4 },
+      budget: {},
+      mode: "restore",
+    });
+    const c = exampleConfig();
+    c.defaults.restoreScope = "directory";
+    c.defaults.budget = { maxRestoresPerDay: 500 };
+    c.targets[0] = { ...c.targets[0], budget: { maxGBPerDay: 1.5 }, directory: { maxObjects: 20 }, mode: "observe" };
+    const [raw, ref] = resolveConfig(c).targets;
+    expect(raw).toMatchObject({
+      restoreScope: "directory",
+      directory: { maxObjects: 20, maxBytes: 1024 ** 4 },
+      budget: { maxRestoresPerDay: 500, maxBytesPerDay: 1.5e9 },
+      mode: "observe",
+    });
+    expect(ref).toMatchObject({ restoreScope: "directory", budget: { maxRestoresPerDay: 500 }, mode: "restore" });
+  });
+
+  it("names each bad key", () => {
+    expect(
+      problemsOf(
+        withTarget({
+          restoreScope: "bucket",
+          mode: "dry-run",
+          budget: { maxRestoresPerDay: 0, maxGBPerDay: -1 },
+          directory: { maxObjects: 0 },
+        }),
+      ),
+    ).toEqual([
+      'targets[0].restoreScope: invalid restoreScope "bucket"; allowed: object, directory',
+      "targets[0].directory.maxObjects: Too small: expected number to be >=1",
+      "targets[0].budget.maxRestoresPerDay: Too small: expected number to be >=1",
+      "targets[0].budget.maxGBPerDay: Too small: expected number to be >0",
+      'targets[0].mode: invalid mode "dry-run"; allowed: restore, observe',
+    ]);
+  });
+
+  it("needs the claims table for a directory scope or a budget", () => {
+    expect(
+      problemsOf(
+        withTarget({ restoreScope: "directory", budget: { maxRestoresPerDay: 5 }, function: { claims: false } }),
+      ),
+    ).toEqual([
+      'targets[0].restoreScope: "directory" needs function.claims (each directory is claimed once per claim TTL)',
+      "targets[0].budget: needs function.claims (the daily counters are kept in the claims table)",
+    ]);
+  });
+});

@@ -98,12 +98,19 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
         "ImplicitlyDenied",
       );
       const tables = all(stack, "aws_dynamodb_table");
+      const budgeted = Object.keys(t.budget).length > 0;
       for (const table of tables) {
         const tableArn = refs.attr("aws_dynamodb_table", table, "arn");
         expect(await asFunction("dynamodb:PutItem", tableArn)).toBe("Allowed");
         expect(await asFunction("dynamodb:DeleteItem", tableArn)).toBe("Allowed");
+        // UpdateItem (the budget's conditional ADD) only for a target with a budget.
+        expect(await asFunction("dynamodb:UpdateItem", tableArn)).toBe(budgeted ? "Allowed" : "ImplicitlyDenied");
         expect(await asFunction("dynamodb:Scan", tableArn)).toBe("ImplicitlyDenied");
       }
+      const deferred = all(stack, "aws_sqs_queue").find((q) => q.name === targetNames(t.name).deferredQueue);
+      expect(deferred !== undefined).toBe(budgeted);
+      if (deferred)
+        expect(await asFunction("sqs:SendMessage", refs.attr("aws_sqs_queue", deferred, "arn"))).toBe("Allowed");
       expect(tables).toHaveLength(t.function.claims ? 1 : 0);
       expect(
         await asFunction("dynamodb:PutItem", `arn:${refs.partition}:dynamodb:${refs.region}:${ACCOUNT}:table/other`),

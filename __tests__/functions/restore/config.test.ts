@@ -73,3 +73,46 @@ describe("configFromEnv edges", () => {
     expect(() => configFromEnv({ ...good, CLAIM_TTL_SECONDS: value })).toThrow(`got ${JSON.stringify(value)}`);
   });
 });
+
+describe("configFromEnv restore policy", () => {
+  const claims = { ...good, CLAIM_TABLE: "t" };
+  it("reads scope, limits, budget and mode, and leaves them out when unset", () => {
+    expect(configFromEnv(good)).not.toHaveProperty("scope");
+    expect(
+      configFromEnv({
+        ...claims,
+        RESTORE_SCOPE: "directory",
+        DIRECTORY_MAX_OBJECTS: "50",
+        BUDGET_MAX_RESTORES_PER_DAY: "100",
+        BUDGET_MAX_BYTES_PER_DAY: "5000000000",
+        DEFERRED_QUEUE_URL: "https://sqs/q",
+        RESTORE_MODE: "observe",
+      }),
+    ).toMatchObject({
+      scope: "directory",
+      directory: { maxObjects: 50, maxBytes: 1024 ** 4 },
+      budget: { maxRestoresPerDay: 100, maxBytesPerDay: 5e9 },
+      deferredQueueUrl: "https://sqs/q",
+      mode: "observe",
+    });
+  });
+
+  it.each([
+    [{ RESTORE_SCOPE: "bucket" }, 'RESTORE_SCOPE must be object or directory; got "bucket"'],
+    [{ RESTORE_MODE: "dry" }, 'RESTORE_MODE must be restore or observe; got "dry"'],
+    [{ RESTORE_SCOPE: "directory", DIRECTORY_MAX_OBJECTS: "0" }, "DIRECTORY_MAX_OBJECTS must be a whole number"],
+    [{ BUDGET_MAX_RESTORES_PER_DAY: "10" }, "needs DEFERRED_QUEUE_URL and CLAIM_TABLE"],
+    [{ BUDGET_MAX_BYTES_PER_DAY: "1.5", DEFERRED_QUEUE_URL: "q" }, "BUDGET_MAX_BYTES_PER_DAY must be a whole number"],
+  ])("rejects %j naming the variable", (patch, message) => {
+    expect(() => configFromEnv({ ...claims, ...patch })).toThrow(message);
+  });
+
+  it("refuses a budget or a directory scope without the claims table", () => {
+    expect(() =>
+      configFromEnv({ ...good, BUDGET_MAX_RESTORES_PER_DAY: "1", DEFERRED_QUEUE_URL: "https://sqs/q" }),
+    ).toThrow("needs DEFERRED_QUEUE_URL and CLAIM_TABLE");
+    expect(() => configFromEnv({ ...good, RESTORE_SCOPE: "directory" })).toThrow(
+      "RESTORE_SCOPE directory needs CLAIM_TABLE",
+    );
+  });
+});

@@ -19,6 +19,9 @@ import type { AddressInfo } from "node:net";
 import { DynamoClaimStore } from "../../../aws/claims";
 import { extractBundle, runBundle } from "../../../testing/bundle";
 import { MotoServer, motoAvailable } from "../../../testing/moto";
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoBudgetStore } from "../../../aws/budget";
+import { deferEvent } from "../../../aws/deferred-queue";
 import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
 
 const available = motoAvailable();
@@ -210,5 +213,65 @@ function env() {
     expect(await store.claim("obj-3", "event-b", now)).toBe("held-elsewhere");
     await store.release("obj-3", "event-a");
     expect(await store.claim("obj-3", "event-b", now)).toBe("claimed");
+  });
+});
+
+(available.ok ? describe : describe.skip)("budget store and deferred queue against moto's DynamoDB and SQS", () => {
+  const server = new MotoServer();
+  let dynamodb: DynamoDBClient;
+  const now = Date.parse("2026-11-28T12:00:00Z");
+
+  beforeAll(async () => {
+    await server.start();
+    dynamodb = new DynamoDBClient({
+      region: "us-east-1",
+      endpoint: server.endpoint,
+      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    });
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: "claims",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      }),
+    );
+  }, 30_000);
+  afterAll(() => server.stop());
+
+  it("reserves with a conditional ADD up to the limits, never beyond, and gives back", async () => {
+    const budget = new DynamoBudgetStore(dynamodb, "claims", { maxRestoresPerDay: 3, maxBytesPerDay: 100 });
+    const results: string[] = [];
+    for (const bytes of [10, 20, 30, 5, 5]) results.push(await budget.reserve(bytes, now));
+    expect(results).toEqual(["reserved", "reserved", "reserved", "exceeded", "exceeded"]);
+    const item = await dynamodb.send(
+      new GetItemCommand({ TableName: "claims", Key: { pk: { S: "budget#2026-11-28" } } }),
+    );
+    expect(item.Item?.restores).toEqual({ N: "3" });
+    await budget.refund(10, now);
+    expect(await budget.reserve(80, now)).toBe("exceeded"); // bytes would pass 100
+    expect(await budget.reserve(1, now)).toBe("reserved");
+    // The next UTC day starts from zero; one object above the day's bytes never fits.
+    expect(await budget.reserve(50, now + 86_400_000)).toBe("reserved");
+    expect(await budget.reserve(101, now + 2 * 86_400_000)).toBe("exceeded");
+    expect(await budget.firstRefusalToday(now)).toBe(true);
+    expect(await budget.firstRefusalToday(now + 1000)).toBe(false);
+  });
+
+  it("keeps a deferred event whole in an SQS queue, with its reason", async () => {
+    const sqs = new SQSClient({
+      region: "us-east-1",
+      endpoint: server.endpoint,
+      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "glacier-restore-moto-deferred" }));
+    const event = { id: "e-1", detail: { requestParameters: { key: "raw/ü b.nc" } } };
+    await deferEvent(sqs, QueueUrl!, event, "object");
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ["All"], MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages).toHaveLength(1);
+    expect(JSON.parse(Messages![0]!.Body!)).toEqual(event);
+    expect(Messages![0]!.MessageAttributes?.deferredBecause?.StringValue).toBe("object");
   });
 });
