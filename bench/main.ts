@@ -68,6 +68,8 @@ interface Scenario {
   order: "clustered" | "shuffled";
   /** Publish "restore initiated" to an SNS topic (the emulator's). */
   notify?: boolean;
+  /** restoreScope "directory", with all objects in one directory (the expansion restores them). */
+  directory?: boolean;
 }
 
 function events(objects: string[], perObject: number, order: Scenario["order"]): unknown[] {
@@ -108,7 +110,9 @@ async function burstSection(): Promise<void> {
     { name: "handler, no claims", mode: "handler", claims: false, order: "clustered" },
     { name: "handler, no claims", mode: "handler", claims: false, order: "shuffled" },
     { name: "naive (restore every event)", mode: "naive", claims: false, order: "clustered" },
+    { name: "directory scope, one directory", mode: "handler", claims: true, order: "shuffled", directory: true },
   ];
+  const oneDirectory = objects.map((_, i) => `raw/one-dir/file-${i}.dat`);
   out(
     row([
       "scenario",
@@ -116,22 +120,24 @@ async function burstSection(): Promise<void> {
       "RestoreObject calls",
       "calls / object",
       "HeadObject calls",
+      "ListObjectsV2 calls",
       "claim writes",
       "messages / object",
       "events/s (min / median)",
       "failed events",
     ]),
   );
-  out(row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
+  out(row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
   for (const s of scenarios) {
-    const eventsFile = path.join(work, `events-${s.order}.json`);
-    writeFileSync(eventsFile, JSON.stringify(events(objects, PER_OBJECT, s.order)));
+    const keys = s.directory ? oneDirectory : objects;
+    const eventsFile = path.join(work, `events-${s.order}${s.directory ? "-dir" : ""}.json`);
+    writeFileSync(eventsFile, JSON.stringify(events(keys, PER_OBJECT, s.order)));
     const rates: number[] = [];
-    let last = { restore: 0, head: 0, claim: 0, published: 0, failures: 0 };
+    let last = { restore: 0, head: 0, list: 0, claim: 0, published: 0, failures: 0 };
     for (let run = 0; run < (quick ? 1 : 3); run++) {
       emulator.reset();
       emulator.latencyMs = LATENCY;
-      objects.forEach((key, i) => emulator.put("bench-bucket", key, i % 5 === 0 ? "DEEP_ARCHIVE" : "GLACIER"));
+      keys.forEach((key, i) => emulator.put("bench-bucket", key, i % 5 === 0 ? "DEEP_ARCHIVE" : "GLACIER"));
       const resultFile = path.join(work, "result.json");
       // Asynchronous on purpose: the emulator runs in this process and must keep serving.
       const child = spawn(
@@ -150,6 +156,7 @@ async function burstSection(): Promise<void> {
             TARGET_BUCKET: "bench-bucket",
             TARGET_PREFIX: "raw/",
             ...(s.claims ? { CLAIM_TABLE: "claims" } : {}),
+            ...(s.directory ? { RESTORE_SCOPE: "directory", DIRECTORY_MAX_OBJECTS: "1000" } : {}),
             ...(s.notify
               ? {
                   AWS_ENDPOINT_URL_SNS: endpoint,
@@ -172,6 +179,7 @@ async function burstSection(): Promise<void> {
       last = {
         restore: emulator.count("restore"),
         head: emulator.count("head"),
+        list: emulator.count("list"),
         claim: emulator.count("claim"),
         published: emulator.published.length,
         failures: result.failures,
@@ -185,6 +193,7 @@ async function burstSection(): Promise<void> {
         last.restore,
         fmt(last.restore / OBJECTS, 3),
         last.head,
+        last.list,
         last.claim,
         s.notify ? fmt(last.published / OBJECTS, 3) : "-",
         `${fmt(r.min, 0)} / ${fmt(r.median, 0)}`,

@@ -6,6 +6,7 @@
 import { endOnError, GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
 import { check } from "./check";
+import { redrive } from "./redrive";
 import { status, STATUS_HELP } from "./status";
 import { stage } from "./stage";
 import { wait } from "./wait";
@@ -20,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[],
   wait: {
     summary: "return when every object of a dataset is readable (for a job's prolog)",
     run: (a, io) => wait(a, io),
+  },
+  redrive: {
+    summary: "hand the events a target's daily budget refused back to its restore function",
+    run: (a, io) => redrive(a, io),
   },
 };
 

@@ -54,6 +54,9 @@ export interface RequestRecord {
     | "batch-task"
     | "update"
     | "send"
+    | "receive"
+    | "delete-message"
+    | "invoke"
     | "other";
   bucket: string;
   key: string;
@@ -87,6 +90,15 @@ export class S3Emulator {
   readonly published: PublishedMessage[] = [];
   /** SQS messages sent (SendMessage, JSON protocol), in order. */
   readonly sent: { queueUrl: string; body: string; attributes: Record<string, string> }[] = [];
+  /** Messages waiting in each queue (by queue name), as ReceiveMessage and DeleteMessage see them. */
+  readonly queues = new Map<
+    string,
+    { id: string; body: string; attributes: Record<string, string>; hiddenUntil: number }[]
+  >();
+  /** Lambda Invoke calls: function name, invocation type and payload. */
+  readonly invocations: { functionName: string; invocationType: string; payload: string }[] = [];
+  /** Called on each Invoke: a test can play the function (for example, defer the event again). */
+  onInvoke: ((functionName: string, payload: string) => void) | undefined;
   /** S3 Batch Operations jobs by ID. */
   readonly jobs = new Map<string, EmulatedJob>();
   /** Host names S3 Control requests arrived at (the SDK puts the account ID in front). */
@@ -162,6 +174,9 @@ export class S3Emulator {
     this.tables.clear();
     this.published.length = 0;
     this.sent.length = 0;
+    this.queues.clear();
+    this.invocations.length = 0;
+    this.onInvoke = undefined;
     this.jobs.clear();
     this.controlHosts.length = 0;
     this.faults.length = 0;
@@ -205,6 +220,17 @@ export class S3Emulator {
       return this.sns(new URLSearchParams(body), res);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname.startsWith("/v20180820/jobs")) return this.control(req, url, body, res);
+    const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
+    if (req.method === "POST" && invoke) {
+      const functionName = decodeURIComponent(invoke[1]!);
+      const invocationType = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
+      this.invocations.push({ functionName, invocationType, payload: body });
+      this.requests.push({ op: "invoke", bucket: functionName, key: "", status: 202 });
+      this.onInvoke?.(functionName, body);
+      res.writeHead(invocationType === "Event" ? 202 : 200, { "content-type": "application/json" });
+      res.end(invocationType === "Event" ? "" : "null");
+      return;
+    }
     const [bucket = "", ...rest] = url.pathname.slice(1).split("/");
     const key = rest.map((segment) => decodeURIComponent(segment)).join("/");
     const versionId = url.searchParams.get("versionId") ?? undefined;
@@ -579,31 +605,96 @@ export class S3Emulator {
     );
   }
 
-  /** SQS SendMessage in the JSON protocol (the only call the functions make to a deferred queue). */
+  /** Adds a message to a queue, as SendMessage does (tests use it to fill a deferred queue). */
+  enqueue(queueName: string, body: string, attributes: Record<string, string> = {}): void {
+    const queue = this.queues.get(queueName) ?? [];
+    this.queues.set(queueName, queue);
+    queue.push({
+      id: `m-${this.sent.length + queue.length + 1}-${Math.random().toString(36).slice(2)}`,
+      body,
+      attributes,
+      hiddenUntil: 0,
+    });
+  }
+
+  /**
+   * SQS in the JSON protocol: SendMessage, ReceiveMessage (visibility timeout), DeleteMessage, GetQueueUrl
+   * and GetQueueAttributes (ApproximateNumberOfMessages). Queues are known by name, the URL's last part.
+   */
   private sqs(operation: string, body: string, res: ServerResponse): void {
     const input = JSON.parse(body) as {
-      QueueUrl: string;
-      MessageBody: string;
+      QueueUrl?: string;
+      QueueName?: string;
+      MessageBody?: string;
       MessageAttributes?: Record<string, { StringValue?: string }>;
+      MaxNumberOfMessages?: number;
+      VisibilityTimeout?: number;
+      ReceiptHandle?: string;
     };
+    const name = input.QueueName ?? (input.QueueUrl ?? "").split("/").at(-1) ?? "";
+    const op: RequestRecord["op"] =
+      operation === "SendMessage"
+        ? "send"
+        : operation === "ReceiveMessage"
+          ? "receive"
+          : operation === "DeleteMessage"
+            ? "delete-message"
+            : "other";
     const reply = (status: number, payload: object, errorType?: string) => {
-      this.requests.push({ op: "send", bucket: input.QueueUrl, key: "", status });
+      this.requests.push({ op, bucket: input.QueueUrl ?? name, key: "", status });
       res.writeHead(status, {
         "content-type": "application/x-amz-json-1.0",
         ...(errorType ? { "x-amzn-query-error": `${errorType};Sender` } : {}),
       });
       res.end(JSON.stringify(payload));
     };
-    if (operation !== "SendMessage")
-      return reply(400, { __type: "com.amazonaws.sqs#InvalidAction", message: operation }, "InvalidAction");
-    const attributes = Object.fromEntries(
-      Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ""]),
-    );
-    this.sent.push({ queueUrl: input.QueueUrl, body: input.MessageBody, attributes });
-    reply(200, {
-      MessageId: `m-${this.sent.length}`,
-      MD5OfMessageBody: createHash("md5").update(input.MessageBody).digest("hex"),
-    });
+    const queue = this.queues.get(name) ?? [];
+    this.queues.set(name, queue);
+    const now = Date.now();
+    switch (operation) {
+      case "SendMessage": {
+        const attributes = Object.fromEntries(
+          Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ""]),
+        );
+        this.sent.push({ queueUrl: input.QueueUrl!, body: input.MessageBody!, attributes });
+        this.enqueue(name, input.MessageBody!, attributes);
+        return reply(200, {
+          MessageId: queue.at(-1)!.id,
+          MD5OfMessageBody: createHash("md5").update(input.MessageBody!).digest("hex"),
+        });
+      }
+      case "ReceiveMessage": {
+        const visible = queue.filter((m) => m.hiddenUntil <= now).slice(0, input.MaxNumberOfMessages ?? 1);
+        for (const m of visible) m.hiddenUntil = now + (input.VisibilityTimeout ?? 30) * 1000;
+        return reply(200, {
+          Messages: visible.map((m) => ({
+            MessageId: m.id,
+            ReceiptHandle: m.id,
+            Body: m.body,
+            MD5OfBody: createHash("md5").update(m.body).digest("hex"),
+            MessageAttributes: Object.fromEntries(
+              Object.entries(m.attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v }]),
+            ),
+          })),
+        });
+      }
+      case "DeleteMessage": {
+        const at = queue.findIndex((m) => m.id === input.ReceiptHandle);
+        if (at >= 0) queue.splice(at, 1);
+        return reply(200, {});
+      }
+      case "GetQueueUrl":
+        // The SDK sends a queue's calls to its URL's host: this emulator.
+        return reply(200, {
+          QueueUrl: `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/123456789012/${name}`,
+        });
+      case "GetQueueAttributes":
+        return reply(200, {
+          Attributes: { ApproximateNumberOfMessages: String(queue.filter((m) => m.hiddenUntil <= now).length) },
+        });
+      default:
+        return reply(400, { __type: "com.amazonaws.sqs#InvalidAction", message: operation }, "InvalidAction");
+    }
   }
 
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
