@@ -293,8 +293,9 @@ export class S3Emulator {
     }
 
     if (req.method === "GET" && key === "" && url.searchParams.get("list-type") === "2")
+      // A listing's record carries the prefix it asked for (what s3:ListBucket's s3:prefix condition sees).
       return this.list(bucket, url.searchParams, req.headers["x-amz-optional-object-attributes"], res, () =>
-        record({ op: "list", status: 200 }),
+        this.requests.push({ op: "list", bucket, key: url.searchParams.get("prefix") ?? "", status: 200 }),
       );
 
     record({ op: "other", status: 501 });

@@ -24,10 +24,22 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.stop());
 
-/** The IAM action and resource S3/DynamoDB authorize a recorded call against. */
-function authorization(r: RequestRecord, region: string): { action: string; resource: string } {
+/** The IAM action, resource and condition context S3/DynamoDB/SQS authorize a recorded call against. */
+function authorization(
+  r: RequestRecord,
+  region: string,
+): { action: string; resource: string; context?: Record<string, string> } {
   const p = partitionOf(region).name;
   switch (r.op) {
+    case "list":
+      return { action: "s3:ListBucket", resource: `arn:${p}:s3:::${r.bucket}`, context: { "s3:prefix": r.key } };
+    case "update":
+      return { action: "dynamodb:UpdateItem", resource: `arn:${p}:dynamodb:${region}:123456789012:table/${r.bucket}` };
+    case "send":
+      return {
+        action: "sqs:SendMessage",
+        resource: `arn:${p}:sqs:${region}:123456789012:${r.bucket.split("/").at(-1)}`,
+      };
     case "head":
       return {
         action: r.versionId ? "s3:GetObjectVersion" : "s3:GetObject",
@@ -51,6 +63,8 @@ describe.each([
   ["example", configs.example],
   ["options", configs.options],
   ["notifications", configs.notifications],
+  // Directory scope and a daily budget: listings, counters (and a deferred queue) within the role too.
+  ["govcloud", configs.govcloud],
 ])("configuration %s", (_name, raw) => {
   const config = resolveConfig(raw);
   const { outdir } = synthToDisk(raw);
@@ -130,13 +144,21 @@ describe.each([
       );
       expect(emulator.requests.length).toBeGreaterThan(0);
       for (const call of emulator.requests) {
-        const { action, resource } = authorization(call, refs.region);
+        const { action, resource, context } = authorization(call, refs.region);
         expect([
           action,
           resource,
-          await decide({ principal: roleArn, action, resource, identityPolicy: policy }),
+          await decide({
+            principal: roleArn,
+            action,
+            resource,
+            identityPolicy: policy,
+            ...(context ? { context } : {}),
+          }),
         ]).toEqual([action, resource, "Allowed"]);
       }
+      if (target.restoreScope === "directory") expect(emulator.count("list")).toBeGreaterThan(0);
+      if (Object.keys(target.budget).length > 0) expect(emulator.count("update")).toBeGreaterThan(0);
     },
   );
 });

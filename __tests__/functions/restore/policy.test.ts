@@ -1,0 +1,295 @@
+/**
+ * The restore policy's branches in the handler, with S3 mocked and the budget, claims, deferred queue and
+ * notifier as recording fakes: observe × budget × directory × what S3 answers.
+ */
+import {
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  RestoreObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import type { BudgetStore, Reservation } from "../../../aws/budget";
+import type { ClaimResult, ClaimStore } from "../../../aws/claims";
+import type { HandlerConfig } from "../../../functions/restore/config";
+import type { Notifier } from "../../../functions/restore/notify";
+import { createRestoreHandler, RestoreFailedError } from "../../../functions/restore/restore";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
+import { BASE_HANDLER_CONFIG, RecordingLog, RecordingMetrics } from "../../../testing/recorders";
+
+const s3Mock = mockClient(S3Client);
+beforeEach(() => s3Mock.reset());
+
+const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
+const s3Error = (name: string, status: number) =>
+  new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message: name });
+
+class FakeBudget implements BudgetStore {
+  readonly calls: string[] = [];
+  constructor(
+    private readonly answers: Reservation[] = ["reserved"],
+    private readonly first = true,
+  ) {}
+  async reserve(bytes: number) {
+    this.calls.push(`reserve ${bytes}`);
+    return this.answers.shift() ?? "exceeded";
+  }
+  async refund(bytes: number) {
+    this.calls.push(`refund ${bytes}`);
+  }
+  async firstRefusalToday() {
+    this.calls.push("first?");
+    return this.first;
+  }
+}
+
+class FakeClaims implements ClaimStore {
+  readonly calls: string[] = [];
+  constructor(private readonly held: (id: string) => ClaimResult = () => "claimed") {}
+  async claim(id: string) {
+    this.calls.push(`claim ${id.replace(/\u0000/g, "|")}`);
+    return this.held(id);
+  }
+  async release(id: string) {
+    this.calls.push(`release ${id.replace(/\u0000/g, "|")}`);
+  }
+}
+
+function setup(options: {
+  config?: Partial<HandlerConfig>;
+  budget?: FakeBudget;
+  claims?: FakeClaims;
+  deferFails?: boolean;
+  notifyFails?: boolean;
+}) {
+  const log = new RecordingLog();
+  const metrics = new RecordingMetrics();
+  const deferred: { event: unknown; reason: string }[] = [];
+  const told: unknown[] = [];
+  const notifier: Notifier = {
+    initiated: async () => undefined,
+    budgetExceeded: async (n) => {
+      if (options.notifyFails) throw s3Error("InternalError", 500);
+      told.push(n);
+    },
+  };
+  const budgeted = options.budget !== undefined;
+  const handler = createRestoreHandler({
+    s3: new S3Client({ region: "us-east-1" }),
+    config: {
+      ...BASE_HANDLER_CONFIG,
+      targetName: "genomics-raw",
+      ...(budgeted ? { budget: { maxRestoresPerDay: 5 }, deferredQueueUrl: "https://sqs/q" } : {}),
+      ...options.config,
+    },
+    log,
+    metrics,
+    clock: () => Date.parse("2026-11-28T10:00:00Z"),
+    ...(options.claims ? { claims: options.claims } : {}),
+    ...(budgeted
+      ? {
+          budget: options.budget,
+          defer: async (event: unknown, reason: string) => {
+            if (options.deferFails) throw new Error("sqs down");
+            deferred.push({ event, reason });
+          },
+        }
+      : {}),
+    notifier,
+  });
+  return { handler, log, metrics, deferred, told };
+}
+
+const archived = { StorageClass: "GLACIER", ContentLength: 4000, ...meta(200) };
+
+describe("observe mode", () => {
+  it("logs and counts what it would restore and sends no RestoreObject", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    const { handler, metrics, log } = setup({ config: { mode: "observe" } });
+    expect(await handler(s3ApiCallEvent({ key: "raw/a.nc" }))).toEqual({
+      outcome: "would-restore",
+      bucket: "fsx4l-store",
+      key: "raw/a.nc",
+      storageClass: "GLACIER",
+      tier: "Standard",
+      days: 7,
+      bytes: 4000,
+    });
+    expect(s3Mock.commandCalls(RestoreObjectCommand)).toHaveLength(0);
+    expect(metrics.counts).toEqual(["WouldRestore/GLACIER"]);
+    expect(log.lines[0]!.message).toBe("would restore (observe mode)");
+  });
+
+  it("does not reserve budget in observe mode", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    const budget = new FakeBudget();
+    const { handler } = setup({ config: { mode: "observe" }, budget });
+    expect((await handler(s3ApiCallEvent())).outcome).toBe("would-restore");
+    expect(budget.calls).toEqual([]);
+  });
+});
+
+describe("budget", () => {
+  it("reserves the object's bytes before restoring and keeps the reservation when S3 starts a restore", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    const budget = new FakeBudget();
+    const { handler } = setup({ budget });
+    expect((await handler(s3ApiCallEvent())).outcome).toBe("initiated");
+    expect(budget.calls).toEqual(["reserve 4000"]);
+  });
+
+  it.each([
+    ["a restored copy exists (200)", meta(200), "already-restored"],
+    ["a restore is running (409)", s3Error("RestoreAlreadyInProgress", 409), "already-in-progress"],
+  ])("gives the reservation back when %s", async (_what, answer, outcome) => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    if (answer instanceof Error) s3Mock.on(RestoreObjectCommand).rejects(answer);
+    else s3Mock.on(RestoreObjectCommand).resolves(answer);
+    const budget = new FakeBudget();
+    const { handler } = setup({ budget });
+    expect((await handler(s3ApiCallEvent())).outcome).toBe(outcome);
+    expect(budget.calls).toEqual(["reserve 4000", "refund 4000"]);
+  });
+
+  it("gives the reservation back when the restore fails, and fails the event", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock.on(RestoreObjectCommand).rejects(s3Error("AccessDenied", 403));
+    const budget = new FakeBudget();
+    const { handler } = setup({ budget });
+    await expect(handler(s3ApiCallEvent())).rejects.toBeInstanceOf(RestoreFailedError);
+    expect(budget.calls).toEqual(["reserve 4000", "refund 4000"]);
+  });
+
+  it("keeps a refused event in the deferred queue, gives its claim back and tells people once a day", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    const claims = new FakeClaims();
+    const { handler, deferred, told, metrics } = setup({ budget: new FakeBudget(["exceeded"]), claims });
+    const event = s3ApiCallEvent({ key: "raw/late.nc" });
+    expect(await handler(event)).toMatchObject({ outcome: "deferred", key: "raw/late.nc", bytes: 4000 });
+    expect(s3Mock.commandCalls(RestoreObjectCommand)).toHaveLength(0);
+    expect(deferred).toEqual([{ event, reason: "object" }]);
+    expect(claims.calls).toEqual(["claim fsx4l-store|raw/late.nc|", "release fsx4l-store|raw/late.nc|"]);
+    expect(metrics.counts).toEqual(["BudgetExceeded/object", "EventDeferred/object"]);
+    expect(told).toEqual([
+      {
+        target: "genomics-raw",
+        bucket: "fsx4l-store",
+        day: "2026-11-28",
+        maxRestoresPerDay: 5,
+        deferredQueueUrl: "https://sqs/q",
+      },
+    ]);
+  });
+
+  it("tells nobody when today's refusal was already told, and survives a failed notification", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    const quiet = setup({ budget: new FakeBudget(["exceeded"], false) });
+    expect((await quiet.handler(s3ApiCallEvent())).outcome).toBe("deferred");
+    expect(quiet.told).toEqual([]);
+    const failing = setup({ budget: new FakeBudget(["exceeded"]), notifyFails: true });
+    expect((await failing.handler(s3ApiCallEvent())).outcome).toBe("deferred");
+    expect(failing.log.lines.map((l) => l.message)).toContain("budget notification failed");
+  });
+
+  it("fails the event (so Lambda retries, then dead-letters) when the deferred queue cannot take it", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    const claims = new FakeClaims();
+    const { handler } = setup({ budget: new FakeBudget(["exceeded"]), claims, deferFails: true });
+    await expect(handler(s3ApiCallEvent({ key: "raw/x.nc" }))).rejects.toThrow(RestoreFailedError);
+    expect(claims.calls.at(-1)).toBe("release fsx4l-store|raw/x.nc|");
+  });
+});
+
+describe("directory scope", () => {
+  const directoryConfig = { scope: "directory" as const, directory: { maxObjects: 10, maxBytes: 1e12 } };
+  const listing = (keys: [string, string, object?][]) => ({
+    Contents: keys.map(([Key, StorageClass, extra]) => ({ Key, StorageClass, Size: 10, ...extra })),
+    IsTruncated: false,
+  });
+
+  it("lists the directory with Delimiter '/' and RestoreStatus, and restores its archived objects", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    s3Mock.on(ListObjectsV2Command).resolves(
+      listing([
+        ["raw/d/missed.nc", "GLACIER"],
+        ["raw/d/b.nc", "DEEP_ARCHIVE"],
+        ["raw/d/c.txt", "STANDARD"],
+        ["raw/d/d.nc", "GLACIER", { RestoreStatus: { IsRestoreInProgress: true } }],
+      ]),
+    );
+    const claims = new FakeClaims();
+    const { handler } = setup({ config: directoryConfig, claims });
+    const result = await handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }));
+    expect(result).toMatchObject({
+      outcome: "initiated",
+      directory: { directory: "raw/d/", listed: 4, restored: 1, alreadyHandled: 0, failed: 0, budgetExceeded: false },
+    });
+    expect(s3Mock).toHaveReceivedCommandWith(ListObjectsV2Command, {
+      Bucket: "fsx4l-store",
+      Prefix: "raw/d/",
+      Delimiter: "/",
+      OptionalObjectAttributes: ["RestoreStatus"],
+    });
+    expect(s3Mock.commandCalls(RestoreObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      "raw/d/missed.nc",
+      "raw/d/b.nc",
+    ]);
+    expect(claims.calls).toContain("claim dir#fsx4l-store/raw/d/");
+    expect(claims.calls).toContain("claim fsx4l-store|raw/d/b.nc|");
+  });
+
+  it("does not expand for a missed object that is readable or gone", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "STANDARD", ...meta(200) });
+    const { handler } = setup({ config: directoryConfig, claims: new FakeClaims() });
+    expect(await handler(s3ApiCallEvent({ key: "raw/d/x" }))).not.toHaveProperty("directory");
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  });
+
+  it("leaves a directory another event is expanding", async () => {
+    s3Mock.on(HeadObjectCommand).resolves({ ...archived, Restore: 'ongoing-request="true"' });
+    const claims = new FakeClaims((id) => (id.startsWith("dir#") ? "held-elsewhere" : "claimed"));
+    const { handler } = setup({ config: directoryConfig, claims });
+    expect(await handler(s3ApiCallEvent({ key: "raw/d/x" }))).toMatchObject({
+      outcome: "skipped",
+      directory: { skipped: "claimed-elsewhere", listed: 0 },
+    });
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  });
+
+  it("skips siblings claimed elsewhere, fails the event when a sibling's restore fails, and gives that claim back", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock.on(RestoreObjectCommand, { Key: "raw/d/missed.nc" }).resolves(meta(202));
+    s3Mock.on(RestoreObjectCommand, { Key: "raw/d/bad.nc" }).rejects(s3Error("AccessDenied", 403));
+    s3Mock.on(ListObjectsV2Command).resolves(
+      listing([
+        ["raw/d/missed.nc", "GLACIER"],
+        ["raw/d/bad.nc", "GLACIER"],
+        ["raw/d/taken.nc", "GLACIER"],
+      ]),
+    );
+    const claims = new FakeClaims((id) => (id.includes("taken") ? "held-elsewhere" : "claimed"));
+    const { handler, metrics } = setup({ config: directoryConfig, claims });
+    await expect(handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }))).rejects.toThrow(
+      "1 restores in s3://fsx4l-store/raw/d/ failed",
+    );
+    expect(claims.calls).toContain("release fsx4l-store|raw/d/bad.nc|");
+    expect(s3Mock.commandCalls(RestoreObjectCommand).map((c) => c.args[0].input.Key)).not.toContain("raw/d/taken.nc");
+    expect(metrics.counts).toContain("RestoreFailed/AccessDenied");
+  });
+
+  it("falls back to Standard for a sibling when Expedited capacity is gone", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock
+      .on(RestoreObjectCommand, { RestoreRequest: { Days: 7, GlacierJobParameters: { Tier: "Expedited" } } })
+      .rejects(s3Error("GlacierExpeditedRetrievalNotAvailable", 503));
+    s3Mock
+      .on(RestoreObjectCommand, { RestoreRequest: { Days: 7, GlacierJobParameters: { Tier: "Standard" } } })
+      .resolves(meta(202));
+    s3Mock.on(ListObjectsV2Command).resolves(listing([["raw/d/s.nc", "GLACIER"]]));
+    const { handler } = setup({ config: { ...directoryConfig, tier: "Expedited" }, claims: new FakeClaims() });
+    expect(await handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }))).toMatchObject({ directory: { restored: 1 } });
+  });
+});
