@@ -8,6 +8,7 @@ import {
   RestoreObjectCommand,
   S3Client,
   S3ServiceException,
+  type ObjectStorageClass,
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import type { BudgetStore, Reservation } from "../../../aws/budget";
@@ -48,11 +49,11 @@ class FakeClaims implements ClaimStore {
   readonly calls: string[] = [];
   constructor(private readonly held: (id: string) => ClaimResult = () => "claimed") {}
   async claim(id: string) {
-    this.calls.push(`claim ${id.replace(/\u0000/g, "|")}`);
+    this.calls.push(`claim ${id.split("\u0000").join("|")}`);
     return this.held(id);
   }
   async release(id: string) {
-    this.calls.push(`release ${id.replace(/\u0000/g, "|")}`);
+    this.calls.push(`release ${id.split("\u0000").join("|")}`);
   }
 }
 
@@ -101,7 +102,7 @@ function setup(options: {
   return { handler, log, metrics, deferred, told };
 }
 
-const archived = { StorageClass: "GLACIER", ContentLength: 4000, ...meta(200) };
+const archived = { StorageClass: "GLACIER" as const, ContentLength: 4000, ...meta(200) };
 
 describe("observe mode", () => {
   it("logs and counts what it would restore and sends no RestoreObject", async () => {
@@ -204,7 +205,7 @@ describe("budget", () => {
 
 describe("directory scope", () => {
   const directoryConfig = { scope: "directory" as const, directory: { maxObjects: 10, maxBytes: 1e12 } };
-  const listing = (keys: [string, string, object?][]) => ({
+  const listing = (keys: [string, ObjectStorageClass, object?][]) => ({
     Contents: keys.map(([Key, StorageClass, extra]) => ({ Key, StorageClass, Size: 10, ...extra })),
     IsTruncated: false,
   });
@@ -242,7 +243,7 @@ describe("directory scope", () => {
   });
 
   it("does not expand for a missed object that is readable or gone", async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "STANDARD", ...meta(200) });
+    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "STANDARD" as const, ...meta(200) });
     const { handler } = setup({ config: directoryConfig, claims: new FakeClaims() });
     expect(await handler(s3ApiCallEvent({ key: "raw/d/x" }))).not.toHaveProperty("directory");
     expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
