@@ -28,7 +28,10 @@ export type MetricName =
   | "BudgetExceeded"
   | "EventDeferred"
   | "DirectoryExpanded"
-  | "DirectoryCapReached";
+  | "DirectoryCapReached"
+  | "MissRouted"
+  | "MissOutsideTargets"
+  | "ReaderLineUnparsed";
 
 export interface RestoreMetrics {
   count(name: MetricName, reason?: string): void;

@@ -98,6 +98,13 @@ export function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, p
   const assumeRole = t.assumeRole ?? d.assumeRole;
   const notifications = resolveNotifications(t, d, region, at, problems);
   const restoreScope = t.restoreScope ?? d.restoreScope ?? BUILT_IN_DEFAULTS.restoreScope;
+  const trigger = t.trigger ?? d.trigger ?? [{ type: "cloudtrail" as const }];
+  const seenSources = new Set<string>();
+  for (const source of trigger) {
+    const id = source.type === "cloudtrail" ? "cloudtrail" : `${source.type} ${source.logGroupName}`;
+    if (seenSources.has(id)) problems.push(`${at}.trigger: ${id} is listed twice`);
+    seenSources.add(id);
+  }
   const budgetInput = { ...d.budget, ...t.budget };
   const budget = {
     ...(budgetInput.maxRestoresPerDay !== undefined ? { maxRestoresPerDay: budgetInput.maxRestoresPerDay } : {}),
@@ -129,5 +136,6 @@ export function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, p
     directory: { ...BUILT_IN_DEFAULTS.directory, ...d.directory, ...t.directory },
     budget,
     mode: t.mode ?? d.mode ?? BUILT_IN_DEFAULTS.mode,
+    trigger,
   };
 }

@@ -7,13 +7,19 @@ import { configSchema } from "./schema";
 import { applyDefaults } from "./defaults";
 import { ConfigError, describeIssue, templateSequenceProblems } from "./errors";
 import { checkRegions, checkTargetsAgainstEachOther, checkTrailBudget, readableTargets } from "./rules";
-import { bucketOwners, groupSharedTrails } from "./topology";
+import { bucketOwners, groupLogTriggers, groupSharedTrails } from "./topology";
 import type { ResolvedConfig } from "./types";
 
 export { BUILT_IN_DEFAULTS } from "./defaults";
 export { ConfigError, formatPath, templateSequenceProblems } from "./errors";
 export { MAX_SELECTOR_VALUES_PER_TRAIL, MAX_TRAILS_PER_REGION, selectorValueCount } from "./rules";
-export { BOOTSTRAP_STACK, BUCKET_NOTIFICATIONS_STACK_PREFIX, SHARED_TRAIL_STACK_PREFIX } from "./topology";
+export {
+  BOOTSTRAP_STACK,
+  BUCKET_NOTIFICATIONS_STACK_PREFIX,
+  LOG_TRIGGER_STACK_PREFIX,
+  SHARED_TRAIL_STACK_PREFIX,
+  usesCloudTrail,
+} from "./topology";
 export type * from "./types";
 
 /** Validates raw configuration and applies defaults; throws ConfigError listing every problem. */
@@ -40,6 +46,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   const sharedTrails = groupSharedTrails(targets, config.defaults, problems);
   checkTrailBudget(targets, sharedTrails, problems);
   const bucketNotificationOwners = bucketOwners(targets, config, problems);
+  const logTriggers = groupLogTriggers(targets, config.defaults, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     stateBackend: config.stateBackend,
@@ -47,5 +54,6 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     targets,
     sharedTrails,
     bucketNotificationOwners,
+    logTriggers,
   };
 }

@@ -9,6 +9,7 @@ import {
   SHARED_TRAIL_STACK_PREFIX,
   splitTrailHome,
   trailHome,
+  usesCloudTrail,
 } from "./topology";
 import type { ResolvedTarget, SharedTrailGroup } from "./types";
 
@@ -110,7 +111,8 @@ export function checkTrailBudget(
 ): void {
   const count = new Map<string, number>();
   const bump = (key: string) => count.set(key, (count.get(key) ?? 0) + 1);
-  for (const t of targets) if (t.trail.mode === "dedicated" && t.region) bump(trailHome(t.region, t.assumeRole));
+  for (const t of targets)
+    if (t.trail.mode === "dedicated" && t.region && usesCloudTrail(t)) bump(trailHome(t.region, t.assumeRole));
   for (const g of shared) {
     bump(trailHome(g.region, g.assumeRole));
     const values = selectorValueCount(g.targets);

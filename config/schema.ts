@@ -233,6 +233,44 @@ const budget = z
   .partial()
   .strict();
 
+/** Where misses come from: CloudTrail data events (default), or the readers' own CloudWatch Logs. */
+const LOG_GROUP_NAME = /^[\w./#-]{1,512}$/;
+const triggerSource = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("cloudtrail") }).strict(),
+    z
+      .object({
+        type: z.literal("fsx-logs"),
+        /** FSx for Lustre / File Cache data repository event log group; FSx requires the /aws/fsx prefix. */
+        logGroupName: z
+          .string()
+          .regex(/^\/aws\/fsx[\w./#-]*$/, { message: "must be a log group name starting with /aws/fsx (FSx requires it)" })
+          .max(512),
+        /** Only these file systems' misses (log streams datarepo_<id>); all when absent. */
+        fileSystemIds: z
+          .array(z.string().regex(/^(fs|fc)-[0-9a-f]{8,17}$/, { message: "must be a file system or cache ID (fs-…, fc-…)" }))
+          .min(1)
+          .optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("file-gateway-logs"),
+        /** The S3 File Gateway's health log group. */
+        logGroupName: z.string().regex(LOG_GROUP_NAME, { message: "must be a CloudWatch Logs log group name" }),
+        /** Only these gateways' misses (the log's "gateway" field); all when absent. */
+        gatewayIds: z
+          .array(z.string().regex(/^sgw-[0-9A-F]{8}$/, { message: "must be a gateway ID (sgw-…)" }))
+          .min(1)
+          .optional(),
+      })
+      .strict(),
+  ],
+  { error: () => `each trigger needs "type": one of cloudtrail, fsx-logs, file-gateway-logs` },
+);
+const trigger = z.array(triggerSource).min(1, { message: "needs at least one source" }).max(5);
+
 /** Settings a target may set itself or inherit from `defaults`. */
 const inheritable = {
   region,
@@ -257,6 +295,7 @@ const inheritable = {
   directory,
   budget,
   /** "restore" (default), or "observe": decide, log and count what would be restored, restore nothing. */
+  trigger,
   mode: z.enum(RESTORE_MODES, {
     error: (issue) => `invalid mode ${JSON.stringify(issue.input)}; allowed: ${RESTORE_MODES.join(", ")}`,
   }),
@@ -344,5 +383,6 @@ export type TargetInput = z.output<typeof targetSchema>;
 export type DefaultsInput = z.output<typeof defaultsSchema>;
 export type AssumeRole = z.output<typeof assumeRole>;
 export type TrailInput = z.output<typeof trail>;
+export type TriggerSource = z.output<typeof triggerSource>;
 export type NotificationsInput = z.output<typeof notifications>;
 export type AlarmsInput = z.output<typeof alarms>;

@@ -2,9 +2,11 @@
  * Which stacks the configuration makes besides one per target, and their names: shared trails (one per
  * region and account) and the single owner of an owned bucket's notification configuration.
  */
-import { STACK_NAMES } from "../core/contract";
+import { ROUTER_ROUTES_MAX_CHARS, STACK_NAMES } from "../core/contract";
+import { targetNames } from "../core/names";
 import type { AssumeRole, CompletedVia, DefaultsInput, ParsedConfig } from "./schema";
-import type { BucketNotificationOwner, ResolvedTarget, SharedTrailGroup } from "./types";
+import { createHash } from "node:crypto";
+import type { BucketNotificationOwner, LogTriggerGroup, ResolvedTarget, SharedTrailGroup } from "./types";
 
 /** The stack that creates the state bucket (and lock table) when `stateBackend.bootstrap` is set. */
 export const BOOTSTRAP_STACK = STACK_NAMES.bootstrap;
@@ -12,6 +14,74 @@ export const BOOTSTRAP_STACK = STACK_NAMES.bootstrap;
 export const BUCKET_NOTIFICATIONS_STACK_PREFIX = STACK_NAMES.bucketNotificationsPrefix;
 /** Shared trail stacks are named this plus the region (and account, when several share a region). */
 export const SHARED_TRAIL_STACK_PREFIX = STACK_NAMES.sharedTrailPrefix;
+/** The stack owning one reader log group's subscription filter: this plus the group name and a hash. */
+export const LOG_TRIGGER_STACK_PREFIX = STACK_NAMES.logTriggerPrefix;
+
+/** Whether a target's misses come from CloudTrail (then it needs a trail and a rule). */
+export function usesCloudTrail(t: Pick<ResolvedTarget, "trigger">): boolean {
+  return t.trigger.some((s) => s.type === "cloudtrail");
+}
+
+/**
+ * Groups the log-group sources of all targets by log group (per region and account): one stack per group,
+ * so no group gets two subscription filters of ours. A group feeds one kind of reader, in one region.
+ */
+export function groupLogTriggers(
+  targets: readonly ResolvedTarget[],
+  defaults: DefaultsInput,
+  problems: string[],
+): LogTriggerGroup[] {
+  const groups = new Map<string, { type: LogTriggerGroup["type"]; members: { t: ResolvedTarget; readers?: readonly string[] }[] }>();
+  targets.forEach((t, i) => {
+    for (const source of t.trigger) {
+      if (source.type === "cloudtrail" || !t.region) continue;
+      const key = `${trailHome(t.region, t.assumeRole)}|${source.logGroupName}`;
+      const group = groups.get(key) ?? { type: source.type, members: [] };
+      groups.set(key, group);
+      if (group.type !== source.type)
+        problems.push(
+          `targets[${i}].trigger: log group ${source.logGroupName} is already a ${group.type} source of target "${group.members[0]!.t.name}"; one log group feeds one kind of reader`,
+        );
+      const readers = source.type === "fsx-logs" ? source.fileSystemIds : source.gatewayIds;
+      group.members.push({ t, ...(readers ? { readers } : {}) });
+    }
+  });
+  return [...groups.entries()].map(([key, group]) => {
+    const [region, account, logGroupName] = key.split("|") as [string, string, string];
+    const slug = logGroupName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 30);
+    const hash = createHash("sha256").update(key).digest("hex").slice(0, 6);
+    const first = group.members[0]!.t;
+    void account;
+    // The routes travel in the router's environment, which Lambda caps at 4 KB.
+    const routesChars = JSON.stringify(
+      group.members.map(({ t, readers }) => ({
+        target: t.name,
+        functionName: targetNames(t.name).function,
+        bucket: t.bucket,
+        prefix: t.prefix,
+        ...(readers ? { readers } : {}),
+      })),
+    ).length;
+    if (routesChars > ROUTER_ROUTES_MAX_CHARS)
+      problems.push(
+        `targets: log group ${logGroupName} feeds ${group.members.length} targets whose routes take ${routesChars} characters of the router's environment; Lambda allows 4 KB (keep them under ${ROUTER_ROUTES_MAX_CHARS}: fewer targets or shorter prefixes per log group)`,
+      );
+    return {
+      stackName: `${LOG_TRIGGER_STACK_PREFIX}${slug}-${hash}`,
+      region,
+      ...(first.assumeRole ? { assumeRole: first.assumeRole } : {}),
+      tags: { ...defaults.tags },
+      logGroupName,
+      type: group.type,
+      routes: group.members.map(({ t, readers }) => ({
+        target: t.name,
+        bucket: t.bucket,
+        prefix: t.prefix,
+        ...(readers ? { readers } : {}),
+      })),
+    };
+  });
+}
 
 export function accountKey(assumeRole: AssumeRole | undefined): string {
   const account = assumeRole?.roleArn.split(":")[4];
@@ -92,7 +162,7 @@ export function groupSharedTrails(
 ): SharedTrailGroup[] {
   const groups = new Map<string, ResolvedTarget[]>();
   for (const t of targets) {
-    if (t.trail.mode !== "shared" || !t.region) continue;
+    if (t.trail.mode !== "shared" || !t.region || !usesCloudTrail(t)) continue;
     const key = trailHome(t.region, t.assumeRole);
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }

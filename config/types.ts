@@ -1,7 +1,7 @@
 /** The resolved configuration: what the stacks, the cost tool and the operator command are built from. */
 import type { Budget, DirectoryLimits, RestoreMode, RestoreScope } from "../core/restore-policy";
 import type { Tier } from "../core/restore-rules";
-import type { AssumeRole, CompletedVia, ParsedConfig, TrailMode } from "./schema";
+import type { AssumeRole, CompletedVia, ParsedConfig, TrailMode, TriggerSource } from "./schema";
 
 export interface ResolvedTrail {
   readonly mode: TrailMode;
@@ -74,6 +74,24 @@ export interface ResolvedTarget {
   readonly budget: Budget;
   /** "observe": the function restores nothing, it logs and counts what it would. */
   readonly mode: RestoreMode;
+  /** Where misses come from: CloudTrail (trail + rule) and/or the readers' own log groups. */
+  readonly trigger: readonly TriggerSource[];
+}
+
+/**
+ * One reader log group and the targets it feeds: one stack owns its subscription filter (a log group allows
+ * at most two) and a router function that hands each miss to the target holding the object.
+ */
+export interface LogTriggerGroup extends StackPlacement {
+  readonly logGroupName: string;
+  readonly type: "fsx-logs" | "file-gateway-logs";
+  readonly routes: readonly {
+    readonly target: string;
+    readonly bucket: string;
+    readonly prefix: string;
+    /** File system or gateway IDs this target takes misses from; every reader when absent. */
+    readonly readers?: readonly string[];
+  }[];
 }
 
 /** Where a stack that belongs to no single target deploys: its name, region, account (role) and tags. */
@@ -110,4 +128,5 @@ export interface ResolvedConfig {
   readonly targets: readonly ResolvedTarget[];
   readonly sharedTrails: readonly SharedTrailGroup[];
   readonly bucketNotificationOwners: readonly BucketNotificationOwner[];
+  readonly logTriggers: readonly LogTriggerGroup[];
 }

@@ -23,7 +23,8 @@ export interface AlarmSpec {
 export function targetAlarmSpecs(names: {
   readonly functionName: string;
   readonly deadLetterQueueName: string;
-  readonly restoreRuleName: string;
+  /** The CloudTrail rule, when the target's misses come from CloudTrail. */
+  readonly restoreRuleName?: string;
   readonly notificationRuleNames: readonly string[];
   /** The digest function, when notifications are sent as digests. */
   readonly digestFunctionName?: string;
@@ -73,7 +74,7 @@ export function targetAlarmSpecs(names: {
       statistic: "Sum",
       description: `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
     },
-    ...ruleAlarms(names.restoreRuleName, "rule", "a failed read's event"),
+    ...(names.restoreRuleName ? ruleAlarms(names.restoreRuleName, "rule", "a failed read's event") : []),
     ...(names.deferredQueueName
       ? [
           {

@@ -22,6 +22,15 @@ export const RESTORE_ENV = {
   mode: "RESTORE_MODE",
 } as const;
 
+/** Environment variables of the log router (set by stacks/log-trigger-stack.ts). */
+export const ROUTER_ENV = {
+  source: "READER_LOG_SOURCE",
+  routes: "ROUTES",
+} as const;
+
+/** Lambda allows 4 KB of environment variables per function; the routes must fit with room to spare. */
+export const ROUTER_ROUTES_MAX_CHARS = 3500;
+
 /** Environment variables of the digest function (set by stacks/constructs/restore-digest.ts). */
 export const DIGEST_ENV = {
   queueUrl: "DIGEST_QUEUE_URL",
@@ -42,4 +51,5 @@ export const STACK_NAMES = {
   bootstrap: "state-bootstrap",
   sharedTrailPrefix: "shared-trail-",
   bucketNotificationsPrefix: "bucket-notifications-",
+  logTriggerPrefix: "log-trigger-",
 } as const;

@@ -60,3 +60,14 @@ export function targetNames(target: string) {
     alarm: (id: string) => physicalName([NAME_PREFIX, target, id], NAME_LIMITS.alarm),
   };
 }
+
+/** Physical names of a log-trigger stack's resources (the router of one reader log group). */
+export function logTriggerNames(stackName: string) {
+  return {
+    function: physicalName([NAME_PREFIX, stackName], NAME_LIMITS.lambdaFunction),
+    role: physicalName([NAME_PREFIX, stackName], NAME_LIMITS.iamRole),
+    deadLetterQueue: physicalName([NAME_PREFIX, stackName, "dlq"], NAME_LIMITS.sqsQueue),
+    subscriptionFilter: physicalName([NAME_PREFIX, stackName], 512),
+    alarm: (id: string) => physicalName([NAME_PREFIX, stackName, id], NAME_LIMITS.alarm),
+  };
+}

@@ -17,6 +17,12 @@ if (!restoreEntry) throw new Error("scripts/entry-points.json lists no function 
 /** The restore function's zip, as scripts/entry-points.json (the build's table) names it. */
 export const DEFAULT_HANDLER_ZIP = restoreEntry.zip;
 
+const routerEntry = entryPoints.functions.find((f) => f.name === "router");
+if (!routerEntry) throw new Error("scripts/entry-points.json lists no function named router");
+
+/** The log router's zip (for targets fed by reader logs). */
+export const ROUTER_ZIP = routerEntry.zip;
+
 /** The Lambda runtime and architecture the zip is built for (the same table drives esbuild's target). */
 export const HANDLER_RUNTIME = { runtime: restoreEntry.runtime, architectures: [restoreEntry.architecture] };
 

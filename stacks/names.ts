@@ -1,2 +1,2 @@
 /** Physical names are shared with the operator command, so they live in core/names.ts. */
-export { NAME_LIMITS, NAME_PREFIX, physicalName, targetNames } from "../core/names";
+export { logTriggerNames, NAME_LIMITS, NAME_PREFIX, physicalName, targetNames } from "../core/names";

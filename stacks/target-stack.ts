@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import type { ResolvedConfig, ResolvedTarget } from "../config/resolve";
+import { usesCloudTrail, type ResolvedConfig, type ResolvedTarget } from "../config/resolve";
 import type { HandlerArtifact } from "./artifact";
 import { DeadLetterQueue } from "./constructs/dead-letter-queue";
 import { Foundation } from "./constructs/foundation";
@@ -33,7 +33,8 @@ export class TargetStack extends TerraformStack {
   constructor(scope: Construct, props: TargetStackProps) {
     const t = props.target;
     super(scope, t.name);
-    if (t.trail.mode === "shared" && !props.sharedTrailStack)
+    const cloudTrail = usesCloudTrail(t);
+    if (cloudTrail && t.trail.mode === "shared" && !props.sharedTrailStack)
       throw new Error(`target ${t.name}: trail.mode is "shared" but no shared trail stack was given`);
     const names = targetNames(t.name);
     const base = new Foundation(this, "foundation", {
@@ -45,7 +46,9 @@ export class TargetStack extends TerraformStack {
     });
     const trailScope = { bucket: t.bucket, prefix: t.prefix, readerArnPrefixes: t.trail.readerArnPrefixes };
 
-    if (t.trail.mode === "dedicated") {
+    // A target fed only by reader logs has no trail and no CloudTrail rule (and pays for neither): its misses
+    // arrive through the log-trigger stack of each of its log groups.
+    if (cloudTrail && t.trail.mode === "dedicated") {
       const trail = new RestoreTrail(this, "trail", {
         trailName: names.trail,
         region: t.region,
@@ -70,7 +73,7 @@ export class TargetStack extends TerraformStack {
         description: "CloudTrail trail logging this target's GetObject data events",
       });
       new TerraformOutput(this, "trail_log_bucket", { value: trail.logBucket.bucket });
-    } else if (t.trail.mode === "existing") {
+    } else if (cloudTrail && t.trail.mode === "existing") {
       new TerraformOutput(this, "trail_arn", {
         value: t.trail.existingTrailArn,
         description: "Existing trail that must log this target's GetObject data events",
@@ -87,7 +90,7 @@ export class TargetStack extends TerraformStack {
         description:
           "WARNING: put-event-selectors REPLACES all of the trail's selectors; merge them with the output of get-event-selectors first",
       });
-    } else {
+    } else if (cloudTrail) {
       new TerraformOutput(this, "trail_stack", {
         value: props.sharedTrailStack,
         description: "Stack whose shared trail logs this target's reads",
@@ -105,7 +108,7 @@ export class TargetStack extends TerraformStack {
       ? targetAlarmSpecs({
           functionName: names.function,
           deadLetterQueueName: names.deadLetterQueue,
-          restoreRuleName: names.rule,
+          ...(cloudTrail ? { restoreRuleName: names.rule } : {}),
           notificationRuleNames:
             t.notifications?.completedVia === "eventbridge"
               ? s3RestoreEvents(t.notifications).map((e) =>
@@ -191,15 +194,18 @@ export class TargetStack extends TerraformStack {
         deadLetters,
         logRetentionDays: t.function.logRetentionDays,
       });
-    const rule = new RestoreRule(this, "restore-rule", {
-      ruleName: names.rule,
-      bucket: t.bucket,
-      prefix: t.prefix,
-      restoreFunction: fn.function,
-      deadLetters,
-      maximumEventAgeSeconds: t.eventRetry.maximumEventAgeSeconds,
-      maximumRetryAttempts: t.eventRetry.maximumRetryAttempts,
-    });
+    const rule = cloudTrail
+      ? new RestoreRule(this, "restore-rule", {
+          ruleName: names.rule,
+          bucket: t.bucket,
+          prefix: t.prefix,
+          restoreFunction: fn.function,
+          deadLetters,
+          maximumEventAgeSeconds: t.eventRetry.maximumEventAgeSeconds,
+          maximumRetryAttempts: t.eventRetry.maximumRetryAttempts,
+        })
+      : undefined;
+    if (!rule && !(notifications?.rules.length ?? 0)) deadLetters.tlsOnly();
 
     if (alarmSpecs.length > 0) {
       const actions = t.alarms.topicArn ? [t.alarms.topicArn] : notifications ? [notifications.topic.arn] : [];
@@ -215,7 +221,7 @@ export class TargetStack extends TerraformStack {
     new TerraformOutput(this, "function_name", { value: fn.function.functionName });
     new TerraformOutput(this, "function_arn", { value: fn.function.arn });
     new TerraformOutput(this, "function_log_group", { value: fn.logGroup.name });
-    new TerraformOutput(this, "rule_arn", { value: rule.rule.arn });
+    if (rule) new TerraformOutput(this, "rule_arn", { value: rule.rule.arn });
     if (notifications) {
       new TerraformOutput(this, "notifications_topic_arn", {
         value: notifications.topic.arn,

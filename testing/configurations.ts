@@ -55,5 +55,39 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
   china.defaults.mode = "observe";
   china.targets = china.targets.map((t: Record<string, unknown>) => ({ ...t, region: "cn-north-1" }));
   china.targets[1].notifications.sqsQueueArns = ["arn:aws-cn:sqs:cn-north-1:123456789012:restores"];
-  return { example: exampleConfig(), shared, existing, options, notifications: notificationsConfig(), govcloud, china };
+  // Misses from the readers' own logs: FSx (with and without CloudTrail beside it) and an S3 File Gateway.
+  const readers = exampleConfig();
+  readers.targets = [
+    {
+      name: "genomics-raw",
+      bucket: "fsx4l-store",
+      prefix: "raw/",
+      trigger: [
+        { type: "cloudtrail" },
+        { type: "fsx-logs", logGroupName: "/aws/fsx/lustre", fileSystemIds: ["fs-0123456789abcdef0"] },
+      ],
+    },
+    {
+      name: "genomics-ref",
+      bucket: "fsx4l-store",
+      prefix: "reference/",
+      trigger: [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }],
+    },
+    {
+      name: "share-archive",
+      bucket: "gateway-share",
+      prefix: "",
+      trigger: [{ type: "file-gateway-logs", logGroupName: "/storagegateway/sgw-B1D123D4" }],
+    },
+  ];
+  return {
+    example: exampleConfig(),
+    shared,
+    existing,
+    options,
+    notifications: notificationsConfig(),
+    govcloud,
+    china,
+    readers,
+  };
 }

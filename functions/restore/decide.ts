@@ -3,6 +3,7 @@
  * No I/O here, so every branch is cheap to test.
  */
 import { keyForms } from "../../core/keys";
+import { isReaderMissEvent } from "../../core/reader-logs";
 import {
   archiveOf,
   restoreDaysFor,
@@ -55,6 +56,14 @@ export { keyForms };
 
 /** Decides whether an EventBridge event is a failed GetObject on an archived object inside this target. */
 export function classifyEvent(event: unknown, scope: Pick<HandlerConfig, "bucket" | "prefix">): EventVerdict {
+  // A miss a reader logged, handed over by the log router: the same decision from here on.
+  if (isReaderMissEvent(event)) {
+    const m = event.glacierRestoreReaderMiss;
+    if (m.bucket !== scope.bucket) return { act: false, reason: "other-bucket", detail: m.bucket };
+    // Readers log the key itself (no URL encoding), so there is one form to try.
+    if (!m.key.startsWith(scope.prefix)) return { act: false, reason: "outside-prefix", detail: m.key };
+    return { act: true, read: { bucket: m.bucket, keys: [m.key], eventId: `${m.source}:${m.eventId}` } };
+  }
   if (!isRecord(event) || !isRecord(event.detail))
     return { act: false, reason: "malformed-event", detail: "no detail object" };
   const d = event.detail;

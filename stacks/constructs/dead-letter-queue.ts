@@ -30,6 +30,14 @@ export class DeadLetterQueue extends Construct {
     });
   }
 
+  /** TLS only and no EventBridge rule: for a target whose misses come from reader logs alone. */
+  tlsOnly(): SqsQueuePolicy {
+    if (this.policy) return this.policy;
+    const document = policyDocument(this, "policy-document", [denyInsecureTransport(["sqs:*"], [this.queue.arn])]);
+    this.policy = new SqsQueuePolicy(this, "policy", { queueUrl: this.queue.url, policy: document.json });
+    return this.policy;
+  }
+
   /**
    * Lets EventBridge dead-letter the given rule's events here. There is one queue policy (TLS only,
    * EventBridge only for this stack's rules); each call adds a rule to it and returns it.

@@ -1,0 +1,145 @@
+import type { Construct } from "constructs";
+import { AssetType, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { LogTriggerGroup, ResolvedConfig } from "../config/resolve";
+import type { AlarmSpec } from "../core/alarms";
+import { ROUTER_ENV } from "../core/contract";
+import { regionalArn } from "../core/partition";
+import { READER_FILTER_PATTERNS, type Route } from "../core/reader-logs";
+import type { HandlerArtifact } from "./artifact";
+import { DeadLetterQueue } from "./constructs/dead-letter-queue";
+import { Foundation, placedFoundation } from "./constructs/foundation";
+import { RestoreAlarms } from "./constructs/restore-alarms";
+import { fromBundle, jsonLogging, ownLogsStatement } from "./constructs/restore-function";
+import { logTriggerNames, targetNames } from "./names";
+import { lambdaAssumeStatement, policyDocument } from "./policy";
+
+export interface LogTriggerStackProps {
+  readonly group: LogTriggerGroup;
+  readonly stateBackend: ResolvedConfig["stateBackend"];
+  readonly artifact: HandlerArtifact;
+}
+
+/**
+ * The one owner of our subscription filter on a reader log group (FSx for Lustre / File Cache data
+ * repository events, or an S3 File Gateway's health log): a log group allows at most two subscription
+ * filters, so every target fed by the group shares this filter and its router function. The filter
+ * selects only archived-object lines; the router hands each miss to the restore function of the target
+ * holding the object. The log group itself belongs to the reader and is not managed here.
+ */
+export class LogTriggerStack extends TerraformStack {
+  constructor(scope: Construct, props: LogTriggerStackProps) {
+    const g = props.group;
+    super(scope, g.stackName);
+    const base = new Foundation(this, "foundation", placedFoundation(g, props.stateBackend));
+    const names = logTriggerNames(g.stackName);
+    const logGroupArn = regionalArn(base.partition, "logs", g.region, base.accountId, `log-group:${g.logGroupName}`);
+    const routes: Route[] = g.routes.map((r) => ({
+      target: r.target,
+      functionName: targetNames(r.target).function,
+      bucket: r.bucket,
+      prefix: r.prefix,
+      ...(r.readers ? { readers: [...r.readers] } : {}),
+    }));
+    const targetFunctionArns = routes.map((r) =>
+      regionalArn(base.partition, "lambda", g.region, base.accountId, `function:${r.functionName}`),
+    );
+
+    const deadLetters = new DeadLetterQueue(this, "dead-letters", {
+      queueName: names.deadLetterQueue,
+      accountId: base.accountId,
+    });
+    deadLetters.tlsOnly();
+    const logGroup = new CloudwatchLogGroup(this, "router-log-group", {
+      name: `/aws/lambda/${names.function}`,
+      retentionInDays: 30,
+    });
+    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(base.accountId)]);
+    const role = new IamRole(this, "router-role", { name: names.role, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "router-permissions", [
+      {
+        sid: "HandMissesToTargetFunctions",
+        effect: "Allow",
+        actions: ["lambda:InvokeFunction"],
+        resources: targetFunctionArns,
+      },
+      ownLogsStatement(logGroup),
+      {
+        sid: "DeadLetterFailedInvocations",
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        resources: [deadLetters.queue.arn],
+      },
+    ]);
+    const rolePolicy = new IamRolePolicy(this, "router-role-policy", {
+      name: "route-reader-misses",
+      role: role.id,
+      policy: permissions.json,
+    });
+    const asset = new TerraformAsset(this, "router-bundle", { path: props.artifact.zipPath, type: AssetType.FILE });
+    const router = new LambdaFunction(this, "router", {
+      functionName: names.function,
+      description: `Routes archived-object misses logged in ${g.logGroupName} to the glacier-restore targets`.slice(0, 256),
+      role: role.arn,
+      ...fromBundle({ filename: asset.path, sourceCodeHash: props.artifact.sha256 }),
+      handler: "index.handler",
+      memorySize: 128,
+      timeout: 60,
+      environment: { variables: { [ROUTER_ENV.source]: g.type, [ROUTER_ENV.routes]: JSON.stringify(routes) } },
+      loggingConfig: jsonLogging(logGroup),
+      dependsOn: [logGroup, rolePolicy],
+    });
+    new LambdaFunctionEventInvokeConfig(this, "router-async-config", {
+      functionName: router.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 21600,
+      destinationConfig: { onFailure: { destination: deadLetters.queue.arn } },
+    });
+    // CloudWatch Logs may invoke the router for this log group of this account only.
+    const permission = new LambdaPermission(this, "logs-may-invoke", {
+      statementId: "CloudWatchLogsSubscription",
+      action: "lambda:InvokeFunction",
+      functionName: router.functionName,
+      principal: "logs.amazonaws.com",
+      sourceArn: `${logGroupArn}:*`,
+      sourceAccount: base.accountId,
+    });
+    new CloudwatchLogSubscriptionFilter(this, "subscription", {
+      name: names.subscriptionFilter,
+      logGroupName: g.logGroupName,
+      filterPattern: READER_FILTER_PATTERNS[g.type],
+      destinationArn: router.arn,
+      dependsOn: [permission],
+    });
+    const specs: AlarmSpec[] = [
+      {
+        id: "dlq",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: names.deadLetterQueue },
+        statistic: "Maximum",
+        description: `Log deliveries wait in ${names.deadLetterQueue}: misses were not handed to a target; inspect and redrive`,
+      },
+      {
+        id: "errors",
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: names.function },
+        statistic: "Sum",
+        description: `The log router ${names.function} failed; Lambda retries, then dead-letters the delivery`,
+      },
+    ];
+    new RestoreAlarms(this, "alarms", { specs, alarmName: names.alarm, actions: [] });
+    new TerraformOutput(this, "log_group_name", { value: g.logGroupName });
+    new TerraformOutput(this, "router_function_name", { value: router.functionName });
+    new TerraformOutput(this, "subscription_filter_name", { value: names.subscriptionFilter });
+    new TerraformOutput(this, "dead_letter_queue_url", { value: deadLetters.queue.url });
+    new TerraformOutput(this, "targets", { value: g.routes.map((r) => r.target) });
+  }
+}
