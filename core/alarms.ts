@@ -74,7 +74,7 @@ export function targetAlarmSpecs(names: {
       statistic: "Sum",
       description: `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
     },
-    ...(names.restoreRuleName ? ruleAlarms(names.restoreRuleName, "rule", "a failed read's event") : []),
+    ...(names.restoreRuleName !== undefined ? ruleAlarms(names.restoreRuleName, "rule", "a failed read's event") : []),
     ...(names.deferredQueueName
       ? [
           {
@@ -104,11 +104,16 @@ export function targetAlarmSpecs(names: {
 }
 
 /** How many alarms a target gets: five, two per notification rule (EventBridge route), one for a digest. */
-export function alarmCount(eventBridgeNotificationRules: number, digest: boolean): number {
+export function alarmCount(
+  eventBridgeNotificationRules: number,
+  digest: boolean,
+  options: { readonly cloudTrail?: boolean; readonly deferredQueue?: boolean } = {},
+): number {
   return targetAlarmSpecs({
     functionName: "",
     deadLetterQueueName: "",
-    restoreRuleName: "",
+    ...(options.cloudTrail === false ? {} : { restoreRuleName: "" }),
+    ...(options.deferredQueue ? { deferredQueueName: "" } : {}),
     notificationRuleNames: Array.from({ length: eventBridgeNotificationRules }, (_, i) => String(i)),
     ...(digest ? { digestFunctionName: "digest" } : {}),
   }).length;

@@ -116,20 +116,27 @@ export function restoreRequestCost(
   return { tier: used, usd: (objects / 1000) * price.per1kRequests + (bytes / GB) * price.perGB };
 }
 
+/** Bytes of one reader warning line (an FSx data repository warning or a File Gateway health record). */
+export const READER_LOG_RECORD_BYTES = 400;
+
 export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"]): TargetEstimate {
   const lines: CostLine[] = [];
   const add = (item: string, monthly: number, basis: string) => lines.push({ item, monthly, basis });
   const logged = loggedEvents(t, u);
   const failed = u.archivedReadsPerMonth * u.failedReadsPerArchivedObject;
+  const cloudTrail = t.trigger.some((s) => s.type === "cloudtrail");
+  const logSources = t.trigger.filter((s) => s.type !== "cloudtrail");
 
-  if (t.trail.mode !== "existing")
+  if (!cloudTrail) {
+    // No trail and no rule: nothing is billed per GetObject.
+  } else if (t.trail.mode !== "existing")
     add(
       "CloudTrail data events",
       (logged / 100_000) * p.cloudtrailDataEventsPer100k,
       `${n(logged)} GetObject events logged${t.trail.readerArnPrefixes.length ? ` (reader filter: ${u.readerShare * 100} %)` : ""}`,
     );
   else add("CloudTrail data events", 0, "billed to the existing trail's owner");
-  if (t.trail.mode !== "existing") {
+  if (cloudTrail && t.trail.mode !== "existing") {
     const gb = (logged * u.cloudTrailRecordBytes) / GB;
     add("Trail log files in S3", gb * 0.15 * p.s3StandardStoragePerGBMonth, `${n(gb)} GB of records, gzip ~15 %`);
     if (t.trail.cloudWatchLogs)
@@ -139,11 +146,26 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
         `${n(gb)} GB ingested and kept`,
       );
   }
-  add(
-    "EventBridge (data events reaching the bus)",
-    (logged / 1e6) * p.eventbridgeOptInDataEventsPerMillion,
-    `${n(logged)} events from CloudTrail; the rule keeps ${n(failed)}`,
-  );
+  if (cloudTrail)
+    add(
+      "EventBridge (data events reaching the bus)",
+      (logged / 1e6) * p.eventbridgeOptInDataEventsPerMillion,
+      `${n(logged)} events from CloudTrail; the rule keeps ${n(failed)}`,
+    );
+  for (const source of logSources) {
+    // The reader writes only its warnings; the subscription filter passes the archived-object ones, each
+    // one router invocation at most (CloudWatch Logs batches deliveries, so this is an upper bound).
+    const gb = (failed * READER_LOG_RECORD_BYTES) / GB;
+    const routerSeconds = failed * 0.05 * (128 / 1024);
+    add(
+      `Reader log trigger (${source.type} ${source.logGroupName})`,
+      gb * (p.cloudwatchLogsIngestionPerGB + p.cloudwatchLogsStoragePerGBMonth) +
+        (failed / 1e6) * p.lambdaRequestsPerMillion +
+        routerSeconds * p.lambdaArmPerGBSecond +
+        2 * p.cloudwatchAlarmPerMonth,
+      `${n(failed)} warning lines × ${READER_LOG_RECORD_BYTES} B ingested and kept; router ≤ ${n(failed)} invocations × 50 ms × 128 MB; its 2 alarms (shared by the log group's targets)`,
+    );
+  }
   const gbSeconds = failed * (u.lambdaMsPerInvocation / 1000) * (t.function.memoryMb / 1024);
   add(
     "Lambda",
@@ -196,18 +218,28 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   }
   if (t.alarms.enabled) {
     const nt = t.notifications;
-    const alarms = alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0, !!nt?.digest);
+    const alarms = alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0, !!nt?.digest, {
+      cloudTrail,
+      deferredQueue: Object.keys(t.budget).length > 0,
+    });
     add("CloudWatch alarms", alarms * p.cloudwatchAlarmPerMonth, `${alarms} standard-resolution metric alarms`);
   }
   const total = lines.reduce((s, l) => s + l.monthly, 0);
   return { target: t.name, lines, total };
 }
 
+function logSources(t: ResolvedTarget) {
+  return t.trigger.filter((s) => s.type !== "cloudtrail");
+}
+
 /** The same target under another setting, to show what a choice is worth. */
 export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choice: string; monthly: number }[] {
   const base = (x: ResolvedTarget, usage = u) => estimateTarget(x, usage, p).total;
   const rows = [{ choice: "as configured", monthly: base(t) }];
-  if (t.trail.readerArnPrefixes.length === 0)
+  const cloudTrail = t.trigger.some((s) => s.type === "cloudtrail");
+  if (!cloudTrail) {
+    // Trail settings change nothing for a target without CloudTrail.
+  } else if (t.trail.readerArnPrefixes.length === 0)
     rows.push({
       choice: `reader filter for FSx's role only (readerShare ${u.readerShare} of the reads)`,
       monthly: base(
@@ -231,20 +263,31 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
           : "no reader filter (same as configured while readerShare is 1: give --reader-share, the share of reads the filtered readers make)",
       monthly: base({ ...t, trail: { ...t.trail, readerArnPrefixes: [] } }),
     });
-  if (t.trail.cloudWatchLogs)
+  if (cloudTrail && t.trail.cloudWatchLogs)
     rows.push({
       choice: "trail without CloudWatch Logs",
       monthly: base({ ...t, trail: { ...t.trail, cloudWatchLogs: false } }),
     });
-  else if (t.trail.mode !== "existing")
+  else if (cloudTrail && t.trail.mode !== "existing")
     rows.push({
       choice: "trail with CloudWatch Logs delivery",
       monthly: base({ ...t, trail: { ...t.trail, cloudWatchLogs: true } }),
     });
-  rows.push({
-    choice: "prefix holding half the reads",
-    monthly: base(t, { ...u, getObjectsPerMonth: u.getObjectsPerMonth / 2 }),
-  });
+  if (logSources(t).length === 0)
+    rows.push({
+      choice: "trigger from FSx logs instead of CloudTrail (no trail, no data events)",
+      monthly: base({ ...t, trigger: [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }] }),
+    });
+  else if (!t.trigger.some((s) => s.type === "cloudtrail"))
+    rows.push({
+      choice: "trigger from CloudTrail instead",
+      monthly: base({ ...t, trigger: [{ type: "cloudtrail" }] }),
+    });
+  if (cloudTrail)
+    rows.push({
+      choice: "prefix holding half the reads",
+      monthly: base(t, { ...u, getObjectsPerMonth: u.getObjectsPerMonth / 2 }),
+    });
   for (const tier of TIERS)
     if (tier !== t.restoreTier)
       rows.push({ choice: `restore tier ${tier}`, monthly: base({ ...t, restoreTier: tier }) });

@@ -451,3 +451,62 @@ describe("restore policy keys", () => {
     ]);
   });
 });
+
+describe("trigger", () => {
+  it("defaults to CloudTrail, and groups reader log groups into one stack each", () => {
+    expect(resolveConfig(exampleConfig()).targets[0]!.trigger).toEqual([{ type: "cloudtrail" }]);
+    expect(resolveConfig(exampleConfig()).logTriggers).toEqual([]);
+    const c = exampleConfig();
+    c.defaults.trigger = [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }];
+    c.defaults.trail = { mode: "shared" };
+    const config = resolveConfig(c);
+    expect(config.logTriggers).toHaveLength(1);
+    expect(config.logTriggers[0]).toMatchObject({
+      stackName: expect.stringMatching(/^log-trigger-aws-fsx-lustre-[0-9a-f]{6}$/),
+      region: "us-east-1",
+      type: "fsx-logs",
+      routes: [
+        { target: "genomics-raw", bucket: "fsx4l-store", prefix: "raw/" },
+        { target: "genomics-ref", bucket: "fsx4l-store", prefix: "reference/" },
+      ],
+    });
+    // No CloudTrail source: no shared trail either.
+    expect(config.sharedTrails).toEqual([]);
+  });
+
+  it.each([
+    [[{ type: "fsx-logs", logGroupName: "/custom/fsx" }], "must be a log group name starting with /aws/fsx"],
+    [
+      [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre", fileSystemIds: ["fs-1"] }],
+      "must be a file system or cache ID",
+    ],
+    [[{ type: "file-gateway-logs", logGroupName: "/sgw", gatewayIds: ["gw-1"] }], "must be a gateway ID (sgw-…)"],
+    [[{ type: "s3-logs" }], 'each trigger needs "type": one of cloudtrail, fsx-logs, file-gateway-logs'],
+    [[], "needs at least one source"],
+    [[{ type: "cloudtrail" }, { type: "cloudtrail" }], "targets[0].trigger: cloudtrail is listed twice"],
+  ])("names the problem in %j", (trigger, message) => {
+    expect(problemsOf(withTarget({ trigger })).join("\n")).toContain(message);
+  });
+
+  it("refuses one log group for two kinds of reader", () => {
+    const c = exampleConfig();
+    c.targets[0].trigger = [{ type: "fsx-logs", logGroupName: "/aws/fsx/shared" }];
+    c.targets[1].trigger = [{ type: "file-gateway-logs", logGroupName: "/aws/fsx/shared" }];
+    expect(problemsOf(c)).toEqual([
+      'targets[1].trigger: log group /aws/fsx/shared is already a fsx-logs source of target "genomics-raw"; one log group feeds one kind of reader',
+    ]);
+  });
+
+  it("keeps the router's routes within Lambda's 4 KB of environment", () => {
+    const c = exampleConfig();
+    c.targets = Array.from({ length: 30 }, (_, i) => ({
+      name: `t${i}`,
+      bucket: "fsx4l-store",
+      prefix: `${"p".repeat(60)}${i}/`,
+      trigger: [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }],
+    }));
+    expect(problemsOf(c).join("\n")).toMatch(
+      /feeds 30 targets whose routes take \d+ characters of the router's environment; Lambda allows 4 KB/,
+    );
+  });
+});

@@ -321,3 +321,40 @@ describe("what-if wording", () => {
     expect(basis).toBe("kept 1 day");
   });
 });
+
+describe("trigger choice", () => {
+  // The case: 30 M reads a month, 80 % by the FSx role, 1,000 archived objects (10 failed reads each).
+  const busy: Usage = { ...usage, getObjectsPerMonth: 30_000_000, readerShare: 0.8, archivedReadsPerMonth: 1_000 };
+  const viaTrail = target((raw) => {
+    raw.targets[0].trail = {
+      readerArnPrefixes: ["arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForFSxS3Access_"],
+    };
+  });
+  const viaLogs = target((raw) => (raw.targets[0].trigger = [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }]));
+
+  it("bills CloudTrail and EventBridge per logged read (24 M: 24 + 24 USD), reader logs per warning line", () => {
+    expect(line(viaTrail, "CloudTrail data events", busy)).toBeCloseTo(24, 6);
+    expect(line(viaTrail, "EventBridge (data events reaching the bus)", busy)).toBeCloseTo(24, 6);
+    const lines = estimateTarget(viaLogs, busy, prices.prices).lines.map((l) => l.item);
+    expect(lines).not.toContain("CloudTrail data events");
+    expect(lines).not.toContain("Trail log files in S3");
+    expect(lines).not.toContain("EventBridge (data events reaching the bus)");
+    // 10,000 lines × 400 B = 0.0037 GB at 0.50 + 0.03; router 10,000 × 0.2 per M + 10,000 × 0.05 s × 0.125 GB.
+    const gb = (10_000 * 400) / 1024 ** 3;
+    expect(line(viaLogs, "Reader log trigger (fsx-logs /aws/fsx/lustre)", busy)).toBeCloseTo(
+      gb * 0.53 + 0.002 + 10_000 * 0.05 * 0.125 * 1.33334e-5 + 0.2,
+      9,
+    );
+  });
+
+  it("shows the other trigger in the what-if table", () => {
+    const fromTrail = whatIf(viaTrail, busy, prices.prices);
+    const logsRow = fromTrail.find((r) => r.choice.startsWith("trigger from FSx logs"))!;
+    expect(logsRow.monthly).toBeCloseTo(estimateTarget(viaLogs, busy, prices.prices).total, 6);
+    expect(logsRow.monthly).toBeLessThan(fromTrail[0]!.monthly - 47);
+    const fromLogs = whatIf(viaLogs, busy, prices.prices).map((r) => r.choice);
+    expect(fromLogs).toContain("trigger from CloudTrail instead");
+    // Trail settings and read volume change nothing without a trail.
+    expect(fromLogs.filter((c) => /reader filter|CloudWatch Logs|half the reads/.test(c))).toEqual([]);
+  });
+});
