@@ -17,6 +17,7 @@ import { synthSection } from "./synth";
 
 const dist = path.join(root, "dist");
 const bundle = path.join(dist, "handler", "index.js");
+const routerBundle = path.join(dist, "router", "index.js");
 const work = mkdtempSync(path.join(tmpdir(), "gr-bench-"));
 // Lambda runs Node.js 22; the SDK's notice about older Node.js versions would only clutter the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -29,6 +30,10 @@ function bundleSection(): void {
   out(row(["---", "---:", "---:"]));
   out(row(["dist/handler.zip (deployed)", zip, fmt(zip / 1024)]));
   out(row(["dist/handler/index.js (minified)", js, fmt(js / 1024)]));
+  const routerZip = statSync(path.join(dist, "router.zip")).size;
+  const routerJs = statSync(routerBundle).size;
+  out(row(["dist/router.zip (log router, deployed)", routerZip, fmt(routerZip / 1024)]));
+  out(row(["dist/router/index.js (minified)", routerJs, fmt(routerJs / 1024)]));
   out();
 
   out(`## Cold start (spawned process, ${RUNS * 2} runs each, ms)`);
@@ -44,7 +49,9 @@ function bundleSection(): void {
   const empty: number[] = [];
   const load: number[] = [];
   const first: number[] = [];
+  const router: number[] = [];
   for (let i = 0; i < RUNS * 2; i++) {
+    router.push(time(process.execPath, ["-e", `require(${JSON.stringify(routerBundle)})`], env));
     empty.push(time(process.execPath, ["-e", ""], env));
     load.push(time(process.execPath, ["-e", `require(${JSON.stringify(bundle)})`], env));
     // Import plus the first invocation: clients and configuration are created lazily on it.
@@ -58,6 +65,8 @@ function bundleSection(): void {
   out(row(["empty `node -e ''`", fmt(e.min), fmt(e.median), "-"]));
   out(row(["require(bundle)", fmt(l.min), fmt(l.median), fmt(l.median - e.median)]));
   out(row(["require + first (ignored) event", fmt(f.min), fmt(f.median), fmt(f.median - e.median)]));
+  const r = summary(router);
+  out(row(["require(router bundle)", fmt(r.min), fmt(r.median), fmt(r.median - e.median)]));
   out();
 }
 

@@ -245,11 +245,15 @@ const triggerSource = z.discriminatedUnion(
         /** FSx for Lustre / File Cache data repository event log group; FSx requires the /aws/fsx prefix. */
         logGroupName: z
           .string()
-          .regex(/^\/aws\/fsx[\w./#-]*$/, { message: "must be a log group name starting with /aws/fsx (FSx requires it)" })
+          .regex(/^\/aws\/fsx[\w./#-]*$/, {
+            message: "must be a log group name starting with /aws/fsx (FSx requires it)",
+          })
           .max(512),
         /** Only these file systems' misses (log streams datarepo_<id>); all when absent. */
         fileSystemIds: z
-          .array(z.string().regex(/^(fs|fc)-[0-9a-f]{8,17}$/, { message: "must be a file system or cache ID (fs-…, fc-…)" }))
+          .array(
+            z.string().regex(/^(fs|fc)-[0-9a-f]{8,17}$/, { message: "must be a file system or cache ID (fs-…, fc-…)" }),
+          )
           .min(1)
           .optional(),
       })

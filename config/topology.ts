@@ -31,7 +31,10 @@ export function groupLogTriggers(
   defaults: DefaultsInput,
   problems: string[],
 ): LogTriggerGroup[] {
-  const groups = new Map<string, { type: LogTriggerGroup["type"]; members: { t: ResolvedTarget; readers?: readonly string[] }[] }>();
+  const groups = new Map<
+    string,
+    { type: LogTriggerGroup["type"]; members: { t: ResolvedTarget; readers?: readonly string[] }[] }
+  >();
   targets.forEach((t, i) => {
     for (const source of t.trigger) {
       if (source.type === "cloudtrail" || !t.region) continue;
@@ -48,7 +51,11 @@ export function groupLogTriggers(
   });
   return [...groups.entries()].map(([key, group]) => {
     const [region, account, logGroupName] = key.split("|") as [string, string, string];
-    const slug = logGroupName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 30);
+    const slug = logGroupName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 30);
     const hash = createHash("sha256").update(key).digest("hex").slice(0, 6);
     const first = group.members[0]!.t;
     void account;

@@ -85,7 +85,10 @@ export class LogTriggerStack extends TerraformStack {
     const asset = new TerraformAsset(this, "router-bundle", { path: props.artifact.zipPath, type: AssetType.FILE });
     const router = new LambdaFunction(this, "router", {
       functionName: names.function,
-      description: `Routes archived-object misses logged in ${g.logGroupName} to the glacier-restore targets`.slice(0, 256),
+      description: `Routes archived-object misses logged in ${g.logGroupName} to the glacier-restore targets`.slice(
+        0,
+        256,
+      ),
       role: role.arn,
       ...fromBundle({ filename: asset.path, sourceCodeHash: props.artifact.sha256 }),
       handler: "index.handler",
