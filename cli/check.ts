@@ -9,7 +9,8 @@ import { errorCode, httpStatus } from "../aws/aws-errors";
 import { loadConfig } from "../config/load";
 import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
-import { targetNames } from "../core/names";
+import { logTriggerNames, targetNames } from "../core/names";
+import { READER_FILTER_PATTERNS } from "../core/reader-logs";
 import { isS3Url } from "../core/location";
 import { archiveOf, restoreStateOf } from "../core/restore-rules";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
@@ -55,7 +56,28 @@ function linksToInspect(targetName: string, io: Io, region: string, sinceIso: st
         : names.trail;
   const now = new Date().toISOString();
   const r = `--region ${region}`;
-  return [
+  const cloudTrail = t.trigger.some((s) => s.type === "cloudtrail");
+  // Reader-log sources: the reader's warning, the router's hand-over, the router's dead-letter queue.
+  const readerLinks: Link[] = config.logTriggers
+    .filter((g) => g.routes.some((x) => x.target === t.name))
+    .flatMap((g) => {
+      const router = logTriggerNames(g.stackName);
+      return [
+        {
+          link: `${g.type === "fsx-logs" ? "FSx" : "the gateway"} logged the miss in ${g.logGroupName}`,
+          command: `aws logs filter-log-events ${r} --log-group-name ${g.logGroupName} --start-time ${Date.parse(sinceIso)} --filter-pattern '${READER_FILTER_PATTERNS[g.type]}'`,
+        },
+        {
+          link: "the router handed it to this target",
+          command: `aws logs tail ${r} /aws/lambda/${router.function} --since 30m`,
+        },
+        {
+          link: "deliveries that ended in the router's dead-letter queue",
+          command: `aws sqs get-queue-attributes ${r} --queue-url "$(aws sqs get-queue-url ${r} --queue-name ${router.deadLetterQueue} --query QueueUrl --output text)" --attribute-names ApproximateNumberOfMessagesVisible`,
+        },
+      ];
+    });
+  const cloudTrailLinks: Link[] = [
     {
       link: "trail logs the read (IsLogging true, selectors cover the key)",
       command: `aws cloudtrail get-trail-status ${r} --name ${trail} && aws cloudtrail get-event-selectors ${r} --trail-name ${trail}`,
@@ -64,6 +86,10 @@ function linksToInspect(targetName: string, io: Io, region: string, sinceIso: st
       link: "rule matched the failed read",
       command: `aws cloudwatch get-metric-statistics ${r} --namespace AWS/Events --metric-name TriggeredRules --dimensions Name=RuleName,Value=${names.rule} --start-time ${sinceIso} --end-time ${now} --period 300 --statistics Sum`,
     },
+  ];
+  return [
+    ...(cloudTrail ? cloudTrailLinks : []),
+    ...readerLinks,
     {
       link: "function ran and what it decided",
       command: `aws logs tail ${r} /aws/lambda/${names.function} --since 30m`,
@@ -119,6 +145,12 @@ export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {
       throw new GlacierRestoreError(
         "external",
         `${where}: a restore of this object is already running, so this check cannot tell who started it; use another archived object`,
+      );
+    const t = location.target!;
+    if (!t.trigger.some((x) => x.type === "cloudtrail") && !json)
+      // This S3 read reaches no trail: only a read through the reader writes the warning the target listens to.
+      io.stdout.write(
+        `${t.name} takes its misses from reader logs only (${t.trigger.map((x) => ("logGroupName" in x ? x.logGroupName : x.type)).join(", ")}): read s3://${location.bucket}/${key} through the reader now (FSx: its file on the mount, or an import; File Gateway: the file on the share)\n`,
       );
     const readAt = now();
     const sinceIso = new Date(readAt - 60_000).toISOString();

@@ -358,6 +358,28 @@ describe("glacier-restore status", () => {
       expect(r.stdout).toContain("--queue-name glacier-restore-genomics-raw-dlq");
     });
 
+    it("for a target fed by reader logs only, asks for a read through the reader and names the log links", async () => {
+      emulator.put("fsx4l-store", "raw/smoke-test.bin", "GLACIER");
+      const config = exampleConfig();
+      config.targets[0].trigger = [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }];
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "gr-check-")), "config.json");
+      writeFileSync(file, JSON.stringify(config));
+      const r = await cli(
+        ["check", "genomics-raw", "--key", "raw/smoke-test.bin", "--interval", "100ms", "--timeout", "300ms"],
+        { GLACIER_RESTORE_CONFIG: file },
+      );
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        "genomics-raw takes its misses from reader logs only (/aws/fsx/lustre): read s3://fsx4l-store/raw/smoke-test.bin through the reader now",
+      );
+      expect(r.stdout).not.toContain("aws cloudtrail get-trail-status");
+      expect(r.stdout).toContain("aws logs filter-log-events --region us-east-1 --log-group-name /aws/fsx/lustre");
+      expect(r.stdout).toMatch(
+        /aws logs tail --region us-east-1 \/aws\/lambda\/glacier-restore-log-trigger-aws-fsx-lustre-[0-9a-f]{6}/,
+      );
+      expect(r.stdout).toContain("/aws/lambda/glacier-restore-genomics-raw --since 30m");
+    });
+
     it.each([
       [["check", "genomics-raw"], 2, "check: --key <key> is required"],
       [
