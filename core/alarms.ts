@@ -13,6 +13,30 @@ export interface AlarmSpec {
   readonly description: string;
 }
 
+/** Messages waiting in a queue (dead-letter or deferred): the alarm fires on the first one. */
+export function queueDepthAlarm(id: string, queueName: string, description: string): AlarmSpec {
+  return {
+    id,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: queueName },
+    statistic: "Maximum",
+    description,
+  };
+}
+
+/** A Lambda function's errors. */
+export function functionErrorsAlarm(id: string, functionName: string, description: string): AlarmSpec {
+  return {
+    id,
+    namespace: "AWS/Lambda",
+    metricName: "Errors",
+    dimensions: { FunctionName: functionName },
+    statistic: "Sum",
+    description,
+  };
+}
+
 /**
  * What can still go wrong once a target is deployed, each an alarm that fires on the first occurrence:
  * events waiting in the dead-letter queue, function errors and throttles, and rule deliveries that
@@ -50,22 +74,16 @@ export function targetAlarmSpecs(names: {
     },
   ];
   return [
-    {
-      id: "dlq",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: names.deadLetterQueueName },
-      statistic: "Maximum",
-      description: `Events wait in ${names.deadLetterQueueName}: a restore was not requested; inspect and redrive them`,
-    },
-    {
-      id: "errors",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: names.functionName },
-      statistic: "Sum",
-      description: `The restore function ${names.functionName} failed; Lambda retries, then dead-letters the event`,
-    },
+    queueDepthAlarm(
+      "dlq",
+      names.deadLetterQueueName,
+      `Events wait in ${names.deadLetterQueueName}: a restore was not requested; inspect and redrive them`,
+    ),
+    functionErrorsAlarm(
+      "errors",
+      names.functionName,
+      `The restore function ${names.functionName} failed; Lambda retries, then dead-letters the event`,
+    ),
     {
       id: "throttles",
       namespace: "AWS/Lambda",
@@ -77,14 +95,11 @@ export function targetAlarmSpecs(names: {
     ...(names.restoreRuleName !== undefined ? ruleAlarms(names.restoreRuleName, "rule", "a failed read's event") : []),
     ...(names.deferredQueueName
       ? [
-          {
-            id: "deferred",
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: names.deferredQueueName },
-            statistic: "Maximum" as const,
-            description: `The daily restore budget refused events; they wait in ${names.deferredQueueName} (raise the budget, then npx glacier-restore redrive)`,
-          },
+          queueDepthAlarm(
+            "deferred",
+            names.deferredQueueName,
+            `The daily restore budget refused events; they wait in ${names.deferredQueueName} (raise the budget, then npx glacier-restore redrive)`,
+          ),
         ]
       : []),
     ...(names.digestFunctionName

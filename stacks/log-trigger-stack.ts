@@ -8,7 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LogTriggerGroup, ResolvedConfig } from "../config/resolve";
-import type { AlarmSpec } from "../core/alarms";
+import { functionErrorsAlarm, queueDepthAlarm, type AlarmSpec } from "../core/alarms";
 import { ROUTER_ENV } from "../core/contract";
 import { regionalArn } from "../core/partition";
 import { READER_FILTER_PATTERNS, type Route } from "../core/reader-logs";
@@ -121,22 +121,16 @@ export class LogTriggerStack extends TerraformStack {
       dependsOn: [permission],
     });
     const specs: AlarmSpec[] = [
-      {
-        id: "dlq",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: names.deadLetterQueue },
-        statistic: "Maximum",
-        description: `Log deliveries wait in ${names.deadLetterQueue}: misses were not handed to a target; inspect and redrive`,
-      },
-      {
-        id: "errors",
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: names.function },
-        statistic: "Sum",
-        description: `The log router ${names.function} failed; Lambda retries, then dead-letters the delivery`,
-      },
+      queueDepthAlarm(
+        "dlq",
+        names.deadLetterQueue,
+        `Log deliveries wait in ${names.deadLetterQueue}: misses were not handed to a target; inspect and redrive`,
+      ),
+      functionErrorsAlarm(
+        "errors",
+        names.function,
+        `The log router ${names.function} failed; Lambda retries, then dead-letters the delivery`,
+      ),
     ];
     new RestoreAlarms(this, "alarms", { specs, alarmName: names.alarm, actions: [] });
     new TerraformOutput(this, "log_group_name", { value: g.logGroupName });

@@ -15,6 +15,17 @@ export function policyDocument(scope: Construct, id: string, statements: Stateme
   return new DataAwsIamPolicyDocument(scope, id, { version: "2012-10-17", statement: statements });
 }
 
+/** s3:ListBucket on a bucket, only under a prefix (the whole bucket when the prefix is empty). */
+export function listUnderPrefixStatement(bucketArn: string, prefix: string): Statement {
+  return {
+    sid: "ListTargetPrefix",
+    effect: "Allow",
+    actions: ["s3:ListBucket"],
+    resources: [bucketArn],
+    ...(prefix ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${prefix}*`] }] } : {}),
+  };
+}
+
 /** Denies every request that does not use TLS. */
 export function denyInsecureTransport(actions: string[], resources: string[]): Statement {
   return {

@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { BATCH_REPORTS_PREFIX } from "../../core/batch-jobs";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
-import { policyDocument } from "../policy";
+import { listUnderPrefixStatement, policyDocument } from "../policy";
 import { PrivateBucket } from "./private-bucket";
 
 export interface BatchOperationsProps {
@@ -64,16 +64,8 @@ export class BatchOperations extends Construct {
         actions: ["s3:RestoreObject"],
         resources: [`${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`],
       },
-      {
-        // The manifest generator lists the bucket; the condition keeps it to this target's prefix.
-        sid: "ListTargetPrefix",
-        effect: "Allow",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn(props.partition, props.bucket)],
-        ...(props.prefix
-          ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.prefix}*`] }] }
-          : {}),
-      },
+      // The manifest generator lists the bucket; the condition keeps it to this target's prefix.
+      listUnderPrefixStatement(bucketArn(props.partition, props.bucket), props.prefix),
       {
         sid: "WriteManifestsAndReports",
         effect: "Allow",

@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { HANDLER_RUNTIME, type HandlerArtifact } from "../artifact";
-import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
+import { lambdaAssumeStatement, listUnderPrefixStatement, policyDocument, type Statement } from "../policy";
 import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
 import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
@@ -130,17 +130,9 @@ export class RestoreFunction extends Construct {
         actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"],
         resources: [objects],
       },
-      {
-        // With s3:ListBucket, HeadObject on a deleted key answers 404 (gone) instead of 403 (HeadObject API
-        // reference, "Permissions"); the condition keeps listing to this target's prefix.
-        sid: "ListTargetPrefix",
-        effect: "Allow",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn(props.partition, props.bucket)],
-        ...(props.prefix
-          ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.prefix}*`] }] }
-          : {}),
-      },
+      // With s3:ListBucket, HeadObject on a deleted key answers 404 (gone) instead of 403 (HeadObject API
+      // reference, "Permissions"); the condition keeps listing to this target's prefix.
+      listUnderPrefixStatement(bucketArn(props.partition, props.bucket), props.prefix),
       ownLogsStatement(this.logGroup),
       ...(this.claimTable
         ? [

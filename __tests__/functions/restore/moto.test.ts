@@ -169,6 +169,24 @@ function env() {
   });
 });
 
+/** A DynamoDB client on moto and the claims table as the stack declares it (key "pk"). */
+async function claimsTableOn(endpoint: string): Promise<DynamoDBClient> {
+  const dynamodb = new DynamoDBClient({
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+  });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: "claims",
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    }),
+  );
+  return dynamodb;
+}
+
 (available.ok ? describe : describe.skip)("claim store against moto's DynamoDB", () => {
   const server = new MotoServer();
   let dynamodb: DynamoDBClient;
@@ -177,19 +195,7 @@ function env() {
 
   beforeAll(async () => {
     await server.start();
-    dynamodb = new DynamoDBClient({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
-    });
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: "claims",
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      }),
-    );
+    dynamodb = await claimsTableOn(server.endpoint);
     store = new DynamoClaimStore(dynamodb, "claims", 600);
   }, 30_000);
   afterAll(() => server.stop());
@@ -223,19 +229,7 @@ function env() {
 
   beforeAll(async () => {
     await server.start();
-    dynamodb = new DynamoDBClient({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
-    });
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: "claims",
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      }),
-    );
+    dynamodb = await claimsTableOn(server.endpoint);
   }, 30_000);
   afterAll(() => server.stop());
 
