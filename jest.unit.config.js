@@ -10,6 +10,8 @@ module.exports = {
     "**/core/*.test.ts",
     "**/functions/restore/decide.test.ts",
     "**/functions/restore/restore.test.ts",
+    "**/functions/restore/policy.test.ts",
+    "**/functions/router/router.test.ts",
     "**/functions/restore/config.test.ts",
     "**/functions/restore/recent.test.ts",
     "**/aws/*.test.ts",

@@ -5,8 +5,8 @@
  * and through the logs → one restore.
  */
 import * as path from "node:path";
-import { extractBundle, runBundle } from "../../testing/bundle";
-import { s3ApiCallEvent } from "../../testing/fixtures/cloudtrail-events";
+import { extractBundle, runBundle } from "../../../testing/bundle";
+import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
 import {
   FSX_STREAM,
   fsxJsonLine,
@@ -14,8 +14,8 @@ import {
   gatewayLine,
   NON_MISS_LINES,
   subscriptionEvent,
-} from "../../testing/fixtures/reader-logs";
-import { S3Emulator } from "../../testing/s3-emulator";
+} from "../../../testing/fixtures/reader-logs";
+import { S3Emulator } from "../../../testing/s3-emulator";
 
 const emulator = new S3Emulator();
 let endpoint: string;
@@ -35,7 +35,7 @@ const ROUTES = [
 
 beforeAll(async () => {
   endpoint = await emulator.start();
-  router = extractBundle(path.join(__dirname, "..", "..", "dist", "router.zip"));
+  router = extractBundle(path.join(__dirname, "..", "..", "..", "dist", "router.zip"));
   restore = extractBundle();
 });
 afterAll(() => emulator.stop());
