@@ -9,7 +9,15 @@ import { JsonSyntaxError, parseJson } from "../core/json";
 import { loadConfig } from "../config/load";
 import type { ResolvedConfig } from "../config/resolve";
 import { endOnError, GlacierRestoreError } from "../core/errors";
-import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "./estimate";
+import {
+  DEFAULT_USAGE,
+  estimateTarget,
+  LOG_TRIGGER_STACK_ALARMS,
+  logTriggerStackCost,
+  whatIf,
+  type Prices,
+  type Usage,
+} from "./estimate";
 import { loadPrices } from "./price-table";
 import { checkFigures, planUsage, SHARE_KEYS, type UsagePlan } from "./usage";
 
@@ -164,6 +172,18 @@ export function report(config: ResolvedConfig, plan: UsagePlan, prices: Prices):
     for (const l of e.lines) out.push(`| ${l.item} | ${usd(l.monthly)} | ${l.basis} |`);
     out.push("", "What a choice changes (this target, per month):", "", "| choice | per month |", "| --- | ---: |");
     for (const w of whatIf(target, usage, prices.prices)) out.push(`| ${w.choice} | ${usd(w.monthly)} |`);
+    out.push("");
+  }
+  if (config.logTriggers.length > 0) {
+    // Shared by the targets of one log group, so counted once per group (their per-read cost is in each target).
+    out.push("## Log-trigger stacks", "", "| stack | per month | basis |", "| --- | ---: | --- |");
+    for (const g of config.logTriggers) {
+      const monthly = logTriggerStackCost(prices.prices);
+      total += monthly;
+      out.push(
+        `| ${g.stackName} | ${usd(monthly)} | ${LOG_TRIGGER_STACK_ALARMS} alarms (router errors, router dead-letter queue); ${g.logGroupName} feeds ${g.routes.map((r) => r.target).join(", ")} |`,
+      );
+    }
     out.push("");
   }
   out.push(`**Total: ${usd(total)} ${prices.currency} / month for ${config.targets.length} target(s).**`, "");

@@ -116,6 +116,13 @@ export function restoreRequestCost(
   return { tier: used, usd: (objects / 1000) * price.per1kRequests + (bytes / GB) * price.perGB };
 }
 
+/** The alarms of one log-trigger stack (router errors, router dead-letter queue): once per log group. */
+export const LOG_TRIGGER_STACK_ALARMS = 2;
+
+export function logTriggerStackCost(p: Prices["prices"]): number {
+  return LOG_TRIGGER_STACK_ALARMS * p.cloudwatchAlarmPerMonth;
+}
+
 /** Bytes of one reader warning line (an FSx data repository warning or a File Gateway health record). */
 export const READER_LOG_RECORD_BYTES = 400;
 
@@ -161,9 +168,8 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
       `Reader log trigger (${source.type} ${source.logGroupName})`,
       gb * (p.cloudwatchLogsIngestionPerGB + p.cloudwatchLogsStoragePerGBMonth) +
         (failed / 1e6) * p.lambdaRequestsPerMillion +
-        routerSeconds * p.lambdaArmPerGBSecond +
-        2 * p.cloudwatchAlarmPerMonth,
-      `${n(failed)} warning lines × ${READER_LOG_RECORD_BYTES} B ingested and kept; router ≤ ${n(failed)} invocations × 50 ms × 128 MB; its 2 alarms (shared by the log group's targets)`,
+        routerSeconds * p.lambdaArmPerGBSecond,
+      `${n(failed)} warning lines × ${READER_LOG_RECORD_BYTES} B ingested and kept; router ≤ ${n(failed)} invocations × 50 ms × 128 MB`,
     );
   }
   const gbSeconds = failed * (u.lambdaMsPerInvocation / 1000) * (t.function.memoryMb / 1024);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { resolveConfig, type ResolvedTarget } from "../../config/resolve";
-import { HELP, parseUsage, parseUsagePlan, UsageError } from "../../cost/cli";
+import { HELP, parseUsage, parseUsagePlan, report, UsageError } from "../../cost/cli";
 import { DEFAULT_USAGE, estimateTarget, whatIf, type Prices, type Usage } from "../../cost/estimate";
 import { exampleConfig } from "../../testing/config";
 
@@ -342,8 +342,24 @@ describe("trigger choice", () => {
     // 10,000 lines × 400 B = 0.0037 GB at 0.50 + 0.03; router 10,000 × 0.2 per M + 10,000 × 0.05 s × 0.125 GB.
     const gb = (10_000 * 400) / 1024 ** 3;
     expect(line(viaLogs, "Reader log trigger (fsx-logs /aws/fsx/lustre)", busy)).toBeCloseTo(
-      gb * 0.53 + 0.002 + 10_000 * 0.05 * 0.125 * 1.33334e-5 + 0.2,
+      gb * 0.53 + 0.002 + 10_000 * 0.05 * 0.125 * 1.33334e-5,
       9,
+    );
+  });
+
+  it("counts each log-trigger stack's alarms once, however many targets its log group feeds", () => {
+    const raw = exampleConfig();
+    raw.defaults.trigger = [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }];
+    const config = resolveConfig(raw);
+    const text = report(config, parseUsagePlan([], () => "", config), prices);
+    const rows = text.split("\n").filter((l) => l.startsWith("| log-trigger-"));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(
+      "| 0.20 | 2 alarms (router errors, router dead-letter queue); /aws/fsx/lustre feeds genomics-raw, genomics-ref |",
+    );
+    const perTarget = config.targets.map((t) => estimateTarget(t, DEFAULT_USAGE, prices.prices).total);
+    expect(text).toContain(
+      `**Total: ${(perTarget[0]! + perTarget[1]! + 0.2).toFixed(2)} USD / month for 2 target(s).**`,
     );
   });
 
