@@ -351,7 +351,11 @@ describe("trigger choice", () => {
     const raw = exampleConfig();
     raw.defaults.trigger = [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }];
     const config = resolveConfig(raw);
-    const text = report(config, parseUsagePlan([], () => "", config), prices);
+    const text = report(
+      config,
+      parseUsagePlan([], () => "", config),
+      prices,
+    );
     const rows = text.split("\n").filter((l) => l.startsWith("| log-trigger-"));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain(
