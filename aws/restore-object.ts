@@ -39,3 +39,23 @@ export async function restoreObject(
     throw err;
   }
 }
+
+/**
+ * The restore with the given tier; Expedited capacity is not guaranteed (S3 answers
+ * GlacierExpeditedRetrievalNotAvailable), Standard always is, so an Expedited request that meets it is
+ * asked again with Standard. `onFallback` runs before that second request.
+ */
+export async function restoreWithExpeditedFallback(
+  s3: S3Client,
+  object: ObjectRef,
+  request: { readonly tier: Tier; readonly days?: number },
+  onFallback?: () => void,
+): Promise<{ outcome: RestoreOutcome; tier: Tier }> {
+  try {
+    return { outcome: await restoreObject(s3, object, request), tier: request.tier };
+  } catch (err) {
+    if (request.tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
+    onFallback?.();
+    return { outcome: await restoreObject(s3, object, { ...request, tier: "Standard" }), tier: "Standard" };
+  }
+}

@@ -11,7 +11,7 @@ import { errorCode } from "../../aws/aws-errors";
 import type { BudgetStore } from "../../aws/budget";
 import type { ClaimStore } from "../../aws/claims";
 import { listDataset } from "../../aws/listing";
-import { restoreObject } from "../../aws/restore-object";
+import { restoreWithExpeditedFallback } from "../../aws/restore-object";
 import type { Log, RestoreMetrics } from "../../aws/telemetry";
 import { stateOf, type ListedObject } from "../../core/dataset";
 import {
@@ -126,23 +126,11 @@ export async function expandDirectory(
       return;
     }
     try {
-      let tier = sibling.tier;
-      let outcome;
-      try {
-        outcome = await restoreObject(
-          s3,
-          { bucket: read.bucket, key: sibling.key },
-          { tier, ...(sibling.days !== undefined ? { days: sibling.days } : {}) },
-        );
-      } catch (err) {
-        if (tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
-        tier = "Standard";
-        outcome = await restoreObject(
-          s3,
-          { bucket: read.bucket, key: sibling.key },
-          { tier, ...(sibling.days !== undefined ? { days: sibling.days } : {}) },
-        );
-      }
+      const { outcome } = await restoreWithExpeditedFallback(
+        s3,
+        { bucket: read.bucket, key: sibling.key },
+        { tier: sibling.tier, ...(sibling.days !== undefined ? { days: sibling.days } : {}) },
+      );
       if (outcome === "initiated") {
         metrics.count("RestoreInitiated", sibling.archive);
         counts.restored++;

@@ -4,7 +4,7 @@
  */
 import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import { errorCode, httpStatus, requestIdOf } from "../../aws/aws-errors";
-import { restoreObject, type ObjectRef, type RestoreOutcome } from "../../aws/restore-object";
+import { restoreWithExpeditedFallback, type ObjectRef, type RestoreOutcome } from "../../aws/restore-object";
 import type { HandlerConfig, Tier } from "./config";
 import {
   classifyEvent,
@@ -216,30 +216,21 @@ export function createRestoreHandler(
     return undefined;
   }
 
-  /** One RestoreObject call with the planned days and the given tier. */
-  function restore(ref: ObjectRef, plan: RestorePlan, tier: Tier): Promise<RestoreOutcome> {
-    return restoreObject(s3, ref, { tier, ...(plan.days !== undefined ? { days: plan.days } : {}) });
-  }
-
-  /** The restore with the planned tier; Expedited capacity is not guaranteed, Standard always is. */
+  /** The restore with the planned tier and days (Standard when Expedited capacity is gone). */
   async function requestWithFallback(
     ctx: EventContext,
     ref: ObjectRef,
     plan: RestorePlan,
   ): Promise<{ outcome: RestoreOutcome; tier: Tier; requestedTier?: Tier }> {
     ctx.tier = plan.tier;
-    try {
-      const outcome = await restore(ref, plan, plan.tier);
-      return {
-        outcome,
-        tier: plan.tier,
-        ...(plan.requestedTier ? { requestedTier: plan.requestedTier } : {}),
-      };
-    } catch (err) {
-      if (plan.tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
-      ctx.tier = "Standard";
-      return { outcome: await restore(ref, plan, "Standard"), tier: "Standard", requestedTier: "Expedited" };
-    }
+    const { outcome, tier } = await restoreWithExpeditedFallback(
+      s3,
+      ref,
+      { tier: plan.tier, ...(plan.days !== undefined ? { days: plan.days } : {}) },
+      () => (ctx.tier = "Standard"),
+    );
+    if (tier !== plan.tier) return { outcome, tier, requestedTier: plan.tier };
+    return { outcome, tier, ...(plan.requestedTier ? { requestedTier: plan.requestedTier } : {}) };
   }
 
   /** What subscribers are told about a restore. */
