@@ -52,6 +52,11 @@ export type DirectoryPlan =
       readonly bytes: number;
     };
 
+/** An object a directory expansion restores: archived, no restore running, no restored copy, not the missed one. */
+export function isSiblingToRestore(o: ListedObject, missedKeys: readonly string[]): boolean {
+  return !missedKeys.includes(o.key) && stateOf(o).state === "archived";
+}
+
 /**
  * What to restore of a directory besides the missed object: its other archived objects with no restore
  * running and no restored copy (those cost no request), each with the request its archive needs.
@@ -67,7 +72,7 @@ export function planDirectory(
   const restores: SiblingRestore[] = [];
   let bytes = 0;
   for (const o of listed) {
-    if (missedKeys.includes(o.key) || stateOf(o).state !== "archived") continue;
+    if (!isSiblingToRestore(o, missedKeys)) continue;
     const archive = archiveOf({ storageClass: o.storageClass, archiveStatus: o.archiveStatus || undefined })!;
     bytes += o.size;
     if (restores.length + 1 > limits.maxObjects)

@@ -13,10 +13,11 @@ import type { ClaimStore } from "../../aws/claims";
 import { listDataset } from "../../aws/listing";
 import { restoreWithExpeditedFallback } from "../../aws/restore-object";
 import type { Log, RestoreMetrics } from "../../aws/telemetry";
-import { stateOf, type ListedObject } from "../../core/dataset";
+import type { ListedObject } from "../../core/dataset";
 import {
   directoryClaimKey,
   directoryOf,
+  isSiblingToRestore,
   planDirectory,
   type DirectoryLimits,
   type SiblingRestore,
@@ -81,7 +82,7 @@ export async function expandDirectory(
   let archivedBytes = 0;
   for await (const o of listDataset(s3, { bucket: read.bucket, prefix: directory }, { deep: true, delimiter: "/" })) {
     listed.push(o);
-    if (!read.keys.includes(o.key) && stateOf(o).state === "archived") {
+    if (isSiblingToRestore(o, read.keys)) {
       archivedSeen += 1;
       archivedBytes += o.size;
     }
