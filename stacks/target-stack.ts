@@ -102,7 +102,9 @@ export class TargetStack extends TerraformStack {
       accountId: base.accountId,
     });
     const budgeted = Object.keys(t.budget).length > 0;
-    const deferred = budgeted ? new DeferredQueue(this, "deferred", { queueName: names.deferredQueue }) : undefined;
+    const deferred = budgeted
+      ? new DeferredQueue(this, "deferred", { queueName: names.deferredQueue, accountId: base.accountId })
+      : undefined;
     // Alarm names (and so ARNs) are known up front: the topic's policies name the alarms that may publish.
     const alarmSpecs = t.alarms.enabled
       ? targetAlarmSpecs({
