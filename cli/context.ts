@@ -39,11 +39,19 @@ export function resolveLocation(text: string | undefined, io: Io, command: strin
   return { bucket: target.bucket, prefix: target.prefix, target, region: target.region };
 }
 
-export function s3Client(location: ResolvedLocation, io: Io): S3Client {
-  return new S3Client({
-    ...(location.region && !io.env.AWS_REGION ? { region: location.region } : {}),
+/**
+ * Options every SDK client of the command gets: the target's region unless AWS_REGION says otherwise (else
+ * the SDK's default chain), and the project's retry strategy with AWS_MAX_ATTEMPTS.
+ */
+export function clientOptions(region: string | undefined, io: Io) {
+  return {
+    ...(region && !io.env.AWS_REGION ? { region } : {}),
     retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(io.env)),
-  });
+  };
+}
+
+export function s3Client(location: ResolvedLocation, io: Io): S3Client {
+  return new S3Client(clientOptions(location.region, io));
 }
 
 /** A progress line that rewrites itself, on stderr, only when stderr is a terminal. */

@@ -14,11 +14,10 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { errorCode } from "../aws/aws-errors";
-import { RestoreRetryStrategy, maxAttemptsFrom } from "../aws/retry";
 import { targetNames } from "../core/names";
 import { GlacierRestoreError } from "../core/errors";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
-import { awsFailure, progress, resolveLocation, type Io } from "./context";
+import { awsFailure, clientOptions, progress, resolveLocation, type Io } from "./context";
 
 const FLAGS: Record<string, FlagSpec> = {
   "dry-run": { help: "say how many events wait, and hand none over" },
@@ -61,12 +60,8 @@ export async function redrive(argv: readonly string[], io: Io): Promise<void> {
       `redrive: target ${target.name} has no budget, so no deferred queue (budget.maxRestoresPerDay / maxGBPerDay)`,
     );
   const names = targetNames(target.name);
-  const options = () => ({
-    ...(io.env.AWS_REGION ? {} : { region: target.region }),
-    retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(io.env)),
-  });
-  const sqs = new SQSClient(options());
-  const lambda = new LambdaClient(options());
+  const sqs = new SQSClient(clientOptions(target.region, io));
+  const lambda = new LambdaClient(clientOptions(target.region, io));
   const where = `redrive ${target.name}`;
   const json = flags.json === true;
   try {

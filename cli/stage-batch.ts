@@ -6,7 +6,6 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { createRestoreJob } from "../aws/batch-job";
-import { RestoreRetryStrategy, maxAttemptsFrom } from "../aws/retry";
 import {
   BATCH_FAMILIES,
   accountOfRoleArn,
@@ -19,7 +18,7 @@ import {
 import { GlacierRestoreError } from "../core/errors";
 import { tierFor, type Archive } from "../core/restore-rules";
 import type { Prices } from "../cost/estimate";
-import type { Io, ResolvedLocation } from "./context";
+import { clientOptions, type Io, type ResolvedLocation } from "./context";
 import { priceArchive, type BatchJobPlan, type StagePlan } from "./stage-plan";
 
 export interface BatchSettings {
@@ -145,10 +144,7 @@ export function planJobs(
 }
 
 export function s3ControlClient(region: string | undefined, io: Io): S3ControlClient {
-  return new S3ControlClient({
-    ...(region && !io.env.AWS_REGION ? { region } : {}),
-    retryStrategy: new RestoreRetryStrategy(maxAttemptsFrom(io.env)),
-  });
+  return new S3ControlClient(clientOptions(region, io));
 }
 
 export interface CreatedJob {
