@@ -7,6 +7,7 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { errorCode, httpStatus } from "../aws/aws-errors";
 import { loadConfig } from "../config/load";
+import { usesCloudTrail } from "../config/resolve";
 import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
 import { logTriggerNames, targetNames } from "../core/names";
@@ -56,7 +57,7 @@ function linksToInspect(targetName: string, io: Io, region: string, sinceIso: st
         : names.trail;
   const now = new Date().toISOString();
   const r = `--region ${region}`;
-  const cloudTrail = t.trigger.some((s) => s.type === "cloudtrail");
+  const cloudTrail = usesCloudTrail(t);
   // Reader-log sources: the reader's warning, the router's hand-over, the router's dead-letter queue.
   const readerLinks: Link[] = config.logTriggers
     .filter((g) => g.routes.some((x) => x.target === t.name))
@@ -147,7 +148,7 @@ export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {
         `${where}: a restore of this object is already running, so this check cannot tell who started it; use another archived object`,
       );
     const t = location.target!;
-    if (!t.trigger.some((x) => x.type === "cloudtrail") && !json)
+    if (!usesCloudTrail(t) && !json)
       // This S3 read reaches no trail: only a read through the reader writes the warning the target listens to.
       io.stdout.write(
         `${t.name} takes its misses from reader logs only (${t.trigger.map((x) => ("logGroupName" in x ? x.logGroupName : x.type)).join(", ")}): read s3://${location.bucket}/${key} through the reader now (FSx: its file on the mount, or an import; File Gateway: the file on the share)\n`,

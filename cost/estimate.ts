@@ -5,7 +5,7 @@
 import { alarmCount } from "../core/alarms";
 import { s3RestoreEvents } from "../core/patterns";
 import { tierFor, TIERS, type Tier } from "../core/restore-rules";
-import type { ResolvedTarget } from "../config/resolve";
+import { usesCloudTrail, type ResolvedTarget } from "../config/resolve";
 
 export interface Prices {
   readonly reviewed: string;
@@ -131,18 +131,16 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   const add = (item: string, monthly: number, basis: string) => lines.push({ item, monthly, basis });
   const logged = loggedEvents(t, u);
   const failed = u.archivedReadsPerMonth * u.failedReadsPerArchivedObject;
-  const cloudTrail = t.trigger.some((s) => s.type === "cloudtrail");
-  const logSources = t.trigger.filter((s) => s.type !== "cloudtrail");
+  // Without CloudTrail among the sources there is no trail and no rule: nothing is billed per GetObject.
+  const cloudTrail = usesCloudTrail(t);
 
-  if (!cloudTrail) {
-    // No trail and no rule: nothing is billed per GetObject.
-  } else if (t.trail.mode !== "existing")
+  if (cloudTrail && t.trail.mode !== "existing")
     add(
       "CloudTrail data events",
       (logged / 100_000) * p.cloudtrailDataEventsPer100k,
       `${n(logged)} GetObject events logged${t.trail.readerArnPrefixes.length ? ` (reader filter: ${u.readerShare * 100} %)` : ""}`,
     );
-  else add("CloudTrail data events", 0, "billed to the existing trail's owner");
+  else if (cloudTrail) add("CloudTrail data events", 0, "billed to the existing trail's owner");
   if (cloudTrail && t.trail.mode !== "existing") {
     const gb = (logged * u.cloudTrailRecordBytes) / GB;
     add("Trail log files in S3", gb * 0.15 * p.s3StandardStoragePerGBMonth, `${n(gb)} GB of records, gzip ~15 %`);
@@ -159,7 +157,7 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
       (logged / 1e6) * p.eventbridgeOptInDataEventsPerMillion,
       `${n(logged)} events from CloudTrail; the rule keeps ${n(failed)}`,
     );
-  for (const source of logSources) {
+  for (const source of logSources(t)) {
     // The reader writes only its warnings; the subscription filter passes the archived-object ones, each
     // one router invocation at most (CloudWatch Logs batches deliveries, so this is an upper bound).
     const gb = (failed * READER_LOG_RECORD_BYTES) / GB;
@@ -242,10 +240,9 @@ function logSources(t: ResolvedTarget) {
 export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choice: string; monthly: number }[] {
   const base = (x: ResolvedTarget, usage = u) => estimateTarget(x, usage, p).total;
   const rows = [{ choice: "as configured", monthly: base(t) }];
-  const cloudTrail = t.trigger.some((s) => s.type === "cloudtrail");
-  if (!cloudTrail) {
-    // Trail settings change nothing for a target without CloudTrail.
-  } else if (t.trail.readerArnPrefixes.length === 0)
+  // Trail settings and read volume change nothing for a target without CloudTrail.
+  const cloudTrail = usesCloudTrail(t);
+  if (cloudTrail && t.trail.readerArnPrefixes.length === 0)
     rows.push({
       choice: `reader filter for FSx's role only (readerShare ${u.readerShare} of the reads)`,
       monthly: base(
@@ -259,7 +256,7 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
         u,
       ),
     });
-  else
+  else if (cloudTrail)
     rows.push({
       // With readerShare 1 the filtered readers make every read, so dropping the filter changes nothing:
       // say so rather than print the same figure as if it were a finding.
@@ -284,7 +281,7 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
       choice: "trigger from FSx logs instead of CloudTrail (no trail, no data events)",
       monthly: base({ ...t, trigger: [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }] }),
     });
-  else if (!t.trigger.some((s) => s.type === "cloudtrail"))
+  else if (!cloudTrail)
     rows.push({
       choice: "trigger from CloudTrail instead",
       monthly: base({ ...t, trigger: [{ type: "cloudtrail" }] }),

@@ -3,7 +3,7 @@
  * the function may head and restore objects under its prefix and nothing else; only this trail may write
  * its log bucket; only this rule may send to its queue; only the intended services assume the roles.
  */
-import type { ResolvedTarget } from "../../config/resolve";
+import { usesCloudTrail, type ResolvedTarget } from "../../config/resolve";
 import { targetNames } from "../../stacks/names";
 import { proofConfigurations } from "../../testing/configurations";
 import { ACCOUNT, References } from "../../testing/proof/references";
@@ -217,7 +217,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
           resourcePolicy: queuePolicy,
           context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": ACCOUNT, "aws:SecureTransport": tls },
         });
-      if (!t.trigger.some((s) => s.type === "cloudtrail") && !t.notifications) {
+      if (!usesCloudTrail(t) && !t.notifications) {
         // No rule delivers here: the queue takes only the function's failed invocations (its role), over TLS.
         const anyRule = `arn:${refs.partition}:events:${refs.region}:${ACCOUNT}:rule/any`;
         expect(await send("events.amazonaws.com", anyRule)).not.toBe("Allowed");

@@ -2,7 +2,7 @@
  * For every configuration: each target's rule matches its own failed reads and nothing else, and some
  * trail logs exactly the GetObject data events that rule needs.
  */
-import { resolveConfig, type ResolvedTarget } from "../../config/resolve";
+import { resolveConfig, usesCloudTrail, type ResolvedTarget } from "../../config/resolve";
 import { partitionOf } from "../../core/partition";
 import { s3ApiCallEvent } from "../../testing/fixtures/cloudtrail-events";
 import { proofConfigurations } from "../../testing/configurations";
@@ -124,7 +124,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
   // CloudTrail routing concerns the targets fed by CloudTrail; reader-log targets have no trail or rule.
   const config = {
     ...synthesized.config,
-    targets: synthesized.config.targets.filter((t) => t.trigger.some((s) => s.type === "cloudtrail")),
+    targets: synthesized.config.targets.filter((t) => usesCloudTrail(t)),
   };
   const patterns = new Map(config.targets.map((t) => [t.name, JSON.parse(restoreRule(stacks[t.name]!).event_pattern)]));
   const all = config.targets.flatMap((t) => eventsFor(t).map((e) => ({ ...e, of: t.name })));
