@@ -19,6 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { stateOf, type ListedObject } from "./dataset";
+import { parseS3Url, type S3Location } from "./location";
 import { bucketArn, partitionOf } from "./partition";
 import { archiveOf, restoreDaysFor, type Archive, type Tier } from "./restore-rules";
 
@@ -234,8 +235,14 @@ export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobReque
 
 /** `s3://bucket/prefix/` of a reports location (as the stack's output writes it) parsed; undefined if malformed. */
 export function parseReportsLocation(text: string): ReportsLocation | undefined {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(text);
-  if (!m) return undefined;
-  const prefix = m[2]!;
-  return { bucket: m[1]!, prefix: prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/` };
+  let location: S3Location;
+  try {
+    location = parseS3Url(text);
+  } catch {
+    return undefined;
+  }
+  // A location names a folder of the bucket: "s3://bucket" alone is not one.
+  if (!text.startsWith(`s3://${location.bucket}/`)) return undefined;
+  const prefix = location.prefix;
+  return { bucket: location.bucket, prefix: prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/` };
 }
