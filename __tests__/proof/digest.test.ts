@@ -3,6 +3,7 @@
  * digest queue and schedule, and, through the IAM policy simulator, what the digest function and the
  * topic may do with the queue.
  */
+import { DIGEST_POLL_WAIT_SECONDS, DIGEST_READ_BUDGET_MS } from "../../functions/restore/digest";
 import { notificationsConfig } from "../../testing/config";
 import { ACCOUNT, References } from "../../testing/proof/references";
 import { decide } from "../../testing/proof/simulate";
@@ -35,6 +36,10 @@ describe("digest function", () => {
       timeout: 120,
       runtime: "nodejs22.x",
     });
+    // Reading (its budget plus one last long poll) leaves at least half a minute to publish and delete.
+    expect(digestFunction.timeout * 1000 - DIGEST_READ_BUDGET_MS - DIGEST_POLL_WAIT_SECONDS * 1000).toBeGreaterThan(
+      30_000,
+    );
     const restoreFn = only(stack, "aws_lambda_function", "restore function", (f) => f.handler === "index.handler");
     expect(digestFunction.filename).toBe(restoreFn.filename);
     expect(digestFunction.source_code_hash).toBe(restoreFn.source_code_hash);

@@ -136,6 +136,8 @@ export interface DigestDeps {
   readonly clock?: () => number;
   /** Messages read per run at most; the rest wait for the next window. */
   readonly maxMessages?: number;
+  /** Milliseconds a run spends reading at most, so it publishes and deletes within the function's timeout. */
+  readonly readBudgetMs?: number;
 }
 
 export interface DigestResult {
@@ -146,29 +148,58 @@ export interface DigestResult {
 }
 
 /**
- * Drains the digest queue (up to `maxMessages`), publishes one digest of what it read, then deletes
- * those messages. A failed publish throws before anything is deleted, so the messages come back after
- * their visibility timeout and the next run (or Lambda's retry) summarizes them.
+ * Long-poll wait of each ReceiveMessage. Any wait above 0 makes SQS query all of its servers and answer
+ * empty only when the wait expires with no message, whereas a short poll (0) samples a subset of servers
+ * and can answer empty while messages exist ("Amazon SQS short and long polling",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html).
+ * A run only needs what is already queued, not what arrives later, so it waits the documented minimum of
+ * 1 s ("Setting-up long polling in Amazon SQS"): the last, empty poll ends the drain quickly.
+ */
+export const DIGEST_POLL_WAIT_SECONDS = 1;
+
+/** Reading stops after this long, leaving the digest function's 120 s timeout room to publish and delete. */
+export const DIGEST_READ_BUDGET_MS = 60_000;
+
+/**
+ * How many messages the next ReceiveMessage asks for (SQS's maximum is 10), or 0 when the run must stop
+ * reading because it holds `max` messages or has read for `budgetMs`: the rest waits for the next window.
+ * Pure.
+ */
+export function nextBatchSize(read: number, max: number, elapsedMs: number, budgetMs: number): number {
+  if (elapsedMs >= budgetMs) return 0;
+  return Math.max(0, Math.min(10, max - read));
+}
+
+/**
+ * Drains the digest queue (until a long poll answers empty, or up to `maxMessages` / `readBudgetMs`),
+ * publishes one digest of what it read, then deletes those messages. A failed publish throws before
+ * anything is deleted, so the messages come back after their visibility timeout and the next run (or
+ * Lambda's retry) summarizes them.
  */
 export function createDigestHandler(deps: DigestDeps): () => Promise<DigestResult> {
   const clock = deps.clock ?? Date.now;
   const max = deps.maxMessages ?? 5_000;
+  const budgetMs = deps.readBudgetMs ?? DIGEST_READ_BUDGET_MS;
   return async function digest(): Promise<DigestResult> {
     const handles: string[] = [];
     const entries: DigestEntry[] = [];
     let unreadable = 0;
-    while (handles.length < max) {
+    let drained = false;
+    const started = clock();
+    for (let size = nextBatchSize(0, max, 0, budgetMs); size > 0;) {
       const out = await deps.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: deps.queueUrl,
-          MaxNumberOfMessages: Math.min(10, max - handles.length),
-          WaitTimeSeconds: 0,
+          MaxNumberOfMessages: size,
+          WaitTimeSeconds: DIGEST_POLL_WAIT_SECONDS,
           // Long enough to publish and delete what was read; then unsent messages come back.
           VisibilityTimeout: 300,
         }),
       );
       const messages = out.Messages ?? [];
-      if (messages.length === 0) break;
+      // A long poll answers empty only when no server holds a visible message: the queue is drained.
+      drained = messages.length === 0;
+      if (drained) break;
       for (const m of messages) {
         if (m.ReceiptHandle) handles.push(m.ReceiptHandle);
         const entry = parseEntry(m.Body ?? "");
@@ -182,6 +213,7 @@ export function createDigestHandler(deps: DigestDeps): () => Promise<DigestResul
           });
         }
       }
+      size = nextBatchSize(handles.length, max, clock() - started, budgetMs);
     }
     let published = false;
     if (entries.length > 0) {
@@ -209,6 +241,8 @@ export function createDigestHandler(deps: DigestDeps): () => Promise<DigestResul
       summarized: entries.length,
       unreadable,
       published,
+      // false: the run stopped at its message cap or time budget; the rest is in the next digest.
+      drained,
     });
     return { received: handles.length, summarized: entries.length, unreadable, published };
   };

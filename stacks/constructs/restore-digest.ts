@@ -76,7 +76,8 @@ export class RestoreDigest extends Construct {
       ...fromBundle(props.bundle),
       handler: "index.digestHandler",
       memorySize: 256,
-      // Draining a busy window takes a while; the queue's 300 s visibility timeout is longer.
+      // Draining a busy window takes a while: reading stops after DIGEST_READ_BUDGET_MS (60 s), leaving the
+      // rest to publish and delete; the queue's 300 s visibility timeout is longer.
       timeout: 120,
       // One run at a time: two runs would split one window into two digests.
       reservedConcurrentExecutions: 1,

@@ -5,6 +5,8 @@ import {
   buildDigest,
   createDigestHandler,
   DIGEST_MAX_LISTED,
+  DIGEST_READ_BUDGET_MS,
+  nextBatchSize,
   parseEntry,
   type DigestEntry,
 } from "../../../functions/restore/digest";
@@ -126,7 +128,7 @@ describe("digest handler", () => {
   const initiated = (key: string) =>
     JSON.stringify({ event: "restore-initiated", bucket: "b", key, expectedReadyBy: "2026-03-01T15:00:00Z" });
 
-  function setup() {
+  function setup(clock: () => number = () => NOW) {
     const log = new RecordingLog();
     const metrics = new RecordingMetrics();
     const digest = createDigestHandler({
@@ -138,7 +140,7 @@ describe("digest handler", () => {
       windowMinutes: 15,
       log,
       metrics,
-      clock: () => NOW,
+      clock,
     });
     return { digest, log, metrics };
   }
@@ -165,6 +167,45 @@ describe("digest handler", () => {
     const deletes = sqsMock.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries!.length);
     expect(deletes).toEqual([10, 3]);
     expect(metrics.counts).toContain("DigestPublished/digest");
+  });
+
+  it("long-polls, so a queue whose short poll answers empty still gives this window's messages", async () => {
+    // SQS's short poll samples a subset of servers and can answer empty while messages exist; a long poll
+    // queries all servers and answers empty only when its wait expires ("Amazon SQS short and long polling").
+    let shortPolledOnce = false;
+    const queued = [message(1, initiated("raw/a.nc")), message(2, initiated("raw/b.nc"))];
+    sqsMock.on(ReceiveMessageCommand).callsFake((input: { WaitTimeSeconds?: number }) => {
+      if (!input.WaitTimeSeconds && !shortPolledOnce) {
+        shortPolledOnce = true;
+        return {};
+      }
+      return { Messages: queued.splice(0) };
+    });
+    snsMock.on(PublishCommand).resolves({});
+    sqsMock.on(DeleteMessageBatchCommand).resolves({});
+    const { digest, log } = setup();
+    expect(await digest()).toEqual({ received: 2, summarized: 2, unreadable: 0, published: true });
+    expect(JSON.parse(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Message!).counts.initiated).toBe(2);
+    const waits = sqsMock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.WaitTimeSeconds);
+    expect(waits).toHaveLength(2);
+    for (const w of waits) expect(w).toBeGreaterThan(0);
+    expect(log.lines.find((l) => l.message === "digest done")?.fields).toMatchObject({ drained: true });
+  });
+
+  it("stops reading after its time budget and leaves the rest, undeleted, for the next window", async () => {
+    let n = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => ({
+      Messages: Array.from({ length: 10 }, () => message(n, initiated(`raw/f${n++}.nc`))),
+    }));
+    snsMock.on(PublishCommand).resolves({});
+    sqsMock.on(DeleteMessageBatchCommand).resolves({});
+    // Each clock reading is 25 s later: the budget is spent after the third receive.
+    let t = NOW;
+    const { digest, log } = setup(() => (t += 25_000));
+    expect(await digest()).toEqual({ received: 30, summarized: 30, unreadable: 0, published: true });
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(3);
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((c) => c.args[0].input.Entries)).toHaveLength(30);
+    expect(log.lines.find((l) => l.message === "digest done")?.fields).toMatchObject({ drained: false });
   });
 
   it("publishes nothing for an empty window", async () => {
@@ -210,6 +251,16 @@ describe("digest handler", () => {
       id: "1",
       code: "ReceiptHandleIsInvalid",
     });
+  });
+});
+
+describe("nextBatchSize", () => {
+  it("asks for SQS's 10 at most, up to the cap, and for nothing once the cap or the time budget is reached", () => {
+    expect(nextBatchSize(0, 5_000, 0, DIGEST_READ_BUDGET_MS)).toBe(10);
+    expect(nextBatchSize(4_997, 5_000, 0, DIGEST_READ_BUDGET_MS)).toBe(3);
+    expect(nextBatchSize(5_000, 5_000, 0, DIGEST_READ_BUDGET_MS)).toBe(0);
+    expect(nextBatchSize(0, 5_000, DIGEST_READ_BUDGET_MS - 1, DIGEST_READ_BUDGET_MS)).toBe(10);
+    expect(nextBatchSize(0, 5_000, DIGEST_READ_BUDGET_MS, DIGEST_READ_BUDGET_MS)).toBe(0);
   });
 });
 
