@@ -2,6 +2,69 @@
  * The alarms of one target: what can still go wrong once it is deployed. Pure, so the stacks build them
  * and the cost estimate counts them from one list.
  */
+/**
+ * Every metric the project alarms on, each exactly as its service's metric table spells it (CloudWatch
+ * metric names are exact, case-sensitive strings: a misspelt name makes an alarm that never leaves OK),
+ * with the page holding that table. Specs name metrics only through this table.
+ */
+export const ALARM_METRICS = {
+  sqsVisibleMessages: {
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimension: "QueueName",
+    page: "Amazon SQS Developer Guide, Available CloudWatch metrics for Amazon SQS",
+  },
+  lambdaErrors: {
+    namespace: "AWS/Lambda",
+    metricName: "Errors",
+    dimension: "FunctionName",
+    page: "AWS Lambda Developer Guide, Types of metrics for Lambda functions (invocation metrics)",
+  },
+  lambdaThrottles: {
+    namespace: "AWS/Lambda",
+    metricName: "Throttles",
+    dimension: "FunctionName",
+    page: "AWS Lambda Developer Guide, Types of metrics for Lambda functions (invocation metrics)",
+  },
+  ruleFailedInvocations: {
+    namespace: "AWS/Events",
+    metricName: "FailedInvocations",
+    dimension: "RuleName",
+    page: "Amazon EventBridge User Guide, Monitoring Amazon EventBridge (metrics table; RuleName only = default bus)",
+  },
+  ruleInvocationsSentToDlq: {
+    namespace: "AWS/Events",
+    metricName: "InvocationsSentToDlq",
+    dimension: "RuleName",
+    page: "Amazon EventBridge User Guide, Monitoring Amazon EventBridge (metrics table; RuleName only = default bus)",
+  },
+  ruleInvocationsFailedToBeSentToDlq: {
+    namespace: "AWS/Events",
+    metricName: "InvocationsFailedToBeSentToDlq",
+    dimension: "RuleName",
+    page: "Amazon EventBridge User Guide, Monitoring Amazon EventBridge (metrics table; RuleName only = default bus)",
+  },
+} as const;
+export type AlarmMetric = keyof typeof ALARM_METRICS;
+
+function metricAlarm(
+  id: string,
+  metric: AlarmMetric,
+  dimensionValue: string,
+  statistic: AlarmSpec["statistic"],
+  description: string,
+): AlarmSpec {
+  const m = ALARM_METRICS[metric];
+  return {
+    id,
+    namespace: m.namespace,
+    metricName: m.metricName,
+    dimensions: { [m.dimension]: dimensionValue },
+    statistic,
+    description,
+  };
+}
+
 /** One CloudWatch alarm: a metric, its dimensions, and why it matters (the alarm's description). */
 export interface AlarmSpec {
   /** Short name, part of the alarm's physical name (`glacier-restore-<target>-<id>`). */
@@ -15,26 +78,12 @@ export interface AlarmSpec {
 
 /** Messages waiting in a queue (dead-letter or deferred): the alarm fires on the first one. */
 export function queueDepthAlarm(id: string, queueName: string, description: string): AlarmSpec {
-  return {
-    id,
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
-    dimensions: { QueueName: queueName },
-    statistic: "Maximum",
-    description,
-  };
+  return metricAlarm(id, "sqsVisibleMessages", queueName, "Maximum", description);
 }
 
 /** A Lambda function's errors. */
 export function functionErrorsAlarm(id: string, functionName: string, description: string): AlarmSpec {
-  return {
-    id,
-    namespace: "AWS/Lambda",
-    metricName: "Errors",
-    dimensions: { FunctionName: functionName },
-    statistic: "Sum",
-    description,
-  };
+  return metricAlarm(id, "lambdaErrors", functionName, "Sum", description);
 }
 
 /**
@@ -56,22 +105,27 @@ export function targetAlarmSpecs(names: {
   readonly deferredQueueName?: string;
 }): AlarmSpec[] {
   const ruleAlarms = (rule: string, label: string, what: string): AlarmSpec[] => [
-    {
-      id: `${label}-failed`,
-      namespace: "AWS/Events",
-      metricName: "FailedInvocations",
-      dimensions: { RuleName: rule },
-      statistic: "Sum",
-      description: `EventBridge could not deliver ${what} (rule ${rule}); check the target's permissions`,
-    },
-    {
-      id: `${label}-dlq`,
-      namespace: "AWS/Events",
-      metricName: "InvocationsSentToDLQ",
-      dimensions: { RuleName: rule },
-      statistic: "Sum",
-      description: `${what} went to the dead-letter queue after EventBridge's retries (rule ${rule})`,
-    },
+    metricAlarm(
+      `${label}-failed`,
+      "ruleFailedInvocations",
+      rule,
+      "Sum",
+      `EventBridge could not deliver ${what} (rule ${rule}); check the target's permissions`,
+    ),
+    metricAlarm(
+      `${label}-dlq`,
+      "ruleInvocationsSentToDlq",
+      rule,
+      "Sum",
+      `${what} went to the dead-letter queue after EventBridge's retries (rule ${rule})`,
+    ),
+    metricAlarm(
+      `${label}-dlq-failed`,
+      "ruleInvocationsFailedToBeSentToDlq",
+      rule,
+      "Sum",
+      `EventBridge could not put ${what} into the dead-letter queue either: it is lost (rule ${rule}); check the queue's policy and encryption`,
+    ),
   ];
   return [
     queueDepthAlarm(
@@ -84,14 +138,13 @@ export function targetAlarmSpecs(names: {
       names.functionName,
       `The restore function ${names.functionName} failed; Lambda retries, then dead-letters the event`,
     ),
-    {
-      id: "throttles",
-      namespace: "AWS/Lambda",
-      metricName: "Throttles",
-      dimensions: { FunctionName: names.functionName },
-      statistic: "Sum",
-      description: `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
-    },
+    metricAlarm(
+      "throttles",
+      "lambdaThrottles",
+      names.functionName,
+      "Sum",
+      `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
+    ),
     ...(names.restoreRuleName !== undefined ? ruleAlarms(names.restoreRuleName, "rule", "a failed read's event") : []),
     ...(names.deferredQueueName
       ? [
@@ -104,21 +157,40 @@ export function targetAlarmSpecs(names: {
       : []),
     ...(names.digestFunctionName
       ? [
-          {
-            id: "digest-errors",
-            namespace: "AWS/Lambda",
-            metricName: "Errors",
-            dimensions: { FunctionName: names.digestFunctionName },
-            statistic: "Sum" as const,
-            description: `The digest function ${names.digestFunctionName} failed; its messages wait in the digest queue for the next run`,
-          },
+          functionErrorsAlarm(
+            "digest-errors",
+            names.digestFunctionName,
+            `The digest function ${names.digestFunctionName} failed; its messages wait in the digest queue for the next run`,
+          ),
         ]
       : []),
     ...names.notificationRuleNames.flatMap((rule, i) => ruleAlarms(rule, `notify-${i}`, "a restore notification")),
   ];
 }
 
-/** How many alarms a target gets: five, two per notification rule (EventBridge route), one for a digest. */
+/**
+ * The alarms of a reader log group's stack: deliveries its router could not hand over (they wait in its
+ * dead-letter queue) and router failures. They notify where the alarms of the targets it feeds go.
+ */
+export function logTriggerAlarmSpecs(names: {
+  readonly functionName: string;
+  readonly deadLetterQueueName: string;
+}): AlarmSpec[] {
+  return [
+    queueDepthAlarm(
+      "dlq",
+      names.deadLetterQueueName,
+      `Log deliveries wait in ${names.deadLetterQueueName}: misses were not handed to a target; inspect and redrive`,
+    ),
+    functionErrorsAlarm(
+      "errors",
+      names.functionName,
+      `The log router ${names.functionName} failed; Lambda retries, then dead-letters the delivery`,
+    ),
+  ];
+}
+
+/** How many alarms a target gets: three, three per EventBridge rule (restore and notification), one each for a digest and a deferred queue. */
 export function alarmCount(
   eventBridgeNotificationRules: number,
   digest: boolean,

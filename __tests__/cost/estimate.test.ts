@@ -95,11 +95,11 @@ describe("estimateTarget", () => {
   });
 
   it("counts the target's alarms at the standard-resolution price", () => {
-    // 5 alarms (queue, errors, throttles, rule failed/dead-lettered) at 0.10 USD each.
-    expect(line(target(), "CloudWatch alarms")).toBeCloseTo(0.5, 6);
-    // Completed and expired through EventBridge: two rules, two alarms each.
+    // 6 alarms (queue, errors, throttles, rule failed / dead-lettered / not dead-lettered) at 0.10 USD each.
+    expect(line(target(), "CloudWatch alarms")).toBeCloseTo(0.6, 6);
+    // Completed and expired through EventBridge: two rules, three alarms each.
     const notified = target((raw) => (raw.targets[0].notifications = { expired: true }));
-    expect(line(notified, "CloudWatch alarms")).toBeCloseTo(0.9, 6);
+    expect(line(notified, "CloudWatch alarms")).toBeCloseTo(1.2, 6);
     expect(
       line(
         target((raw) => (raw.targets[0].alarms = { enabled: false })),

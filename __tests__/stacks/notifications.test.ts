@@ -145,11 +145,15 @@ describe("notifications in a target stack", () => {
       principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
       actions: ["kms:GenerateDataKey", "kms:Decrypt"],
     });
-    expect(events!.condition).toContainEqual({
-      test: "StringEquals",
-      variable: "kms:EncryptionContext:aws:sns:topicArn",
-      values: [`arn:aws:sns:us-east-1:${ACCOUNT}:glacier-restore-genomics-raw-restores`],
-    });
+    // Only the topic's encryption context: the SNS developer guide ("Managing Amazon SNS encryption keys
+    // and costs") says source conditions are not supported for EventBridge on an encrypted topic's key.
+    expect(events!.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "kms:EncryptionContext:aws:sns:topicArn",
+        values: [`arn:aws:sns:us-east-1:${ACCOUNT}:glacier-restore-genomics-raw-restores`],
+      },
+    ]);
   });
 
   it("lets S3 publish to a target whose completed/expired notifications come from the bucket itself", () => {
@@ -166,13 +170,28 @@ describe("notifications in a target stack", () => {
       sid: "S3RestoreEvents",
       principals: [{ type: "Service", identifiers: ["s3.amazonaws.com"] }],
     });
+    // S3 is told to add its source conditions on the key as well (same page).
+    expect(keyStatements[1]!.condition).toEqual([
+      { test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:s3:::fsx4l-store"] },
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT] },
+      {
+        test: "StringEquals",
+        variable: "kms:EncryptionContext:aws:sns:topicArn",
+        values: [`arn:aws:sns:us-east-1:${ACCOUNT}:glacier-restore-genomics-ref-restores`],
+      },
+    ]);
   });
 
   it("subscribes the configured endpoints; queues get the message itself", () => {
-    // genomics-raw sends digests: email takes only digests, the webhook and the digest queue per-object
-    // messages, filtered on the message body (EventBridge's deliveries carry no attributes).
-    const digests = JSON.stringify({ event: ["restore-digest"] });
-    const objects = JSON.stringify({ event: ["restore-initiated", "restore-completed", "restore-expired"] });
+    // genomics-raw sends digests: email takes digests instead of per-object messages, the webhook
+    // per-object messages instead of digests, both everything else (alarms carry no "event"); the digest
+    // queue takes exactly the per-object messages. __tests__/proof/notification-delivery.test.ts shows
+    // with moto's SNS which message reaches whom.
+    const perObject = ["restore-initiated", "restore-completed", "restore-expired"];
+    const allBut = (events: string[]) => JSON.stringify({ event: [{ exists: false }, { "anything-but": events }] });
+    const digests = allBut(perObject);
+    const objects = allBut(["restore-digest"]);
+    const digestQueue = JSON.stringify({ event: perObject });
     const queue = ref(
       raw,
       "aws_sqs_queue",
@@ -187,7 +206,7 @@ describe("notifications in a target stack", () => {
       s.filter_policy_scope,
     ]);
     expect(subs).toEqual([
-      ["sqs", queue, true, objects, "MessageBody"],
+      ["sqs", queue, true, digestQueue, "MessageBody"],
       ["email", "hpc-ops@example.com", undefined, digests, "MessageBody"],
       ["https", "https://hooks.example.com/restores", undefined, objects, "MessageBody"],
     ]);

@@ -142,7 +142,11 @@ describe("alarms", () => {
       "glacier-restore-genomics-raw-rule-failed": above("AWS/Events", "FailedInvocations", {
         RuleName: "glacier-restore-genomics-raw",
       }),
-      "glacier-restore-genomics-raw-rule-dlq": above("AWS/Events", "InvocationsSentToDLQ", {
+      // Spelt as the metrics table of "Monitoring Amazon EventBridge" spells them ("Dlq", not "DLQ").
+      "glacier-restore-genomics-raw-rule-dlq": above("AWS/Events", "InvocationsSentToDlq", {
+        RuleName: "glacier-restore-genomics-raw",
+      }),
+      "glacier-restore-genomics-raw-rule-dlq-failed": above("AWS/Events", "InvocationsFailedToBeSentToDlq", {
         RuleName: "glacier-restore-genomics-raw",
       }),
     });
@@ -170,7 +174,7 @@ describe("alarms", () => {
       .filter((n: string) => n !== "glacier-restore-genomics-raw");
     expect(notificationRules).toHaveLength(2);
     for (const rule of notificationRules)
-      expect(all(raw, "aws_cloudwatch_metric_alarm").filter((a) => a.dimensions.RuleName === rule)).toHaveLength(2);
+      expect(all(raw, "aws_cloudwatch_metric_alarm").filter((a) => a.dimensions.RuleName === rule)).toHaveLength(3);
     for (const a of all(stacks["genomics-ref"]!, "aws_cloudwatch_metric_alarm"))
       expect(a.alarm_actions).toEqual(["arn:aws:sns:us-east-1:123456789012:ops"]);
   });

@@ -169,20 +169,31 @@ export class RestoreNotifications extends Construct {
       }
     }
     // Who may publish (and so use the key), besides the function, whose role is in this account.
-    const publishers: { sid: string; service: string; sourceArns: string[] }[] = [];
+    // `keySourceConditions: false`: the SNS developer guide ("Managing Amazon SNS encryption keys and
+    // costs", event sources and encrypted topics) says aws:SourceArn / aws:SourceAccount are not supported
+    // in the key policy statement for EventBridge; with them KMS refuses every delivery. The topic policy
+    // keeps them. S3 and CloudWatch are told to add them, so they keep them on the key too.
+    const publishers: { sid: string; service: string; sourceArns: string[]; keySourceConditions: boolean }[] = [];
     if (this.rules.length > 0)
       publishers.push({
         sid: "EventBridgeRestoreRules",
         service: "events.amazonaws.com",
         sourceArns: this.rules.map((r) => r.arn),
+        keySourceConditions: false,
       });
     if (n.completedVia === "bucket-notifications" && events.length > 0)
-      publishers.push({ sid: "S3RestoreEvents", service: "s3.amazonaws.com", sourceArns: [bucket] });
+      publishers.push({
+        sid: "S3RestoreEvents",
+        service: "s3.amazonaws.com",
+        sourceArns: [bucket],
+        keySourceConditions: true,
+      });
     if (props.alarmArns && props.alarmArns.length > 0)
       publishers.push({
         sid: "CloudWatchAlarms",
         service: "cloudwatch.amazonaws.com",
         sourceArns: [...props.alarmArns],
+        keySourceConditions: true,
       });
 
     if (n.kmsKeyArn) {
@@ -196,19 +207,31 @@ export class RestoreNotifications extends Construct {
           actions: KEY_ADMIN_ACTIONS,
           resources: ["*"],
         },
-        ...publishers.map((p) =>
-          serviceStatement({
-            sid: p.sid,
-            service: p.service,
-            actions: TOPIC_KEY_PUBLISH_ACTIONS,
-            resources: ["*"],
-            sourceArn: p.sourceArns,
-            sourceAccount: props.accountId,
-            extraConditions: [
-              { test: "StringEquals", variable: "kms:EncryptionContext:aws:sns:topicArn", values: [topicArn] },
-            ],
-          }),
-        ),
+        ...publishers.map((p) => {
+          const topicContext = {
+            test: "StringEquals",
+            variable: "kms:EncryptionContext:aws:sns:topicArn",
+            values: [topicArn],
+          };
+          return p.keySourceConditions
+            ? serviceStatement({
+                sid: p.sid,
+                service: p.service,
+                actions: TOPIC_KEY_PUBLISH_ACTIONS,
+                resources: ["*"],
+                sourceArn: p.sourceArns,
+                sourceAccount: props.accountId,
+                extraConditions: [topicContext],
+              })
+            : {
+                sid: p.sid,
+                effect: "Allow",
+                principals: [{ type: "Service", identifiers: [p.service] }],
+                actions: TOPIC_KEY_PUBLISH_ACTIONS,
+                resources: ["*"],
+                condition: [topicContext],
+              };
+        }),
       ]);
       this.key = new KmsKey(this, "key", {
         description: `Encrypts the restore notifications topic of glacier-restore target ${props.target}`,
@@ -258,8 +281,9 @@ export class RestoreNotifications extends Construct {
       });
     });
 
-    // With a digest, email gets only digests and everything else only per-object messages; without one
-    // there are no digests, so nobody needs a filter.
+    // With a digest, email gets digests instead of per-object messages and https/SQS per-object messages
+    // instead of digests; every other message (alarms, budget notices, S3's own events) reaches both.
+    // Without a digest nobody needs a filter.
     const only = (policy: object) =>
       n.digest ? { filterPolicy: JSON.stringify(policy), filterPolicyScope: "MessageBody" } : {};
     const subscribe = (kind: string, protocol: string, endpoints: readonly string[], policy: object, raw = false) =>
@@ -273,7 +297,7 @@ export class RestoreNotifications extends Construct {
             ...only(policy),
           }),
       );
-    subscribe("email", "email", n.email, FILTER_POLICIES.digests);
+    subscribe("email", "email", n.email, FILTER_POLICIES.people);
     subscribe("https", "https", n.https, FILTER_POLICIES.objects);
     // Raw delivery: the queue receives the message JSON itself, not wrapped in an SNS envelope.
     subscribe("sqs", "sqs", n.sqsQueueArns, FILTER_POLICIES.objects, true);
@@ -306,7 +330,7 @@ export class RestoreNotifications extends Construct {
         protocol: "sqs",
         endpoint: this.digestQueue.arn,
         rawMessageDelivery: true,
-        filterPolicy: JSON.stringify(FILTER_POLICIES.objects),
+        filterPolicy: JSON.stringify(FILTER_POLICIES.digestQueue),
         filterPolicyScope: "MessageBody",
         dependsOn: [access],
       });

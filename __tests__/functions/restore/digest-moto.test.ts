@@ -66,8 +66,8 @@ const credentials = { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test
           },
         }),
       );
-    await subscribe(digestQueue.arn, FILTER_POLICIES.objects);
-    await subscribe(emailLike.arn, FILTER_POLICIES.digests);
+    await subscribe(digestQueue.arn, FILTER_POLICIES.digestQueue);
+    await subscribe(emailLike.arn, FILTER_POLICIES.people);
     await subscribe(webhookLike.arn, FILTER_POLICIES.objects);
 
     // Three objects announced on the topic, as the restore function does, and one stray message.
