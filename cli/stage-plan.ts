@@ -111,6 +111,7 @@ export async function listPlan(
   let seen = 0;
   for await (const o of listDataset(s3, location, { deep: options.deep, counters })) {
     if (++seen % 1000 === 0) bar.update(`planning s3://${location.bucket}/${location.prefix}: ${seen} objects`);
+    // In listing order: the job failure warning judges the prefixes of that order (failureRisk).
     addToFamilies(families, o);
     const state = stateOf(o).state;
     if (state === "restoring") alreadyRestoring++;

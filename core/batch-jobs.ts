@@ -13,9 +13,14 @@
  *   itself, keeping keys with any of `KeyNameConstraint.MatchAnyPrefix` and a storage class in
  *   `MatchAnyStorageClass`. It cannot see an object's restore state or Intelligent-Tiering access tier, so
  *   every matching object becomes a task.
- * - S3 User Guide, "Tracking job status and completion reports", "Tracking job failures": once at least
- *   1,000 tasks have run, a job whose task failure rate passes 50 % fails.
- * - `CreateJob` (S3 API reference): `ClientRequestToken` 1-64 characters; `Description` at most 256.
+ * - S3 User Guide, "Tracking job status and completion reports", "Tracking job failure": when a job has
+ *   run at least 1,000 tasks, S3 monitors its failure rate (failed tasks over tasks run so far) and fails
+ *   the job at any point where it exceeds 50 %. The same page says tasks don't necessarily run in the order
+ *   of the manifest.
+ * - `CreateJob` (S3 API reference): `ClientRequestToken` 1-64 characters; `Description` at most 256;
+ *   `ExpectedBucketOwner` of `S3JobManifestGenerator` and `JobReport`, `ExpectedManifestBucketOwner` of
+ *   `S3ManifestOutputLocation`: the 12-digit account that owns the bucket (S3JobManifestGenerator: "else
+ *   the job fails").
  */
 import { createHash } from "node:crypto";
 import { stateOf, type ListedObject } from "./dataset";
@@ -45,7 +50,7 @@ export const BATCH_THRESHOLD_OBJECTS = 10_000;
 /** Where in the stack's reports bucket jobs write (the batch role may write nowhere else). */
 export const BATCH_REPORTS_PREFIX = "batch/";
 
-/** After this many tasks S3 judges a job by its failure rate (Tracking job failures). */
+/** After this many tasks S3 judges a job by its failure rate (Tracking job failure). */
 export const JOB_FAILURE_MIN_TASKS = 1_000;
 export const JOB_FAILURE_RATE = 0.5;
 
@@ -67,13 +72,33 @@ export interface FamilyTally {
   unknownTier: number;
   /** Storage classes present, for the generator filter (sorted, so the request is stable). */
   storageClasses: string[];
+  /** The first n ≥ 1,000 tasks, in listing order, with the highest share expected to fail. */
+  worstWindow?: TaskWindow;
+  /** The same, counting the tasks of unknown tier as failing. */
+  worstWindowIfUnknownFail?: TaskWindow;
+}
+
+/** The first `tasks` tasks of a job, of which `failures` are expected to fail. */
+export interface TaskWindow {
+  readonly tasks: number;
+  readonly failures: number;
 }
 
 export function emptyTally(): FamilyTally {
   return { tasks: 0, toRestore: {}, expectedFailures: 0, unknownTier: 0, storageClasses: [] };
 }
 
-/** Adds one listed object to the tallies of the family it belongs to (if any). */
+/** The window with the higher failure share of `w` and the first `tasks` tasks (none below 1,000 tasks). */
+function worseWindow(w: TaskWindow | undefined, tasks: number, failures: number): TaskWindow | undefined {
+  if (tasks < JOB_FAILURE_MIN_TASKS) return w;
+  if (w && failures * w.tasks <= w.failures * tasks) return w;
+  return { tasks, failures };
+}
+
+/**
+ * Adds one listed object to the tallies of the family it belongs to (if any). Objects must come in listing
+ * order: the windows of `failureRisk` are prefixes of that order.
+ */
 export function addToFamilies(tallies: Partial<Record<BatchFamily, FamilyTally>>, o: ListedObject): void {
   const family = familyOf(o.storageClass);
   if (!family) return;
@@ -91,15 +116,34 @@ export function addToFamilies(tallies: Partial<Record<BatchFamily, FamilyTally>>
     c.bytes += o.size;
   }
   // A Glacier object with a restored copy: its task succeeds and moves the copy's expiry.
+  t.worstWindow = worseWindow(t.worstWindow, t.tasks, t.expectedFailures);
+  t.worstWindowIfUnknownFail = worseWindow(t.worstWindowIfUnknownFail, t.tasks, t.expectedFailures + t.unknownTier);
 }
 
-/** Whether S3 may fail the whole job for its failure rate, and why (undefined: it should not). */
+const tripsThreshold = (w: TaskWindow | undefined): w is TaskWindow =>
+  w !== undefined && w.failures / w.tasks > JOB_FAILURE_RATE;
+
+/**
+ * Whether S3 may fail the whole job for its failure rate, and why (undefined: it should not). S3 judges the
+ * tasks run so far, at any point after 1,000, so a job whose failures come first can fail though most of
+ * its tasks would succeed: the warning comes from the worst prefix of the listing order (the whole job is
+ * one). Assumption: tasks run roughly in listing order. The generated manifest's order is not documented,
+ * and AWS says tasks don't necessarily run in manifest order; only a job expected to fail in at most 500
+ * tasks is safe in any order.
+ */
 export function failureRisk(t: FamilyTally): string | undefined {
-  if (t.tasks < JOB_FAILURE_MIN_TASKS) return undefined;
-  if (t.expectedFailures / t.tasks > JOB_FAILURE_RATE)
-    return `${t.expectedFailures} of its ${t.tasks} tasks will fail (restore already running, or Intelligent-Tiering objects not archived): S3 fails a job whose task failure rate passes 50 % after 1,000 tasks; restore these with --direct`;
-  if ((t.expectedFailures + t.unknownTier) / t.tasks > JOB_FAILURE_RATE)
-    return `${t.unknownTier} Intelligent-Tiering objects have an access tier the listing does not show; if most are not archived their tasks fail and S3 fails the job (over 50 % after 1,000 tasks): --deep counts them first`;
+  const ofTasks = (x: TaskWindow) =>
+    x.tasks === t.tasks ? `of its ${t.tasks} tasks` : `of the first ${x.tasks} tasks in listing order`;
+  const w = t.worstWindow;
+  if (tripsThreshold(w))
+    return `${w.failures} ${ofTasks(w)} will fail (restore already running, or Intelligent-Tiering objects not archived): S3 fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on; restore these with --direct`;
+  const u = t.worstWindowIfUnknownFail;
+  if (tripsThreshold(u))
+    return `${t.unknownTier} Intelligent-Tiering objects have an access tier the listing does not show; if they are not archived, ${u.failures} ${ofTasks(u)} fail and S3 fails the job (over 50 % of the tasks run so far, from 1,000 tasks on): --deep counts them first`;
+  // In any order: the failures could all run first, and more than 500 of the first 1,000 trips the rule.
+  const orderProofLimit = JOB_FAILURE_MIN_TASKS * JOB_FAILURE_RATE;
+  if (t.tasks >= JOB_FAILURE_MIN_TASKS && t.expectedFailures > orderProofLimit)
+    return `${t.expectedFailures} of its ${t.tasks} tasks will fail (restore already running, or Intelligent-Tiering objects not archived); S3 runs tasks in no guaranteed order and fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on, so the job may fail if they run early; restore these with --direct, or stage again once they are restored`;
   return undefined;
 }
 
@@ -133,15 +177,21 @@ export interface CreateRestoreJobRequest {
   Report: {
     Enabled: true;
     Bucket: string;
+    /** The account that owns the reports bucket (JobReport). */
+    ExpectedBucketOwner: string;
     Prefix: string;
     Format: "Report_CSV_20180820";
     ReportScope: "AllTasks";
   };
   ManifestGenerator: {
     S3JobManifestGenerator: {
+      /** The account that owns the generator's bucket; another owner fails the job (S3JobManifestGenerator). */
+      ExpectedBucketOwner: string;
       SourceBucket: string;
       EnableManifestOutput: true;
       ManifestOutputLocation: {
+        /** The account that owns the bucket the manifest is written to (S3ManifestOutputLocation). */
+        ExpectedManifestBucketOwner: string;
         Bucket: string;
         ManifestPrefix: string;
         ManifestFormat: "S3InventoryReport_CSV_20211130";
@@ -200,18 +250,23 @@ export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobReque
         ...(days !== undefined ? { ExpirationInDays: days } : {}),
       },
     },
+    // Every bucket the job reads or writes is this account's: the Expected*Owner fields keep the job from
+    // using a bucket of the same name that another account owns.
     Report: {
       Enabled: true,
       Bucket: reportsArn,
+      ExpectedBucketOwner: input.accountId,
       Prefix: `${input.reports.prefix}reports`,
       Format: "Report_CSV_20180820",
       ReportScope: "AllTasks",
     },
     ManifestGenerator: {
       S3JobManifestGenerator: {
+        ExpectedBucketOwner: input.accountId,
         SourceBucket: bucketArn(partition, input.bucket),
         EnableManifestOutput: true,
         ManifestOutputLocation: {
+          ExpectedManifestBucketOwner: input.accountId,
           Bucket: reportsArn,
           ManifestPrefix: `${input.reports.prefix}manifests`,
           ManifestFormat: "S3InventoryReport_CSV_20211130",

@@ -26,6 +26,8 @@ export interface TargetStackProps {
   readonly sharedTrailStack?: string;
   /** The stack writing this bucket's S3 notification configuration, when this project owns it. */
   readonly bucketNotificationsStack?: string;
+  /** Alarms of reader log groups feeding this target that notify its notifications topic (alarm-routing.ts). */
+  readonly routerAlarmNames?: readonly string[];
 }
 
 /** Everything one bucket/prefix target needs: trail (unless shared or existing), rule, function, queue. */
@@ -137,8 +139,8 @@ export class TargetStack extends TerraformStack {
           ...(t.notifications.digest ? { digestQueueName: names.digestQueue } : {}),
           ...(alarmsUseOwnTopic
             ? {
-                alarmArns: alarmSpecs.map((a) =>
-                  regionalArn(base.partition, "cloudwatch", t.region, base.accountId, `alarm:${names.alarm(a.id)}`),
+                alarmArns: [...alarmSpecs.map((a) => names.alarm(a.id)), ...(props.routerAlarmNames ?? [])].map(
+                  (alarm) => regionalArn(base.partition, "cloudwatch", t.region, base.accountId, `alarm:${alarm}`),
                 ),
               }
             : {}),
@@ -242,7 +244,6 @@ export class TargetStack extends TerraformStack {
       const batch = new BatchOperations(this, "batch-operations", {
         roleName: names.batchRole,
         reportsBucketPrefix: names.batchReportsBucketPrefix,
-        accountId: base.accountId,
         partition: base.partition,
         bucket: t.bucket,
         prefix: t.prefix,

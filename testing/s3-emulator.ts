@@ -335,7 +335,8 @@ export class S3Emulator {
    * storage class in `MatchAnyStorageClass`; each becomes a RestoreObject task, where a restore already
    * running fails the task (Overlapping restores); Standard and Bulk only; the same ClientRequestToken
    * answers the same job; a job whose failure rate passes 50 % after 1,000 tasks fails ("Tracking job
-   * failures"). Jobs run to their end at once.
+   * failures"); an expected bucket owner must be 12 digits, and another account than the caller's fails
+   * the job. Jobs run to their end at once.
    */
   private control(req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
     const host = String(req.headers.host ?? "");
@@ -396,6 +397,10 @@ export class S3Emulator {
     const generator = request.child("ManifestGenerator")?.child("S3JobManifestGenerator");
     if (!generator || !request.child("Report"))
       return error("create-job", 400, "InvalidRequest", "this emulator runs generated-manifest jobs with a report");
+    const owners = expectedOwners(generator, request.child("Report")!);
+    const malformed = owners.find(([, v]) => v !== undefined && !/^\d{12}$/.test(v));
+    if (malformed)
+      return error("create-job", 400, "InvalidRequest", `${malformed[0]} ${malformed[1]}: not a 12-digit account ID`);
     const sourceBucket = (generator.text("SourceBucket") ?? "").replace(/^arn:[^:]+:s3:::/, "");
     const filter = generator.child("Filter");
     const prefixes = filter?.child("KeyNameConstraint")?.child("MatchAnyPrefix")?.texts("member") ?? [];
@@ -415,7 +420,14 @@ export class S3Emulator {
       failed: 0,
       failureReasons: [],
     };
-    const objects = this.buckets.get(sourceBucket) ?? new Map<string, StoredObject[]>();
+    // Every emulated bucket is the caller's: another expected owner fails the job before any task runs.
+    // AWS documents that the job fails (S3JobManifestGenerator), not a failure code: this one is the emulator's.
+    const foreign = owners.find(([, v]) => v !== undefined && v !== accountId);
+    if (foreign) {
+      job.status = "Failed";
+      job.failureReasons.push({ code: "ExpectedBucketOwner", reason: `${foreign[0]} ${foreign[1]} does not own it` });
+    }
+    const objects = foreign ? new Map<string, StoredObject[]>() : (this.buckets.get(sourceBucket) ?? new Map());
     for (const [key, versions] of objects) {
       const obj = versions.at(-1)!;
       if (prefixes.length && !prefixes.some((p) => key.startsWith(p))) continue;
@@ -759,6 +771,21 @@ function applyUpdate(
     }
   }
   return next;
+}
+
+/**
+ * The expected bucket owners a CreateJob request names (S3 API reference: S3JobManifestGenerator and
+ * JobReport `ExpectedBucketOwner`, S3ManifestOutputLocation `ExpectedManifestBucketOwner`; 12 digits).
+ */
+function expectedOwners(generator: XmlNode, report: XmlNode): [string, string | undefined][] {
+  return [
+    ["S3JobManifestGenerator.ExpectedBucketOwner", generator.text("ExpectedBucketOwner")],
+    [
+      "S3ManifestOutputLocation.ExpectedManifestBucketOwner",
+      generator.child("ManifestOutputLocation")?.text("ExpectedManifestBucketOwner"),
+    ],
+    ["JobReport.ExpectedBucketOwner", report.text("ExpectedBucketOwner")],
+  ];
 }
 
 /** Escapes text for an XML element. */

@@ -132,6 +132,22 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
     expect(emulator.jobs.size).toBe(2);
   });
 
+  it("names the role's account as the owner of the source, manifest and report buckets in CreateJob", async () => {
+    mixed();
+    const r = await cli(["stage", "s3://fsx4l-store/raw/m/", ...batchArgs, "--json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    for (const { jobId } of JSON.parse(r.stdout).jobs) {
+      // The request as it reached S3 Control (the SDK's XML), not as the command built it.
+      const request = emulator.jobs.get(jobId)!.request;
+      const generator = request.child("ManifestGenerator")!.child("S3JobManifestGenerator")!;
+      expect([
+        generator.text("ExpectedBucketOwner"),
+        generator.child("ManifestOutputLocation")!.text("ExpectedManifestBucketOwner"),
+        request.child("Report")!.text("ExpectedBucketOwner"),
+      ]).toEqual(["123456789012", "123456789012", "123456789012"]);
+    }
+  });
+
   it("follows a job with DescribeJob, and S3 fails a job whose tasks mostly fail after 1,000", async () => {
     for (let i = 0; i < 1200; i++) emulator.put("fsx4l-store", `it/${i}.nc`, "INTELLIGENT_TIERING", undefined, 1);
     process.env.AWS_ENDPOINT_URL_S3_CONTROL = control;
@@ -165,6 +181,54 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
       delete process.env.AWS_ENDPOINT_URL_S3_CONTROL;
       client.destroy();
     }
+  });
+
+  it("fails a job whose expected bucket owner is another account, and refuses one that is not an account ID", async () => {
+    mixed();
+    process.env.AWS_ENDPOINT_URL_S3_CONTROL = control;
+    const client = new S3ControlClient({
+      region: "us-east-1",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    });
+    try {
+      const request = restoreJobRequest({
+        accountId: "123456789012",
+        region: "us-east-1",
+        bucket: "fsx4l-store",
+        prefix: "raw/m/",
+        family: "glacier",
+        storageClasses: ["GLACIER"],
+        tier: "Bulk",
+        days: 7,
+        roleArn: ROLE,
+        reports: { bucket: "gr-reports", prefix: "batch/" },
+        token: "t-owner",
+      });
+      request.Report.ExpectedBucketOwner = "210987654321";
+      const id = await createRestoreJob(client, request);
+      expect(await describeJob(client, "123456789012", id)).toMatchObject({ status: "Failed", tasks: 0 });
+      expect(emulator.count("batch-task")).toBe(0);
+      request.ClientRequestToken = "t-malformed";
+      request.ManifestGenerator.S3JobManifestGenerator.ExpectedBucketOwner = "12345";
+      await expect(createRestoreJob(client, request)).rejects.toThrow(
+        "S3JobManifestGenerator.ExpectedBucketOwner 12345: not a 12-digit account ID",
+      );
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_S3_CONTROL;
+      client.destroy();
+    }
+  });
+
+  it("warns in the plan when the failing tasks come first, though most of the job would succeed", async () => {
+    // Listing order: the 600 objects whose restore is running sort first; 30 % of the job, 60 % of its first 1,000.
+    for (let i = 0; i < 600; i++)
+      emulator.put("fsx4l-store", `w/a-${String(i).padStart(4, "0")}.nc`, "GLACIER", undefined, 1).restore = "ongoing";
+    for (let i = 0; i < 1400; i++)
+      emulator.put("fsx4l-store", `w/b-${String(i).padStart(4, "0")}.nc`, "GLACIER", undefined, 1);
+    const r = await cli(["stage", "s3://fsx4l-store/w/", ...batchArgs, "--dry-run"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toContain("glacier job: 2000 tasks (GLACIER), 600 expected to fail harmlessly");
+    expect(r.stdout).toContain("warning: 600 of the first 1000 tasks in listing order will fail");
   });
 
   it("warns in the plan when S3 may fail a job for its failure rate", async () => {

@@ -38,15 +38,18 @@ describe("restoreJobRequest", () => {
       Report: {
         Enabled: true,
         Bucket: "arn:aws:s3:::gr-reports",
+        ExpectedBucketOwner: "123456789012",
         Prefix: "batch/reports",
         Format: "Report_CSV_20180820",
         ReportScope: "AllTasks",
       },
     });
     expect(r.ManifestGenerator.S3JobManifestGenerator).toEqual({
+      ExpectedBucketOwner: "123456789012",
       SourceBucket: "arn:aws:s3:::fsx4l-store",
       EnableManifestOutput: true,
       ManifestOutputLocation: {
+        ExpectedManifestBucketOwner: "123456789012",
         Bucket: "arn:aws:s3:::gr-reports",
         ManifestPrefix: "batch/manifests",
         ManifestFormat: "S3InventoryReport_CSV_20211130",
@@ -149,19 +152,52 @@ describe("addToFamilies and failureRisk", () => {
     });
   });
 
-  const tally = (tasks: number, expectedFailures: number, unknownTier = 0): FamilyTally => ({
-    tasks,
-    toRestore: {},
-    expectedFailures,
-    unknownTier,
-    storageClasses: [],
-  });
+  /** Tallies objects in the order given, as the listing feeds them. */
+  const feed = (...runs: [number, ListedObject][]) => {
+    const t: Partial<Record<BatchFamily, FamilyTally>> = {};
+    for (const [count, x] of runs) for (let i = 0; i < count; i++) addToFamilies(t, x);
+    return t;
+  };
+  const archived = o("GLACIER");
+  const restoring = o("GLACIER", { restoreInProgress: true });
+  const glacierRisk = (...runs: [number, ListedObject][]) => failureRisk(feed(...runs).glacier!);
+
   it("warns only from 1,000 tasks and above half failing", () => {
-    expect(failureRisk(tally(999, 999))).toBeUndefined();
-    expect(failureRisk(tally(1000, 500))).toBeUndefined();
-    expect(failureRisk(tally(1000, 501))).toMatch(/^501 of its 1000 tasks will fail/);
-    expect(failureRisk(tally(1000, 300, 201))).toMatch(/^201 Intelligent-Tiering objects/);
-    expect(failureRisk(tally(1000, 300, 200))).toBeUndefined();
+    expect(glacierRisk([999, restoring])).toBeUndefined();
+    expect(glacierRisk([500, restoring], [500, archived])).toBeUndefined();
+    expect(glacierRisk([501, restoring], [499, archived])).toMatch(/^501 of its 1000 tasks will fail/);
+  });
+
+  it("warns when the failures come first, though most of the job succeeds", () => {
+    // 30 % of the whole job fails, but S3 judges the tasks run so far: 600 of the first 1,000 is 60 %.
+    const t = feed([600, restoring], [1400, archived]).glacier!;
+    expect(t.worstWindow).toEqual({ tasks: 1000, failures: 600 });
+    expect(failureRisk(t)).toMatch(/^600 of the first 1000 tasks in listing order will fail/);
+    expect(glacierRisk([499, archived], [501, restoring], [10_000, archived])).toMatch(
+      /^501 of the first 1000 tasks in listing order will fail/,
+    );
+    // The same tasks with the failures last never pass 50 % in listing order, but S3 runs tasks in no
+    // guaranteed order ("Tracking job failure"): more than 500 failures may run first, so it still warns.
+    expect(glacierRisk([1400, archived], [600, restoring])).toMatch(
+      /^600 of its 2000 tasks will fail .* no guaranteed order .* may fail/,
+    );
+    expect(glacierRisk([100_000, archived], [501, restoring])).toMatch(/^501 of its 100501 tasks will fail/);
+    // At most 500 failures cannot pass half of the first 1,000 tasks, whatever the order.
+    expect(glacierRisk([1400, archived], [500, restoring])).toBeUndefined();
+  });
+
+  it("warns about Intelligent-Tiering objects of unknown tier by the same windows", () => {
+    const unknown = o("INTELLIGENT_TIERING");
+    const notArchived = o("INTELLIGENT_TIERING", { archiveStatus: "" });
+    const itArchived = o("INTELLIGENT_TIERING", { archiveStatus: "ARCHIVE_ACCESS" });
+    const itRisk = (...runs: [number, ListedObject][]) => failureRisk(feed(...runs)["intelligent-tiering"]!);
+    expect(itRisk([300, notArchived], [201, unknown], [499, itArchived])).toMatch(
+      /^201 Intelligent-Tiering objects .* if they are not archived, 501 of its 1000 tasks fail/,
+    );
+    expect(itRisk([300, notArchived], [200, unknown], [500, itArchived])).toBeUndefined();
+    expect(itRisk([700, unknown], [2000, itArchived])).toMatch(
+      /^700 Intelligent-Tiering objects .* 700 of the first 1000 tasks in listing order fail/,
+    );
   });
 });
 

@@ -9,7 +9,6 @@ import { PrivateBucket } from "./private-bucket";
 export interface BatchOperationsProps {
   readonly roleName: string;
   readonly reportsBucketPrefix: string;
-  readonly accountId: string;
   readonly partition: Partition;
   readonly bucket: string;
   readonly prefix: string;
@@ -22,9 +21,12 @@ export interface BatchOperationsProps {
  * service assumes, allowed to restore only this target's objects and to write only to a private reports
  * bucket. Jobs themselves are made at run time (Terraform has no resource for them).
  *
- * Permissions follow the S3 User Guide, "Granting permissions for Batch Operations" (Restore objects:
- * s3:RestoreObject on the objects; s3:PutObject and s3:GetBucketLocation for the report), plus what a
- * generated manifest needs: listing the source bucket and writing the manifest beside the reports.
+ * Trust and permissions follow the S3 User Guide, "Granting permissions for Batch Operations"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-iam-role-policies.html): its trust
+ * policy for `batchoperations.s3.amazonaws.com` has no condition; "Restore objects" grants s3:RestoreObject
+ * on the objects and s3:PutObject for the report; its S3-generated-manifest examples add
+ * s3:PutInventoryConfiguration on the source bucket and s3:PutObject/s3:GetObject where the manifest is
+ * written. Listing the prefix and s3:GetBucketLocation (earlier versions of that page) are kept, as scoped.
  */
 export class BatchOperations extends Construct {
   readonly role: IamRole;
@@ -47,13 +49,14 @@ export class BatchOperations extends Construct {
     });
     const reportsArn = this.reports.bucket.arn;
 
+    // The documented trust, without conditions: who may run jobs as this role is decided by iam:PassRole
+    // (CreateJob needs s3:CreateJob and iam:PassRole on the role), not by the trust policy.
     const trust = policyDocument(this, "trust", [
       {
         sid: "BatchOperationsAssume",
         effect: "Allow",
         principals: [{ type: "Service", identifiers: ["batchoperations.s3.amazonaws.com"] }],
         actions: ["sts:AssumeRole"],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
       },
     ]);
     this.role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
@@ -64,7 +67,14 @@ export class BatchOperations extends Construct {
         actions: ["s3:RestoreObject"],
         resources: [`${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`],
       },
-      // The manifest generator lists the bucket; the condition keeps it to this target's prefix.
+      {
+        // AWS's examples for an S3-generated manifest grant this on the source bucket (the bucket, not objects).
+        sid: "GenerateManifest",
+        effect: "Allow",
+        actions: ["s3:PutInventoryConfiguration"],
+        resources: [bucketArn(props.partition, props.bucket)],
+      },
+      // Not in AWS's current examples; kept, and limited to this target's prefix by its condition.
       listUnderPrefixStatement(bucketArn(props.partition, props.bucket), props.prefix),
       {
         sid: "WriteManifestsAndReports",
