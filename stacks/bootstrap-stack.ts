@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput } from "cdktf";
+import { GlacierRestoreStack } from "./stack";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
@@ -18,7 +19,7 @@ export interface StateBootstrapStackProps {
  * TLS-only) and, with DynamoDB locking, the lock table. It keeps its own state locally, since the bucket
  * it would store it in does not exist yet.
  */
-export class StateBootstrapStack extends TerraformStack {
+export class StateBootstrapStack extends GlacierRestoreStack {
   constructor(scope: Construct, props: StateBootstrapStackProps) {
     super(scope, BOOTSTRAP_STACK);
     const sb = props.stateBackend;
@@ -31,7 +32,7 @@ export class StateBootstrapStack extends TerraformStack {
       ...(sb.assumeRole ? providerAssumeRole(sb.assumeRole) : {}),
     });
     this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    this.setTerraformAttribute("required_version", REQUIRED_TERRAFORM_VERSION);
     new DataAwsCallerIdentity(this, "account");
 
     // Losing this bucket loses every stack's state: Terraform refuses to destroy it. Versions are how a

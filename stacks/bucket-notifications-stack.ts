@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
+import { GlacierRestoreStack } from "./stack";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import type { BucketNotificationOwner, ResolvedConfig } from "../config/resolve";
 import { Foundation, placedFoundation } from "./constructs/foundation";
@@ -18,7 +19,7 @@ export interface BucketNotificationsStackProps {
  * configuration declares `owned`. PutBucketNotificationConfiguration replaces the whole configuration,
  * so everything every target on the bucket needs is written here, by one resource, in one stack.
  */
-export class BucketNotificationsStack extends TerraformStack {
+export class BucketNotificationsStack extends GlacierRestoreStack {
   constructor(scope: Construct, props: BucketNotificationsStackProps) {
     const o = props.owner;
     super(scope, o.stackName);

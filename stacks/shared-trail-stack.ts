@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
+import { GlacierRestoreStack } from "./stack";
 import type { ResolvedConfig, SharedTrailGroup } from "../config/resolve";
 import { Foundation, placedFoundation } from "./constructs/foundation";
 import { RestoreTrail } from "./constructs/restore-trail";
@@ -11,7 +12,7 @@ export interface SharedTrailStackProps {
 }
 
 /** One trail per region (and account) whose selectors cover every `shared`-mode target there. */
-export class SharedTrailStack extends TerraformStack {
+export class SharedTrailStack extends GlacierRestoreStack {
   constructor(scope: Construct, props: SharedTrailStackProps) {
     const g = props.group;
     super(scope, g.stackName);

@@ -65,9 +65,10 @@ export function ref(synth: Synth, type: string, resource: any, attr: string): st
 }
 
 /** Synthesizes a configuration to a fresh directory as `cdktf synth` does; returns it and its stack names. */
-export function synthToDisk(raw: unknown): { outdir: string; stacks: string[] } {
+export function synthToDisk(raw: unknown, options: { hcl?: boolean } = {}): { outdir: string; stacks: string[] } {
   const outdir = mkdtempSync(path.join(tmpdir(), "gr-synth-"));
-  const app = new App({ outdir });
+  // hclOutput is what `cdktf synth --hcl` asks the app for (through SYNTH_HCL_OUTPUT).
+  const app = new App({ outdir, ...(options.hcl ? { hclOutput: true } : {}) });
   addStacks(app, resolveConfig(raw), loadHandlerArtifact());
   app.synth();
   return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };

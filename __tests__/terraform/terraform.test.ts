@@ -1,8 +1,9 @@
 /**
- * Every stack of several configurations passes `terraform init -backend=false`, `terraform validate` and
- * an offline mock-provider plan (`terraform test`), using only the local provider mirror.
+ * Every stack of every proof configuration passes `terraform init -backend=false`, `terraform validate` and
+ * an offline mock-provider plan (`terraform test`), using only the local provider mirror; its HCL form, as
+ * the plain `cdktf synth --hcl` writes it (no post-processing), validates too, without warnings.
  */
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { proofConfigurations } from "../../testing/configurations";
@@ -19,13 +20,18 @@ if (!available.ok) {
 
 const cases = Object.entries(proofConfigurations()).flatMap(([name, raw]) => {
   const { outdir, stacks } = synthToDisk(raw);
-  return stacks.map((stack) => ({ label: `${name}/${stack}`, dir: path.join(outdir, "stacks", stack) }));
+  const hcl = synthToDisk(raw, { hcl: true }).outdir;
+  return stacks.map((stack) => ({
+    label: `${name}/${stack}`,
+    dir: path.join(outdir, "stacks", stack),
+    hclFile: path.join(hcl, "stacks", stack, "cdk.tf"),
+  }));
 });
 
 (available.ok ? describe : describe.skip)("terraform on the synthesized stacks", () => {
   it.concurrent.each(cases)(
-    "$label validates and plans offline",
-    async ({ dir }) => {
+    "$label validates and plans offline, in JSON and in HCL",
+    async ({ dir, hclFile }) => {
       // A copy, so terraform's working files never land in the synth output.
       const work = mkdtempSync(path.join(tmpdir(), "gr-tf-"));
       cpSync(dir, work, { recursive: true });
@@ -37,6 +43,12 @@ const cases = Object.entries(proofConfigurations()).flatMap(([name, raw]) => {
       const test = await terraform(work, ["test", "-no-color"]);
       expect(test.stdout).toMatch(/run "offline_plan"\.\.\. pass/);
       expect(test.stdout).toMatch(/1 passed, 0 failed/);
+      // The same stack in HCL, with the providers already installed: only the form changes.
+      rmSync(path.join(work, "cdk.tf.json"));
+      cpSync(hclFile, path.join(work, "cdk.tf"));
+      const hclValidate = JSON.parse((await terraform(work, ["validate", "-json", "-no-color"])).stdout);
+      expect(hclValidate.diagnostics).toEqual([]);
+      expect(hclValidate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
     },
     120_000,
   );

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { S3Backend, type TerraformStack } from "cdktf";
+import { S3Backend } from "cdktf";
 import { AwsProvider, type AwsProviderAssumeRole } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { AssumeRole } from "../../config/schema";
@@ -7,6 +7,7 @@ import type { ResolvedConfig, StackPlacement } from "../../config/resolve";
 import { partitionOf, type Partition } from "../../core/partition";
 import terraformVersion from "../../core/terraform-version.json";
 import { NAME_PREFIX } from "../names";
+import type { GlacierRestoreStack } from "../stack";
 
 /** S3-native state locking (`use_lockfile`) is experimental before Terraform 1.11. */
 export const REQUIRED_TERRAFORM_VERSION = terraformVersion.requiredVersion;
@@ -55,7 +56,7 @@ export class Foundation extends Construct {
   /** The stack region's partition (ARN prefix, service DNS suffix). */
   readonly partition: Partition;
 
-  constructor(stack: TerraformStack, id: string, props: FoundationProps) {
+  constructor(stack: GlacierRestoreStack, id: string, props: FoundationProps) {
     super(stack, id);
     const sb = props.stateBackend;
     const backend = new S3Backend(stack, {
@@ -90,7 +91,7 @@ export class Foundation extends Construct {
     });
     // The fully-qualified source works with terraform and OpenTofu alike, without CDKTF.
     stack.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
-    stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    stack.setTerraformAttribute("required_version", REQUIRED_TERRAFORM_VERSION);
     this.partition = partitionOf(props.region);
     this.accountId = new DataAwsCallerIdentity(this, "account").accountId;
   }
