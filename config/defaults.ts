@@ -41,7 +41,6 @@ export const BUILT_IN_DEFAULTS = {
 function resolveNotifications(
   t: TargetInput,
   d: DefaultsInput,
-  region: string | undefined,
   at: string,
   problems: string[],
 ): ResolvedNotifications | undefined {
@@ -60,11 +59,7 @@ function resolveNotifications(
     problems.push(
       `${at}.notifications.digest: only email subscribers receive digests, and this target has none; add notifications.email or remove digest`,
     );
-  const keyRegion = merged.kmsKeyArn?.split(":")[3];
-  if (keyRegion && region && keyRegion !== region)
-    problems.push(
-      `${at}.notifications.kmsKeyArn: the key is in ${keyRegion} but the topic is in ${region}; SNS needs a key in the topic's region`,
-    );
+  // The key's region and partition are checked with every other ARN (arns.ts).
   return merged;
 }
 
@@ -90,13 +85,9 @@ export function applyDefaults(t: TargetInput, d: DefaultsInput, index: number, p
     problems.push(`${at}.trail.existingTrailArn: is required when trail.mode is "existing"`);
   if (trail.mode !== "existing" && t.trail?.existingTrailArn)
     problems.push(`${at}.trail.existingTrailArn: only allowed when trail.mode is "existing"`);
-  if (trail.mode === "existing" && trail.existingTrailArn && region && trail.existingTrailArn.split(":")[3] !== region)
-    problems.push(
-      `${at}.trail.existingTrailArn: the trail is in region ${trail.existingTrailArn.split(":")[3]} but the target is in ${region}; EventBridge only sees events of its own region`,
-    );
   const fn = { ...BUILT_IN_DEFAULTS.function, ...d.function, ...t.function };
   const assumeRole = t.assumeRole ?? d.assumeRole;
-  const notifications = resolveNotifications(t, d, region, at, problems);
+  const notifications = resolveNotifications(t, d, at, problems);
   const restoreScope = t.restoreScope ?? d.restoreScope ?? BUILT_IN_DEFAULTS.restoreScope;
   const trigger = t.trigger ?? d.trigger ?? [{ type: "cloudtrail" as const }];
   const seenSources = new Set<string>();

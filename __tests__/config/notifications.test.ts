@@ -114,7 +114,7 @@ describe("notifications configuration", () => {
     expect(resolveConfig(config).targets[0]!.notifications?.kmsKeyArn).toMatch(/key\/1234abcd/);
     config.targets[0].notifications.kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd";
     expect(problemsOf(config)).toEqual([
-      "targets[0].notifications.kmsKeyArn: the key is in eu-west-1 but the topic is in us-east-1; SNS needs a key in the topic's region",
+      "targets[0].notifications.kmsKeyArn: the key is in eu-west-1 but the target is in us-east-1; SNS needs a key in the topic's region (for a multi-Region key, give the ARN of its replica there)",
     ]);
     config.targets[0].notifications.kmsKeyArn = "arn:aws:kms:us-east-1:123456789012:alias/my-key";
     expect(problemsOf(config)[0]).toMatch(/must be a KMS key ARN .* aliases are not accepted/);

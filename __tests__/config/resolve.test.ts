@@ -59,7 +59,7 @@ describe("resolveConfig", () => {
     [{ name: "raw--x" }, "targets[0].name: must start with a lowercase letter"],
     [{ name: "ends-" }, "targets[0].name: must start with a lowercase letter"],
     [{ prefix: "/raw/" }, 'targets[0].prefix: must not start with "/"'],
-    [{ prefix: "raw/*" }, "targets[0].prefix: is a literal key prefix"],
+    [{ prefix: "raw/\u0000/" }, "targets[0].prefix: contains control character U+0000"],
     [{ region: "mars-1" }, "targets[0].region: must be an AWS region code"],
     [{ colour: "blue" }, 'targets[0]: unknown key "colour"'],
     [{ function: { memoryMb: 64 } }, "targets[0].function.memoryMb"],
@@ -185,13 +185,13 @@ describe("resolveConfig", () => {
     expect(problemsOf(c)).toEqual([expect.stringContaining("would need 501 advanced event selector values")]);
   });
 
-  it("rejects an existing trail in another region", () => {
+  it("accepts an existing trail whose home region is another (a multi-Region trail logs every region)", () => {
     const c = withTarget({
       trail: { mode: "existing", existingTrailArn: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org" },
     });
-    expect(problemsOf(c)).toEqual([
-      expect.stringContaining("targets[0].trail.existingTrailArn: the trail is in region eu-west-1"),
-    ]);
+    expect(resolveConfig(c).targets[0]!.trail.existingTrailArn).toBe(
+      "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org",
+    );
   });
 
   it("rejects target names reserved for shared trail stacks", () => {
