@@ -12,6 +12,7 @@ module.exports = {
     "**/functions/restore/restore.test.ts",
     "**/functions/restore/policy.test.ts",
     "**/functions/router/router.test.ts",
+    "**/functions/fsx-import/fsx-import.test.ts",
     "**/functions/restore/config.test.ts",
     "**/functions/restore/recent.test.ts",
     "**/aws/*.test.ts",

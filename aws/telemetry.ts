@@ -31,7 +31,12 @@ export type MetricName =
   | "DirectoryCapReached"
   | "MissRouted"
   | "MissOutsideTargets"
-  | "ReaderLineUnparsed";
+  | "ReaderLineUnparsed"
+  | "ArchivedObjectWrite"
+  | "ImportTaskCreated"
+  | "ImportTaskFailed"
+  | "ImportOutsideAssociations"
+  | "ImportItemUnusable";
 
 export interface RestoreMetrics {
   count(name: MetricName, reason?: string): void;

@@ -8,7 +8,8 @@ import { addToSummary, allReadable, emptySummary, type DatasetSummary } from "..
 import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
-import { awsFailure, progress, resolveLocation, s3Client, type Io } from "./context";
+import { placementOf, type FsxAssociation } from "../core/fsx-import";
+import { awsFailure, progress, resolveLocation, s3Client, type Io, type ResolvedLocation } from "./context";
 
 const FLAGS: Record<string, FlagSpec> = {
   timeout: { value: true, help: "give up after this long (default 48h: Deep Archive's Bulk tier)" },
@@ -24,7 +25,8 @@ export const WAIT_HELP = `Usage: glacier-restore wait <s3://bucket/prefix | targ
 
 Lists the location every interval until every object is readable (not archived, or restored), then exits
 0; exits 1 when the timeout passes first. FSx for Lustre loads a file only once it is readable in S3:
---print-paths /fsx prints the Lustre path of each object, one per line, for \`lfs hsm_restore\`:
+--print-paths /fsx prints the Lustre path of each object, one per line, for \`lfs hsm_restore\` (for a
+target whose fsx-logs trigger lists associations, where each association puts the object):
 
   glacier-restore wait s3://fsx4l-store/raw/run-42/ --print-paths /fsx | xargs -r lfs hsm_restore
 
@@ -32,6 +34,40 @@ ${flagHelp(FLAGS)}
 
 Exit status: 0 readable, 1 timed out or failed, 2 bad usage.
 `;
+
+/** The FSx data repository associations of the target the location names (none for an s3:// location). */
+function associationsOf(location: ResolvedLocation): readonly FsxAssociation[] {
+  for (const source of location.target?.trigger ?? [])
+    if (source.type === "fsx-logs" && source.associations) return source.associations;
+  return [];
+}
+
+/**
+ * The Lustre path of each key under `mount`: without associations the file system mirrors the bucket
+ * (`<mount>/<key>`); with them each key goes where its association puts it (core/fsx-import.ts, the same
+ * mapping the import function uses). Keys in no association are not on the file system: said on stderr.
+ */
+export function printedPaths(
+  mount: string,
+  bucket: string,
+  keys: readonly string[],
+  associations: readonly FsxAssociation[],
+  io: Pick<Io, "stderr">,
+): string {
+  if (associations.length === 0) return keys.map((k) => `${mount}/${k}\n`).join("");
+  const placements = keys.map((k) => ({ key: k, p: placementOf(bucket, k, associations) }));
+  const outside = placements.filter((x) => !x.p).map((x) => x.key);
+  if (outside.length > 0)
+    io.stderr.write(
+      `${outside.length} objects lie in no data repository association (not on FSx): ${outside.slice(0, 3).join(", ")}\n`,
+    );
+  const systems = new Set(placements.flatMap((x) => (x.p ? [x.p.fileSystemId] : [])));
+  if (systems.size > 1)
+    io.stderr.write(
+      `the objects are on ${systems.size} file systems (${[...systems].join(", ")}); ${mount} must be where each is mounted\n`,
+    );
+  return placements.flatMap((x) => (x.p ? [`${mount}${x.p.filePath}\n`] : [])).join("");
+}
 
 export interface WaitDeps {
   /** Milliseconds since the epoch; injectable so tests control time. */
@@ -68,7 +104,7 @@ export async function wait(argv: readonly string[], io: Io, deps: WaitDeps = {})
     if (allReadable(summary)) {
       bar.done();
       if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, ready: true })}\n`);
-      else if (mount) io.stdout.write(keys.map((k) => `${mount}/${k}\n`).join(""));
+      else if (mount) io.stdout.write(printedPaths(mount, location.bucket, keys, associationsOf(location), io));
       else io.stdout.write(`${where}: all ${summary.objects} objects readable\n`);
       return;
     }

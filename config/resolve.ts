@@ -1,10 +1,11 @@
 /**
  * Validates a raw configuration and resolves it: schema (schema.ts), templates and field problems
- * (errors.ts), defaults per target (defaults.ts), rules across targets (rules.ts), extra stacks
- * (topology.ts). Every problem is reported at once.
+ * (errors.ts), defaults per target (defaults.ts), every ARN against where it is used (arns.ts), rules
+ * across targets (rules.ts), extra stacks (topology.ts). Every problem is reported at once.
  */
 import { configSchema } from "./schema";
 import { applyDefaults } from "./defaults";
+import { checkConfigArns } from "./arns";
 import { ConfigError, describeIssue, templateSequenceProblems } from "./errors";
 import { checkRegions, checkTargetsAgainstEachOther, checkTrailBudget, readableTargets } from "./rules";
 import { bucketOwners, groupLogTriggers, groupSharedTrails } from "./topology";
@@ -38,6 +39,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   const problems: string[] = [];
   checkRegions(config, problems);
   const targets = config.targets.map((t, i) => applyDefaults(t, config.defaults, i, problems));
+  checkConfigArns(config, targets, problems);
   if (config.stateBackend.locking === "dynamodb" && !config.stateBackend.dynamodbTable)
     problems.push('stateBackend.dynamodbTable: is required when stateBackend.locking is "dynamodb"');
   if (config.stateBackend.locking !== "dynamodb" && config.stateBackend.dynamodbTable)

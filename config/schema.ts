@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { associationProblem } from "../core/fsx-import";
+import { codePointName } from "../core/policy-text";
 import { RESTORE_MODES, RESTORE_SCOPES } from "../core/restore-policy";
 import { TIERS } from "../core/restore-rules";
 
@@ -14,6 +16,18 @@ const TARGET_NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 const region = z.string().regex(REGION_PATTERN, { message: "must be an AWS region code such as us-east-1" });
+
+/**
+ * Control characters (U+0000–U+001F, U+007F) in a key prefix: S3 lists them among the characters that need
+ * special handling (S3 User Guide, "Naming Amazon S3 objects", object key naming guidelines), and IAM policies
+ * cannot hold most of them. Position counts characters from 1.
+ */
+export function controlCharacterProblem(prefix: string): string | undefined {
+  const characters = [...prefix];
+  const at = characters.findIndex((c) => c.codePointAt(0)! < 0x20 || c.codePointAt(0) === 0x7f);
+  if (at < 0) return undefined;
+  return `contains control character ${codePointName(characters[at]!)} at position ${at + 1}; control characters (U+0000-U+001F, U+007F) are not allowed in a key prefix`;
+}
 
 /** S3 general purpose bucket naming rules (S3 User Guide, "Bucket naming rules"). */
 export function bucketNameProblem(name: string): string | undefined {
@@ -42,6 +56,22 @@ const positiveInt = (what: string, max: number) =>
     .int({ message: `must be a whole number of ${what}` })
     .min(1, { message: `must be at least 1 (${what})` })
     .max(max, { message: `must be at most ${max} (${what})` });
+
+/**
+ * An object of optional settings that must set at least one of them, because empty it would silently mean
+ * the opposite of what writing it suggests (`budget: {}` limits nothing). Editors see it as minProperties.
+ */
+const settingOneOf = <T extends z.ZodObject>(settings: T, withoutThem: string) => {
+  const keys = Object.keys(settings.shape);
+  const set = keys.length === 1 ? keys[0] : `at least one of ${keys.join(", ")}`;
+  return settings
+    .refine((o) => Object.values(o).some((v) => v !== undefined), {
+      message: `sets nothing; set ${set} (${withoutThem})`,
+      // Unknown keys or bad values are reported by themselves.
+      when: (payload) => payload.issues.length === 0,
+    })
+    .meta({ minProperties: 1 });
+};
 
 const retentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
   message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
@@ -223,15 +253,34 @@ const directory = z
   .partial()
   .strict();
 
-const budget = z
+const budget = settingOneOf(
+  z
+    .object({
+      /** Restore requests the function may start per UTC day (unset: no limit). */
+      maxRestoresPerDay: z.number().int().min(1),
+      /** Gigabytes (10^9 bytes) it may restore per UTC day (unset: no limit). */
+      maxGBPerDay: z.number().positive(),
+    })
+    .partial()
+    .strict(),
+  "without one there is no daily limit",
+);
+
+/** One FSx for Lustre data repository association (FSx API: DataRepositoryAssociation). */
+const fsxAssociation = z
   .object({
-    /** Restore requests the function may start per UTC day (unset: no limit). */
-    maxRestoresPerDay: z.number().int().min(1),
-    /** Gigabytes (10^9 bytes) it may restore per UTC day (unset: no limit). */
-    maxGBPerDay: z.number().positive(),
+    /** The FSx for Lustre file system (fs-…). */
+    fileSystemId: z.string(),
+    /** Its directory linked to the repository, absolute: "/" or "/ns1/". */
+    fileSystemPath: z.string(),
+    /** The linked bucket and prefix: "s3://bucket/" or "s3://bucket/prefix/". */
+    dataRepositoryPath: z.string(),
   })
-  .partial()
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    const problem = associationProblem(a);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** Where misses come from: CloudTrail data events (default), or the readers' own CloudWatch Logs. */
 const LOG_GROUP_NAME = /^[\w./#-]{1,512}$/;
@@ -256,8 +305,25 @@ const triggerSource = z.discriminatedUnion(
           )
           .min(1)
           .optional(),
+        /**
+         * The file systems' data repository associations (as `aws fsx describe-data-repository-associations`
+         * lists them). With them, once a missed object's restore completes, an import task makes the file
+         * appear on the file system that failed to import it; `wait --print-paths` prints its real path.
+         */
+        associations: z.array(fsxAssociation).min(1).max(50).optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((source, ctx) => {
+        const ids = source.fileSystemIds;
+        source.associations?.forEach((a, i) => {
+          if (ids && !ids.includes(a.fileSystemId))
+            ctx.addIssue({
+              code: "custom",
+              path: ["associations", i, "fileSystemId"],
+              message: `${a.fileSystemId} is not among fileSystemIds (${ids.join(", ")}): this trigger takes no misses from it`,
+            });
+        });
+      }),
     z
       .object({
         type: z.literal("file-gateway-logs"),
@@ -325,9 +391,11 @@ export const targetSchema = z
       .refine((p) => !p.startsWith("/"), {
         message: 'must not start with "/": S3 keys have no leading slash (use "raw/" not "/raw/")',
       })
-      // IAM reads * and ? in resource ARNs as wildcards, which would widen the function's permissions.
-      .refine((p) => !/[*?]/.test(p), {
-        message: "is a literal key prefix; * and ? are not allowed (IAM would read them as wildcards)",
+      // Any other character an S3 key can hold is accepted: policies write what IAM cannot hold (and its
+      // wildcards * and ?) as "?" (core/policy-text.ts); every other layer keeps the prefix as written.
+      .superRefine((p, ctx) => {
+        const problem = controlCharacterProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .default(""),
   })
@@ -358,15 +426,18 @@ export const stateBackendSchema = z
   })
   .strict();
 
-const bucketSettings = z
-  .object({
-    notificationConfiguration: z.enum(NOTIFICATION_CONFIGURATION_OWNERS, {
-      error: (issue) =>
-        `invalid notificationConfiguration ${JSON.stringify(issue.input)}; allowed: ${NOTIFICATION_CONFIGURATION_OWNERS.join(", ")}`,
-    }),
-  })
-  .partial()
-  .strict();
+const bucketSettings = settingOneOf(
+  z
+    .object({
+      notificationConfiguration: z.enum(NOTIFICATION_CONFIGURATION_OWNERS, {
+        error: (issue) =>
+          `invalid notificationConfiguration ${JSON.stringify(issue.input)}; allowed: ${NOTIFICATION_CONFIGURATION_OWNERS.join(", ")}`,
+      }),
+    })
+    .partial()
+    .strict(),
+  "or remove the entry: a bucket not listed keeps the defaults",
+);
 
 export const configSchema = z
   .object({

@@ -7,6 +7,7 @@ import { targetNames } from "../core/names";
 import type { AssumeRole, CompletedVia, DefaultsInput, ParsedConfig } from "./schema";
 import { createHash } from "node:crypto";
 import type { BucketNotificationOwner, LogTriggerGroup, ResolvedTarget, SharedTrailGroup } from "./types";
+import { importScopes, overlappingAssociations, type FsxAssociation } from "../core/fsx-import";
 
 /** The stack that creates the state bucket (and lock table) when `stateBackend.bootstrap` is set. */
 export const BOOTSTRAP_STACK = STACK_NAMES.bootstrap;
@@ -33,20 +34,25 @@ export function groupLogTriggers(
 ): LogTriggerGroup[] {
   const groups = new Map<
     string,
-    { type: LogTriggerGroup["type"]; members: { t: ResolvedTarget; readers?: readonly string[] }[] }
+    {
+      type: LogTriggerGroup["type"];
+      members: { t: ResolvedTarget; i: number; readers?: readonly string[] }[];
+      associations: FsxAssociation[];
+    }
   >();
   targets.forEach((t, i) => {
     for (const source of t.trigger) {
       if (source.type === "cloudtrail" || !t.region) continue;
       const key = `${trailHome(t.region, t.assumeRole)}|${source.logGroupName}`;
-      const group = groups.get(key) ?? { type: source.type, members: [] };
+      const group = groups.get(key) ?? { type: source.type, members: [], associations: [] };
       groups.set(key, group);
       if (group.type !== source.type)
         problems.push(
           `targets[${i}].trigger: log group ${source.logGroupName} is already a ${group.type} source of target "${group.members[0]!.t.name}"; one log group feeds one kind of reader`,
         );
       const readers = source.type === "fsx-logs" ? source.fileSystemIds : source.gatewayIds;
-      group.members.push({ t, ...(readers ? { readers } : {}) });
+      group.members.push({ t, i, ...(readers ? { readers } : {}) });
+      if (source.type === "fsx-logs") group.associations.push(...(source.associations ?? []));
     }
   });
   return [...groups.entries()].map(([key, group]) => {
@@ -73,6 +79,8 @@ export function groupLogTriggers(
       problems.push(
         `targets: log group ${logGroupName} feeds ${group.members.length} targets whose routes take ${routesChars} characters of the router's environment; Lambda allows 4 KB (keep them under ${ROUTER_ROUTES_MAX_CHARS}: fewer targets or shorter prefixes per log group)`,
       );
+    const associations = distinctAssociations(group.associations);
+    if (associations.length > 0) checkAssociations(logGroupName, group.members, associations, problems);
     return {
       stackName: `${LOG_TRIGGER_STACK_PREFIX}${slug}-${hash}`,
       region,
@@ -86,8 +94,43 @@ export function groupLogTriggers(
         prefix: t.prefix,
         ...(readers ? { readers } : {}),
       })),
+      ...(associations.length > 0 ? { associations } : {}),
     };
   });
+}
+
+function distinctAssociations(list: readonly FsxAssociation[]): FsxAssociation[] {
+  const byKey = new Map(list.map((a) => [`${a.fileSystemId}|${a.fileSystemPath}|${a.dataRepositoryPath}`, a]));
+  return [...byKey.values()];
+}
+
+/**
+ * The associations of one FSx log group: FSx allows no two nested file system paths on one file system;
+ * they travel in the import function's environment (4 KB); and every target the group feeds must lie at
+ * least partly in some association, or none of its restored files could ever be imported (an error, since
+ * that configuration cannot do what it asks). Keys of a target outside every association are counted and
+ * logged by the import function at run time.
+ */
+function checkAssociations(
+  logGroupName: string,
+  members: readonly { t: ResolvedTarget; i: number }[],
+  associations: readonly FsxAssociation[],
+  problems: string[],
+): void {
+  for (const [a, b] of overlappingAssociations(associations))
+    problems.push(
+      `targets: log group ${logGroupName}: associations ${a.fileSystemPath} → ${a.dataRepositoryPath} and ${b.fileSystemPath} → ${b.dataRepositoryPath} of ${a.fileSystemId} overlap; FSx allows no nested file system paths on one file system`,
+    );
+  const chars = JSON.stringify(associations).length;
+  if (chars > ROUTER_ROUTES_MAX_CHARS)
+    problems.push(
+      `targets: log group ${logGroupName}: its associations take ${chars} characters of the import function's environment; Lambda allows 4 KB (keep them under ${ROUTER_ROUTES_MAX_CHARS})`,
+    );
+  for (const { t, i } of members)
+    if (importScopes([t], associations).length === 0)
+      problems.push(
+        `targets[${i}].trigger: no association of log group ${logGroupName} links s3://${t.bucket}/${t.prefix}, so its restored files could never be imported; add the file system's association that links this bucket and prefix (aws fsx describe-data-repository-associations)`,
+      );
 }
 
 export function accountKey(assumeRole: AssumeRole | undefined): string {
@@ -103,6 +146,11 @@ export function trailHome(region: string, assumeRole: AssumeRole | undefined): s
 export function splitTrailHome(home: string): { region: string; account: string } {
   const [region, account] = home.split("|") as [string, string];
   return { region, account };
+}
+
+/** Whether a target's restored files are imported into FSx (an fsx-logs trigger with associations). */
+export function importsRestoredFiles(t: Pick<ResolvedTarget, "trigger">): boolean {
+  return t.trigger.some((s) => s.type === "fsx-logs" && (s.associations?.length ?? 0) > 0);
 }
 
 /** Notifications S3 itself must deliver for a target (completed/expired), and by which route. */
@@ -141,7 +189,8 @@ export function bucketOwners(
         problems.push(
           `targets[${targets.indexOf(m)}].assumeRole: bucket "${bucket}" has an owned notification configuration, so its targets must deploy to one account (target "${first.name}" uses ${accountKey(first.assumeRole)})`,
         );
-    const eventBridge = members.some((t) => s3Delivered(t) === "eventbridge");
+    // FSx imports of restored files start from S3's "Object Restore Completed" on EventBridge too.
+    const eventBridge = members.some((t) => s3Delivered(t) === "eventbridge" || importsRestoredFiles(t));
     const topicTargets = members.filter((t) => s3Delivered(t) === "bucket-notifications");
     if (!eventBridge && topicTargets.length === 0) {
       problems.push(

@@ -1,5 +1,6 @@
 /** The resolved configuration: what the stacks, the cost tool and the operator command are built from. */
 import type { Budget, DirectoryLimits, RestoreMode, RestoreScope } from "../core/restore-policy";
+import type { FsxAssociation } from "../core/fsx-import";
 import type { Tier } from "../core/restore-rules";
 import type { AssumeRole, CompletedVia, ParsedConfig, TrailMode, TriggerSource } from "./schema";
 
@@ -92,6 +93,8 @@ export interface LogTriggerGroup extends StackPlacement {
     /** File system or gateway IDs this target takes misses from; every reader when absent. */
     readonly readers?: readonly string[];
   }[];
+  /** FSx data repository associations of the targets' triggers (distinct): restored files are imported. */
+  readonly associations?: readonly FsxAssociation[];
 }
 
 /** Where a stack that belongs to no single target deploys: its name, region, account (role) and tags. */

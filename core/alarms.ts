@@ -190,6 +190,28 @@ export function logTriggerAlarmSpecs(names: {
   ];
 }
 
+/**
+ * The alarms of a log group's FSx import (stacks/constructs/fsx-import.ts): restored files for which no
+ * import task could be created (its dead-letter queue), and import function failures.
+ */
+export function fsxImportAlarmSpecs(names: {
+  readonly functionName: string;
+  readonly deadLetterQueueName: string;
+}): AlarmSpec[] {
+  return [
+    queueDepthAlarm(
+      "dlq",
+      names.deadLetterQueueName,
+      `Restored files wait in ${names.deadLetterQueueName}: no import task was created for them; see the import function's log, then redrive`,
+    ),
+    functionErrorsAlarm(
+      "errors",
+      names.functionName,
+      `The FSx import function ${names.functionName} failed; its messages come back and finally reach ${names.deadLetterQueueName}`,
+    ),
+  ];
+}
+
 /** How many alarms a target gets: three, three per EventBridge rule (restore and notification), one each for a digest and a deferred queue. */
 export function alarmCount(
   eventBridgeNotificationRules: number,

@@ -13,7 +13,9 @@
  *   The warning is written when FSx imports an archived object's metadata — an import, not a read.
  * - S3 File Gateway (Storage Gateway user guide, "Monitoring your file gateway", "Troubleshooting file
  *   gateway issues: InaccessibleStorageClass"): a JSON record with `type` "InaccessibleStorageClass",
- *   `bucket`, `key`, `gateway` (sgw-…), `operation`, `severity`, `source` (the share), `timestamp`.
+ *   `bucket`, `key`, `gateway` (sgw-…), `operation`, `severity`, `source` (the share), `timestamp`. The
+ *   guide's example has `operation` "S3Upload", a write; it names no read operation, so every other (or
+ *   missing) operation is taken as a read.
  * Anything that does not parse is counted and logged by the caller, never guessed into a key.
  */
 
@@ -65,7 +67,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-export type ParsedLine = { readonly miss: ReaderMiss } | { readonly unparsed: string };
+/**
+ * A line is a read that missed (restore it), a write to an archived object (S3 File Gateway operation
+ * `S3Upload`: a temporary restore does not make the object writable — the gateway guide says to move it
+ * back to an S3 storage class — so nothing is restored), or not a miss at all.
+ */
+export type ParsedLine =
+  { readonly miss: ReaderMiss } | { readonly archivedWrite: ReaderMiss } | { readonly unparsed: string };
+
+/** S3 File Gateway operations that write the object (InaccessibleStorageClass on them is no read miss). */
+const GATEWAY_WRITE_OPERATIONS = new Set(["S3Upload"]);
 
 /** Turns one log event of a reader's log group into a miss, or says why it is not one. */
 export function parseReaderLine(
@@ -80,15 +91,16 @@ export function parseReaderLine(
     if (r.type !== "InaccessibleStorageClass") return { unparsed: `type ${JSON.stringify(r.type)}` };
     if (typeof r.bucket !== "string" || typeof r.key !== "string" || r.key === "")
       return { unparsed: "InaccessibleStorageClass record without bucket and key" };
-    return {
-      miss: {
-        bucket: r.bucket,
-        key: r.key,
-        source,
-        ...(typeof r.gateway === "string" ? { reader: r.gateway } : {}),
-        eventId: event.id,
-      },
+    const miss: ReaderMiss = {
+      bucket: r.bucket,
+      key: r.key,
+      source,
+      ...(typeof r.gateway === "string" ? { reader: r.gateway } : {}),
+      eventId: event.id,
     };
+    return typeof r.operation === "string" && GATEWAY_WRITE_OPERATIONS.has(r.operation)
+      ? { archivedWrite: miss }
+      : { miss };
   }
   const candidates = json === undefined ? [event.message] : stringsOf(json);
   for (const text of candidates) {

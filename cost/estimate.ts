@@ -167,7 +167,11 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
       gb * (p.cloudwatchLogsIngestionPerGB + p.cloudwatchLogsStoragePerGBMonth) +
         (failed / 1e6) * p.lambdaRequestsPerMillion +
         routerSeconds * p.lambdaArmPerGBSecond,
-      `${n(failed)} warning lines × ${READER_LOG_RECORD_BYTES} B ingested and kept; router ≤ ${n(failed)} invocations × 50 ms × 128 MB`,
+      `${n(failed)} warning lines × ${READER_LOG_RECORD_BYTES} B ingested and kept; router ≤ ${n(failed)} invocations × 50 ms × 128 MB${
+        source.type === "fsx-logs"
+          ? " (FSx logs import misses only: a lazy load of an imported file writes no line)"
+          : ""
+      }`,
     );
   }
   const gbSeconds = failed * (u.lambdaMsPerInvocation / 1000) * (t.function.memoryMb / 1024);
@@ -278,7 +282,8 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choi
     });
   if (logSources(t).length === 0)
     rows.push({
-      choice: "trigger from FSx logs instead of CloudTrail (no trail, no data events)",
+      choice:
+        "trigger from FSx logs instead of CloudTrail (no trail, no data events; catches FSx import misses only, not lazy loads of already-imported files)",
       monthly: base({ ...t, trigger: [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }] }),
     });
   else if (!cloudTrail)

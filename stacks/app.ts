@@ -1,5 +1,6 @@
 import type { App } from "cdktf";
 import type { ResolvedConfig } from "../config/resolve";
+import { alarmRouting } from "./alarm-routing";
 import { loadHandlerArtifact, ROUTER_ZIP, type HandlerArtifact } from "./artifact";
 import { StateBootstrapStack } from "./bootstrap-stack";
 import { BucketNotificationsStack } from "./bucket-notifications-stack";
@@ -26,6 +27,7 @@ export function addStacks(
     for (const t of group.targets) trailStackOf.set(t.name, trailStack);
   }
   const ownerOf = new Map(config.bucketNotificationOwners.map((o) => [o.bucket, o.stackName]));
+  const routing = alarmRouting(config);
   const targetStacks = new Map<string, TargetStack>();
   for (const target of config.targets) {
     const shared = trailStackOf.get(target.name);
@@ -36,6 +38,7 @@ export function addStacks(
       artifact,
       ...(shared ? { sharedTrailStack: shared.node.id } : {}),
       ...(owner ? { bucketNotificationsStack: owner } : {}),
+      routerAlarmNames: routing.routerAlarmNames.get(target.name) ?? [],
     });
     // Deployed after its trail, so no failed read goes unlogged once the function exists.
     if (shared) stack.addDependency(shared);
@@ -49,7 +52,12 @@ export function addStacks(
   if (config.logTriggers.length === 0) return;
   const router = routerArtifact ?? loadHandlerArtifact(ROUTER_ZIP);
   for (const group of config.logTriggers) {
-    const stack = new LogTriggerStack(app, { group, stateBackend: config.stateBackend, artifact: router });
+    const stack = new LogTriggerStack(app, {
+      group,
+      stateBackend: config.stateBackend,
+      artifact: router,
+      alarmDestinations: routing.logTriggerDestinations.get(group.stackName) ?? [],
+    });
     // The router may invoke only functions that exist: the targets are applied first.
     for (const r of group.routes) stack.addDependency(targetStacks.get(r.target)!);
   }

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
-import { AssetType, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
+import { GlacierRestoreStack } from "./stack";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -8,13 +9,15 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LogTriggerGroup, ResolvedConfig } from "../config/resolve";
-import { functionErrorsAlarm, queueDepthAlarm, type AlarmSpec } from "../core/alarms";
+import { logTriggerAlarmSpecs } from "../core/alarms";
 import { ROUTER_ENV } from "../core/contract";
 import { regionalArn } from "../core/partition";
 import { READER_FILTER_PATTERNS, type Route } from "../core/reader-logs";
+import { hasFsxImport, type AlarmDestination } from "./alarm-routing";
 import type { HandlerArtifact } from "./artifact";
 import { DeadLetterQueue } from "./constructs/dead-letter-queue";
 import { Foundation, placedFoundation } from "./constructs/foundation";
+import { FsxImport } from "./constructs/fsx-import";
 import { RestoreAlarms } from "./constructs/restore-alarms";
 import { fromBundle, jsonLogging, ownLogsStatement } from "./constructs/restore-function";
 import { logTriggerNames, targetNames } from "./names";
@@ -24,6 +27,10 @@ export interface LogTriggerStackProps {
   readonly group: LogTriggerGroup;
   readonly stateBackend: ResolvedConfig["stateBackend"];
   readonly artifact: HandlerArtifact;
+  /** The FSx import function's zip (for groups with associations); read from the build output when absent. */
+  readonly importArtifact?: HandlerArtifact;
+  /** Where the router's alarms notify (at most five, CloudWatch's limit of alarm actions). */
+  readonly alarmDestinations: readonly AlarmDestination[];
 }
 
 /**
@@ -33,7 +40,7 @@ export interface LogTriggerStackProps {
  * selects only archived-object lines; the router hands each miss to the restore function of the target
  * holding the object. The log group itself belongs to the reader and is not managed here.
  */
-export class LogTriggerStack extends TerraformStack {
+export class LogTriggerStack extends GlacierRestoreStack {
   constructor(scope: Construct, props: LogTriggerStackProps) {
     const g = props.group;
     super(scope, g.stackName);
@@ -120,19 +127,34 @@ export class LogTriggerStack extends TerraformStack {
       destinationArn: router.arn,
       dependsOn: [permission],
     });
-    const specs: AlarmSpec[] = [
-      queueDepthAlarm(
-        "dlq",
-        names.deadLetterQueue,
-        `Log deliveries wait in ${names.deadLetterQueue}: misses were not handed to a target; inspect and redrive`,
-      ),
-      functionErrorsAlarm(
-        "errors",
-        names.function,
-        `The log router ${names.function} failed; Lambda retries, then dead-letters the delivery`,
-      ),
-    ];
-    new RestoreAlarms(this, "alarms", { specs, alarmName: names.alarm, actions: [] });
+    const specs = logTriggerAlarmSpecs({ functionName: names.function, deadLetterQueueName: names.deadLetterQueue });
+    // Where the fed targets' alarms go (their alarms.topicArn, else their notifications topic, whose policies
+    // let these alarms publish): see alarmRouting in stacks/app.ts.
+    const actions = props.alarmDestinations.map((d) =>
+      d.kind === "arn" ? d.arn : regionalArn(base.partition, "sns", g.region, base.accountId, d.topicName),
+    );
+    // FSx: once a missed object's restore completes, import the file its failed import left out.
+    const fsxImport =
+      hasFsxImport(g) && g.associations
+        ? new FsxImport(this, "fsx-import", {
+            stackName: g.stackName,
+            region: g.region,
+            partition: base.partition,
+            accountId: base.accountId,
+            associations: g.associations,
+            targets: g.routes,
+            alarmActions: actions,
+            ...(props.importArtifact ? { artifact: props.importArtifact } : {}),
+          })
+        : undefined;
+    const alarms = new RestoreAlarms(this, "alarms", { specs, alarmName: names.alarm, actions });
+    new TerraformOutput(this, "alarm_names", {
+      value: [...alarms.alarms, ...(fsxImport?.alarms.alarms ?? [])].map((a) => a.alarmName),
+      description:
+        actions.length > 0
+          ? "CloudWatch alarms of this log group's router (and FSx import)"
+          : "CloudWatch alarms of this log group's router (and FSx import); no actions: none of its targets has an alarm topic or notifications",
+    });
     new TerraformOutput(this, "log_group_name", { value: g.logGroupName });
     new TerraformOutput(this, "router_function_name", { value: router.functionName });
     new TerraformOutput(this, "subscription_filter_name", { value: names.subscriptionFilter });

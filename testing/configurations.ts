@@ -80,6 +80,57 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
       trigger: [{ type: "file-gateway-logs", logGroupName: "/storagegateway/sgw-B1D123D4" }],
     },
   ];
+  // FSx import of restored files: two file systems' associations on one log group (one in eu-west-1 would
+  // be the same), the CloudTrail-less target fed by both.
+  const fsxImport = exampleConfig();
+  fsxImport.targets = [
+    {
+      name: "lab-raw",
+      bucket: "fsx4l-store",
+      prefix: "raw/",
+      trigger: [
+        {
+          type: "fsx-logs",
+          logGroupName: "/aws/fsx/lustre",
+          fileSystemIds: ["fs-0123456789abcdef0", "fs-0fedcba9876543210"],
+          associations: [
+            { fileSystemId: "fs-0123456789abcdef0", fileSystemPath: "/", dataRepositoryPath: "s3://fsx4l-store/" },
+            {
+              fileSystemId: "fs-0fedcba9876543210",
+              fileSystemPath: "/runs/",
+              dataRepositoryPath: "s3://fsx4l-store/raw/runs/",
+            },
+          ],
+        },
+      ],
+    },
+  ];
+  // Keys outside Latin-1 (issue 28): policies widen them with "?", every other layer keeps them as written.
+  const unicode = exampleConfig();
+  unicode.defaults.trail = { mode: "shared" };
+  unicode.buckets = { "intl-archive": { notificationConfiguration: "owned" } };
+  unicode.targets = [
+    {
+      name: "japanese",
+      bucket: "intl-archive",
+      prefix: "データ/ü/",
+      batchOperations: true,
+      notifications: { email: ["ops@example.com"], expired: true },
+      trigger: [{ type: "cloudtrail" }, { type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }],
+    },
+    {
+      name: "emoji",
+      bucket: "intl-archive",
+      prefix: "runs/🧬 seq/",
+      notifications: { completedVia: "bucket-notifications", sqsQueueArns: ["arn:aws:sqs:us-east-1:123456789012:r"] },
+    },
+    {
+      name: "latin1",
+      bucket: "intl-archive",
+      prefix: "données/é/",
+    },
+    { name: "spaces", bucket: "intl-archive", prefix: "cold data/run 1/" },
+  ];
   return {
     example: exampleConfig(),
     shared,
@@ -89,5 +140,7 @@ export function proofConfigurations(): Record<string, Record<string, any>> {
     govcloud,
     china,
     readers,
+    "fsx-import": fsxImport,
+    unicode,
   };
 }

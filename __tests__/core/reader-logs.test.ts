@@ -13,6 +13,7 @@ import {
   fsxJsonLine,
   fsxMessage,
   gatewayLine,
+  gatewayUploadLine,
   NON_MISS_LINES,
 } from "../../testing/fixtures/reader-logs";
 
@@ -59,6 +60,20 @@ describe("parseReaderLine: S3 File Gateway", () => {
         eventId: "e-1",
       },
     });
+  });
+
+  it("takes the guide's S3Upload record for a write to an archived object, not a read miss", () => {
+    expect(parseReaderLine("file-gateway-logs", line(gatewayUploadLine("gateway-share", "w.txt")), "s")).toEqual({
+      archivedWrite: {
+        bucket: "gateway-share",
+        key: "w.txt",
+        source: "file-gateway-logs",
+        reader: "sgw-B1D123D4",
+        eventId: "e-1",
+      },
+    });
+    const read = gatewayLine("gateway-share", "r.txt", { operation: "S3Download" });
+    expect(parseReaderLine("file-gateway-logs", line(read), "s")).toHaveProperty("miss");
   });
 
   it.each(NON_MISS_LINES.gateway)("does not take %j for a miss", (message) => {

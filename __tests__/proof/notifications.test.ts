@@ -240,7 +240,7 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
     expect(await useKey("s3.amazonaws.com", `arn:${refs.partition}:s3:::someone-elses-bucket`)).not.toBe("Allowed");
   });
 
-  it("EventBridge may publish and use the key for this target's rules only", async () => {
+  it("EventBridge may publish for this target's rules only, and use the key for this topic only", async () => {
     expect(ownRules.length).toBe(viaBucket ? 0 : 2);
     for (const ruleArn of ownRules) {
       expect(await publish("events.amazonaws.com", ruleArn)).toBe("Allowed");
@@ -250,9 +250,26 @@ describe.each(config.targets.map((t) => [t.name, t] as const))("who may publish 
     }
     const restoreRuleArn = refs.attr("aws_cloudwatch_event_rule", restoreRule(stack), "arn");
     expect(await publish("events.amazonaws.com", restoreRuleArn)).not.toBe("Allowed");
-    expect(
-      await useKey("events.amazonaws.com", `arn:${refs.partition}:events:${refs.region}:${ACCOUNT}:rule/x`),
-    ).not.toBe("Allowed");
+    // The topic policy holds EventBridge to this target's rules. On the key, the SNS developer guide
+    // ("Managing Amazon SNS encryption keys and costs") says source conditions are not supported for
+    // EventBridge: the key statement has none (a delivery carrying no source context is allowed), and the
+    // topic's encryption context (checked above) keeps it to this topic.
+    const eventsKeyStatement = refs
+      .policyOf(key.policy)
+      .Statement.find((st: any) => st.Principal?.Service?.includes("events.amazonaws.com")) as
+      { Condition: Record<string, Record<string, string[]>> } | undefined;
+    if (ownRules.length > 0) {
+      expect(Object.keys(eventsKeyStatement!.Condition)).toEqual(["StringEquals"]);
+      expect(Object.keys(eventsKeyStatement!.Condition.StringEquals!)).toEqual([SNS_CONTEXT_KEY]);
+      expect(
+        await decide({
+          principal: "events.amazonaws.com",
+          action: "kms:GenerateDataKey",
+          resource: keyArn,
+          resourcePolicy: keyPolicy,
+        }),
+      ).toBe("Allowed");
+    } else expect(eventsKeyStatement).toBeUndefined();
   });
 
   it("no other service or account may publish", async () => {

@@ -324,4 +324,34 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
           );
         });
     });
+
+  // FSx import (log-trigger stacks with associations): CreateDataRepositoryTask needs both the file system
+  // and the task resource (Service Authorization Reference, Amazon FSx); only the configured file systems.
+  const importStacks = Object.entries(stacks).filter(([, s]) => all(s, "aws_lambda_event_source_mapping").length > 0);
+  for (const [stackName, stack] of importStacks)
+    describe(`FSx import in ${stackName}`, () => {
+      it("may create data repository tasks on the configured file systems only", async () => {
+        const refs = new References(stack);
+        const role = all(stack, "aws_iam_role").find((r) => String(r.name).endsWith("-import"));
+        const roleArn = refs.attr("aws_iam_role", role, "arn");
+        const policy = rolePolicy(stack, refs, role);
+        const fsx = (resource: string, action = "fsx:CreateDataRepositoryTask") =>
+          decide({ principal: roleArn, action, resource, identityPolicy: policy });
+        const arn = (resource: string, account = ACCOUNT, region = refs.region) =>
+          `arn:${refs.partition}:fsx:${region}:${account}:${resource}`;
+        const configured = JSON.parse(
+          all(stack, "aws_lambda_function").find((f) => f.function_name === role.name).environment.variables
+            .FSX_ASSOCIATIONS,
+        ).map((a: { fileSystemId: string }) => a.fileSystemId) as string[];
+        expect(configured.length).toBeGreaterThan(0);
+        for (const id of configured) expect(await fsx(arn(`file-system/${id}`))).toBe("Allowed");
+        expect(await fsx(arn("task/task-0123456789abcdef0"))).toBe("Allowed");
+        expect(await fsx(arn("file-system/fs-00000000000000009"))).toBe("ImplicitlyDenied");
+        expect(await fsx(arn(`file-system/${configured[0]}`, OTHER_ACCOUNT))).toBe("ImplicitlyDenied");
+        expect(await fsx(arn(`file-system/${configured[0]}`), "fsx:DeleteFileSystem")).toBe("ImplicitlyDenied");
+        expect(await fsx(arn(`file-system/${configured[0]}`), "fsx:CreateDataRepositoryAssociation")).toBe(
+          "ImplicitlyDenied",
+        );
+      });
+    });
 });

@@ -58,17 +58,19 @@ function eventsFor(t: ResolvedTarget): Labelled[] {
       owner: t.name,
       logged: true,
     },
-    ...(t.prefix.includes(" ")
+    // A URL-encoder writes every unsafe character as %XX (a space as %20, or + in form encoding), so a
+    // prefix with spaces or characters beyond ASCII has encoded forms a source might log.
+    ...(urlEncoded(t.prefix) !== t.prefix
       ? [
           {
-            label: "key written with + for spaces",
-            event: s3ApiCallEvent({ ...base, key: key("run+1/sample.bam").replace(/ /g, "+") }),
+            label: "key URL-encoded, + for spaces",
+            event: s3ApiCallEvent({ ...base, key: urlEncoded(key("run+1/sample.bam")).replace(/%20/g, "+") }),
             owner: t.name,
             logged: true,
           },
           {
-            label: "key written with %20 for spaces",
-            event: s3ApiCallEvent({ ...base, key: key("run/sample.bam").replace(/ /g, "%20") }),
+            label: "key URL-encoded, %20 for spaces",
+            event: s3ApiCallEvent({ ...base, key: urlEncoded(key("run/sample.bam")) }),
             owner: t.name,
             logged: true,
           },
@@ -108,6 +110,11 @@ function eventsFor(t: ResolvedTarget): Labelled[] {
   ];
 }
 
+/** A key as a URL-encoder writes it, keeping "/" readable. */
+function urlEncoded(key: string): string {
+  return encodeURIComponent(key).replace(/%2F/g, "/");
+}
+
 function trailSelectorsFor(target: ResolvedTarget, stacks: Record<string, Synth>): AdvancedSelector[] {
   const own = stacks[target.name]!;
   if (target.trail.mode === "dedicated") return single(own, "aws_cloudtrail").advanced_event_selector;
@@ -126,6 +133,15 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
     ...synthesized.config,
     targets: synthesized.config.targets.filter((t) => usesCloudTrail(t)),
   };
+  if (config.targets.length === 0) {
+    it("feeds every target from reader logs: no trail and no CloudTrail rule anywhere", () => {
+      for (const s of Object.values(stacks)) {
+        expect(s.resource.aws_cloudtrail).toBeUndefined();
+        expect(JSON.stringify(s.resource.aws_cloudwatch_event_rule ?? {})).not.toContain("AWS API Call via CloudTrail");
+      }
+    });
+    return;
+  }
   const patterns = new Map(config.targets.map((t) => [t.name, JSON.parse(restoreRule(stacks[t.name]!).event_pattern)]));
   const all = config.targets.flatMap((t) => eventsFor(t).map((e) => ({ ...e, of: t.name })));
 

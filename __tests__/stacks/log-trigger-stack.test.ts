@@ -112,3 +112,58 @@ describe("targets fed by reader logs", () => {
     expect(manifest.stacks[groupOf("/storagegateway/sgw-B1D123D4").stackName].dependencies).toEqual(["share-archive"]);
   });
 });
+
+describe("router alarms", () => {
+  /** The readers configuration, with alarm destinations on its FSx-fed targets. */
+  function withAlarmTopics(): Record<string, any> {
+    const c = proofConfigurations().readers!;
+    c.targets[0].alarms = { topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:hpc-ops` };
+    c.targets[1].notifications = { email: ["hpc-ops@example.com"] };
+    return c;
+  }
+
+  it("have no actions and say so when none of the fed targets names a destination", () => {
+    const stack = stacks[groupOf("/aws/fsx/lustre").stackName]!;
+    const alarms = all(stack, "aws_cloudwatch_metric_alarm");
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ApproximateNumberOfMessagesVisible", "Errors"]);
+    for (const a of alarms) expect(a.alarm_actions).toBeUndefined();
+    expect(stack.output.alarm_names.value).toHaveLength(alarms.length);
+    expect(stack.output.alarm_names.description).toMatch(/no actions/);
+  });
+
+  it("notify where the fed targets' alarms go, and the targets' own topics let them publish", () => {
+    const synth = synthConfig(withAlarmTopics());
+    const group = synth.config.logTriggers.find((g) => g.logGroupName === "/aws/fsx/lustre")!;
+    const stack = synth.stacks[group.stackName]!;
+    const account = Object.keys(stack.data.aws_caller_identity!)[0];
+    const ownTopic = `arn:aws:sns:us-east-1:\${data.aws_caller_identity.${account}.account_id}:${targetNames("genomics-ref").topic}`;
+    const alarms = all(stack, "aws_cloudwatch_metric_alarm");
+    expect(alarms).toHaveLength(2);
+    for (const a of alarms) {
+      expect(a.alarm_actions).toEqual([`arn:aws:sns:us-east-1:${ACCOUNT}:hpc-ops`, ownTopic]);
+      expect(a.ok_actions).toEqual(a.alarm_actions);
+    }
+    // genomics-ref's topic (and key) name the router's alarms among those CloudWatch may publish for.
+    const ref = new References(synth.stacks["genomics-ref"]!);
+    const topicPolicy = ref.policyOf(single(synth.stacks["genomics-ref"]!, "aws_sns_topic_policy").policy);
+    const cloudwatch = topicPolicy.Statement.find((s) => s.Sid === "CloudWatchAlarms") as
+      { Condition: { ArnEquals: Record<string, string | string[]> } } | undefined;
+    const sourceArns = [cloudwatch!.Condition.ArnEquals["aws:SourceArn"]].flat();
+    for (const a of alarms)
+      expect(sourceArns).toContain(`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${a.alarm_name}`);
+  });
+
+  it("are refused with the log group named when the fed targets' alarms go to more than five topics", () => {
+    const c = proofConfigurations().readers!;
+    c.targets = Array.from({ length: 6 }, (_, i) => ({
+      name: `run-${i}`,
+      bucket: "fsx4l-store",
+      prefix: `run-${i}/`,
+      alarms: { topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:ops-${i}` },
+      trigger: [{ type: "fsx-logs", logGroupName: "/aws/fsx/lustre" }],
+    }));
+    expect(() => synthConfig(c)).toThrow(
+      /log group \/aws\/fsx\/lustre \(us-east-1\): its router's alarms would notify 6 topics.*at most 5 actions/,
+    );
+  });
+});

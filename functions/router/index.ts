@@ -77,6 +77,8 @@ export interface RouterResult {
   readonly routed: number;
   readonly outsideTargets: number;
   readonly unparsed: number;
+  /** Gateway writes to archived objects: counted and logged, never restored. */
+  readonly archivedWrites: number;
   readonly control?: true;
 }
 
@@ -90,11 +92,13 @@ export function createRouter(deps: {
   return async (event) => {
     const payload = decodeSubscription(event);
     // CloudWatch Logs checks that it can reach the destination with a control message: nothing to route.
-    if (payload.messageType === "CONTROL_MESSAGE") return { routed: 0, outsideTargets: 0, unparsed: 0, control: true };
+    if (payload.messageType === "CONTROL_MESSAGE")
+      return { routed: 0, outsideTargets: 0, unparsed: 0, archivedWrites: 0, control: true };
     const logGroup = payload.logGroup ?? "";
     const logStream = payload.logStream ?? "";
     let outsideTargets = 0;
     let unparsed = 0;
+    let archivedWrites = 0;
     const handOvers: { functionName: string; body: ReaderMissEvent; id: string }[] = [];
     for (const line of payload.logEvents ?? []) {
       const id = line.id ?? "";
@@ -109,6 +113,19 @@ export function createRouter(deps: {
           reason: parsed.unparsed,
           message: (line.message ?? "").slice(0, 500),
         });
+        continue;
+      }
+      if ("archivedWrite" in parsed) {
+        archivedWrites++;
+        metrics.count("ArchivedObjectWrite", config.source);
+        log.warn(
+          "write to an archived object: not restored (a restored copy is read-only; move the object to an S3 storage class)",
+          {
+            logGroup,
+            logStream,
+            ...parsed.archivedWrite,
+          },
+        );
         continue;
       }
       const route = routeOf(parsed.miss, config.routes);
@@ -143,6 +160,7 @@ export function createRouter(deps: {
       routed: handOvers.length - failed.length,
       outsideTargets,
       unparsed,
+      archivedWrites,
     });
     if (failed.length > 0)
       throw new Error(
@@ -151,7 +169,7 @@ export function createRouter(deps: {
           .map((f) => `${f.h.functionName}: ${errorCode(f.err)}`)
           .join("; ")}); the invocation is retried`,
       );
-    return { routed: handOvers.length, outsideTargets, unparsed };
+    return { routed: handOvers.length, outsideTargets, unparsed, archivedWrites };
   };
 }
 

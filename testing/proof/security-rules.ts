@@ -24,15 +24,47 @@ function referencing(synth: Synth, type: string, attr: string, address: string):
 }
 
 /** The trust of the role CloudTrail assumes to deliver to CloudWatch Logs: a plain service trust, as documented. */
-function isCloudTrailDeliveryTrust(st: any): boolean {
+/**
+ * EventBridge's use of an SNS topic's key: the SNS developer guide ("Managing Amazon SNS encryption keys
+ * and costs") says source conditions are not supported there; the statement is scoped to one topic by
+ * the SNS encryption context instead (the topic policy keeps the source conditions).
+ */
+function isEventBridgeTopicKeyStatement(st: any): boolean {
+  return (
+    st.principals?.length === 1 &&
+    st.principals[0].type === "Service" &&
+    st.principals[0].identifiers.length === 1 &&
+    st.principals[0].identifiers[0] === "events.amazonaws.com" &&
+    (st.condition ?? []).some((c: any) => c.variable === "kms:EncryptionContext:aws:sns:topicArn")
+  );
+}
+
+/** Whether a queue's redrive policy (JSON, or Terraform's jsonencode of an object) names a dead-letter queue. */
+function namesDeadLetterTarget(redrive: string | undefined): boolean {
+  if (!redrive) return false;
+  if (redrive.startsWith("${jsonencode(")) return /"deadLetterTargetArn" = [^,}]+/.test(redrive);
+  return Boolean(JSON.parse(redrive).deadLetterTargetArn);
+}
+
+/** A role trust for exactly one service and only sts:AssumeRole. */
+function isTrustOf(st: any, service: string): boolean {
   return (
     st.actions?.length === 1 &&
     st.actions[0] === "sts:AssumeRole" &&
     st.principals?.length === 1 &&
     st.principals[0].type === "Service" &&
     st.principals[0].identifiers.length === 1 &&
-    st.principals[0].identifiers[0] === "cloudtrail.amazonaws.com"
+    st.principals[0].identifiers[0] === service
   );
+}
+
+/**
+ * Trusts AWS documents without conditions: the CloudTrail → CloudWatch Logs delivery role (conditions are
+ * reported to break CreateTrail), and the S3 Batch Operations role ("Granting permissions for Batch
+ * Operations": no aws:SourceAccount documented for that principal; iam:PassRole controls its use).
+ */
+function isDocumentedUnconditionedTrust(st: any): boolean {
+  return isTrustOf(st, "cloudtrail.amazonaws.com") || isTrustOf(st, "batchoperations.s3.amazonaws.com");
 }
 
 function documents(synth: Synth): Entry[] {
@@ -85,6 +117,21 @@ function withoutTlsOnlyPolicy(synth: Synth, type: string, policyType: string, at
         ),
     )
     .map(([address]) => `${address}: no TLS-only ${policyType}`);
+}
+
+/** A function invoked only by an SQS event source mapping whose queue dead-letters what keeps failing. */
+function fedByRedrivenQueue(s: Synth, address: string): boolean {
+  const mappings = entries(s, "aws_lambda_event_source_mapping").filter(([, m]) =>
+    String(m.function_name).startsWith(`\${${address}.`),
+  );
+  return (
+    mappings.length > 0 &&
+    mappings.every(([, m]) =>
+      entries(s, "aws_sqs_queue").some(
+        ([queue, q]) => m.event_source_arn === `\${${queue}.arn}` && namesDeadLetterTarget(q.redrive_policy),
+      ),
+    )
+  );
 }
 
 export const RULES: Rule[] = [
@@ -164,9 +211,11 @@ export const RULES: Rule[] = [
   },
   {
     id: "LAMBDA_FAILURE_DESTINATION",
-    description: "every function sends failed asynchronous invocations somewhere",
+    description:
+      "every function sends failed asynchronous invocations somewhere (or is fed only by a queue with a redrive policy)",
     check: (s) =>
       entries(s, "aws_lambda_function")
+        .filter(([address]) => !fedByRedrivenQueue(s, address))
         .filter(
           ([address]) =>
             !entries(s, "aws_lambda_function_event_invoke_config").some(
@@ -226,10 +275,11 @@ export const RULES: Rule[] = [
   {
     id: "IAM_SERVICE_PRINCIPALS_SCOPED",
     description:
-      "every resource policy statement that lets a service in names the source (aws:SourceArn or aws:SourceAccount), except the CloudTrail → CloudWatch Logs delivery role's trust, which CloudTrail documents without conditions (they are reported to break CreateTrail)",
+      "every resource policy statement that lets a service in names the source (aws:SourceArn or aws:SourceAccount), except where AWS documents the statement without them: the CloudTrail → CloudWatch Logs delivery role's trust (conditions are reported to break CreateTrail), the S3 Batch Operations role's trust (iam:PassRole decides who uses it), and EventBridge's use of an SNS topic's key (scoped by the topic's encryption context)",
     check: (s) =>
       allowStatements(s)
-        .filter(([, st]) => !isCloudTrailDeliveryTrust(st))
+        .filter(([, st]) => !isDocumentedUnconditionedTrust(st))
+        .filter(([address, st]) => !(keyPolicyAddresses(s).has(address) && isEventBridgeTopicKeyStatement(st)))
         .filter(
           ([, st]) =>
             (st.principals ?? []).some((p: any) => p.type === "Service") &&

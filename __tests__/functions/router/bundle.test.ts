@@ -83,7 +83,10 @@ describe("log router → restore functions", () => {
       ...NON_MISS_LINES.fsx,
     ]);
     const r = await runBundle(router, [delivery], routerEnv());
-    expect(r.results[0]).toEqual({ ok: true, result: { routed: 2, outsideTargets: 1, unparsed: 3 } });
+    expect(r.results[0]).toEqual({
+      ok: true,
+      result: { routed: 2, outsideTargets: 1, unparsed: 3, archivedWrites: 0 },
+    });
     expect(emulator.invocations.map((i) => [i.functionName, i.invocationType]).sort()).toEqual([
       ["glacier-restore-genomics-raw", "Event"],
       ["glacier-restore-genomics-ref", "Event"],
@@ -109,7 +112,10 @@ describe("log router → restore functions", () => {
   it("takes a target's misses only from the file systems it names", async () => {
     const delivery = subscriptionEvent("/aws/fsx/lustre", "datarepo_fs-00000000000000099", [fsxMessage(B, "raw/a.nc")]);
     const r = await runBundle(router, [delivery], routerEnv());
-    expect(r.results[0]).toEqual({ ok: true, result: { routed: 0, outsideTargets: 1, unparsed: 0 } });
+    expect(r.results[0]).toEqual({
+      ok: true,
+      result: { routed: 0, outsideTargets: 1, unparsed: 0, archivedWrites: 0 },
+    });
     expect(emulator.invocations).toHaveLength(0);
   });
 
@@ -121,7 +127,10 @@ describe("log router → restore functions", () => {
     ]);
     const r = await runBundle(router, [delivery], routerEnv("file-gateway-logs", routes));
     // Other record types (S3AccessDenied, health checks) and lines that are not JSON are no miss.
-    expect(r.results[0]).toEqual({ ok: true, result: { routed: 1, outsideTargets: 0, unparsed: 3 } });
+    expect(r.results[0]).toEqual({
+      ok: true,
+      result: { routed: 1, outsideTargets: 0, unparsed: 3, archivedWrites: 0 },
+    });
     expect(JSON.parse(emulator.invocations[0]!.payload)).toMatchObject({
       glacierRestoreReaderMiss: {
         bucket: "gateway-share",
@@ -134,7 +143,10 @@ describe("log router → restore functions", () => {
 
   it("answers CloudWatch Logs' control message without routing", async () => {
     const r = await runBundle(router, [subscriptionEvent("/aws/fsx/lustre", "s", [], "CONTROL_MESSAGE")], routerEnv());
-    expect(r.results[0]).toEqual({ ok: true, result: { routed: 0, outsideTargets: 0, unparsed: 0, control: true } });
+    expect(r.results[0]).toEqual({
+      ok: true,
+      result: { routed: 0, outsideTargets: 0, unparsed: 0, archivedWrites: 0, control: true },
+    });
   });
 
   it("fails the delivery when a hand-over fails, so Lambda retries it and finally dead-letters it", async () => {

@@ -8,7 +8,13 @@ import {
   RouterConfigError,
   type RouterConfig,
 } from "../../../functions/router";
-import { FSX_STREAM, fsxMessage, gatewayLine, subscriptionEvent } from "../../../testing/fixtures/reader-logs";
+import {
+  FSX_STREAM,
+  fsxMessage,
+  gatewayLine,
+  gatewayUploadLine,
+  subscriptionEvent,
+} from "../../../testing/fixtures/reader-logs";
 import { RecordingLog, RecordingMetrics } from "../../../testing/recorders";
 
 const lambdaMock = mockClient(LambdaClient);
@@ -66,7 +72,7 @@ describe("createRouter", () => {
         fsxMessage("b-data", "ref/c.nc"),
       ]),
     );
-    expect(result).toEqual({ routed: 2, outsideTargets: 0, unparsed: 0 });
+    expect(result).toEqual({ routed: 2, outsideTargets: 0, unparsed: 0, archivedWrites: 0 });
     const calls = lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => [c.FunctionName, c.InvocationType])).toEqual([
       ["f-raw", "Event"],
@@ -86,7 +92,7 @@ describe("createRouter", () => {
     expect(metrics.counts).toEqual(["MissRouted/f-raw", "MissRouted/f-ref"]);
     expect(log.lines.at(-1)).toMatchObject({
       message: "misses routed",
-      fields: { routed: 2, outsideTargets: 0, unparsed: 0 },
+      fields: { routed: 2, outsideTargets: 0, unparsed: 0, archivedWrites: 0 },
     });
   });
 
@@ -99,7 +105,7 @@ describe("createRouter", () => {
         fsxMessage("other-bucket", "raw/a.nc"),
       ]),
     );
-    expect(result).toEqual({ routed: 0, outsideTargets: 2, unparsed: 1 });
+    expect(result).toEqual({ routed: 0, outsideTargets: 2, unparsed: 1, archivedWrites: 0 });
     expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
     expect(metrics.counts).toEqual([
       "ReaderLineUnparsed/fsx-logs",
@@ -125,7 +131,28 @@ describe("createRouter", () => {
       routed: 1,
       outsideTargets: 0,
       unparsed: 0,
+      archivedWrites: 0,
     });
+  });
+
+  it("restores nothing for a gateway write to an archived object (S3Upload), counting and logging it", async () => {
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const { route, metrics, log } = router({
+      source: "file-gateway-logs",
+      routes: [{ target: "s", functionName: "f-s", bucket: "b-data", prefix: "" }],
+    });
+    const result = await route(
+      subscriptionEvent("/sgw", "sgw-B1D123D4", [gatewayUploadLine("b-data", "w.txt"), gatewayLine("b-data", "r.txt")]),
+    );
+    expect(result).toEqual({ routed: 1, outsideTargets: 0, unparsed: 0, archivedWrites: 1 });
+    const calls = lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(1);
+    expect(JSON.parse(new TextDecoder().decode(calls[0]!.Payload as Uint8Array))).toMatchObject({
+      glacierRestoreReaderMiss: { key: "r.txt" },
+    });
+    expect(metrics.counts).toEqual(["ArchivedObjectWrite/file-gateway-logs", "MissRouted/f-s"]);
+    expect(log.lines[0]).toMatchObject({ level: "warn", fields: { bucket: "b-data", key: "w.txt" } });
+    expect(log.lines[0]!.message).toMatch(/not restored/);
   });
 
   it("fails the delivery naming the hand-overs that failed, after trying every one", async () => {
@@ -153,6 +180,7 @@ describe("createRouter", () => {
       routed: 0,
       outsideTargets: 0,
       unparsed: 0,
+      archivedWrites: 0,
       control: true,
     });
     expect(() => decodeSubscription({ detail: {} })).toThrow("not a CloudWatch Logs subscription event");
