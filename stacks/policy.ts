@@ -4,6 +4,8 @@ import {
   type DataAwsIamPolicyDocumentStatement,
   type DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { objectArnPrefix, type Partition } from "../core/partition";
+import { startsWithPatterns } from "../core/policy-text";
 
 export type Statement = DataAwsIamPolicyDocumentStatement;
 
@@ -15,14 +17,27 @@ export function policyDocument(scope: Construct, id: string, statements: Stateme
   return new DataAwsIamPolicyDocument(scope, id, { version: "2012-10-17", statement: statements });
 }
 
-/** s3:ListBucket on a bucket, only under a prefix (the whole bucket when the prefix is empty). */
+/**
+ * Resource patterns for every object under a prefix. A prefix is user text: it is written by the one rule
+ * of core/policy-text.ts (characters a policy may not hold, and IAM's wildcards, become `?`).
+ */
+export function objectsUnderPrefix(partition: Partition, bucket: string, prefix: string): string[] {
+  return startsWithPatterns(objectArnPrefix(partition, bucket, prefix));
+}
+
+/**
+ * s3:ListBucket on a bucket, only under a prefix (the whole bucket when the prefix is empty). The
+ * `s3:prefix` values follow the same rule as resource ARNs (core/policy-text.ts).
+ */
 export function listUnderPrefixStatement(bucketArn: string, prefix: string): Statement {
   return {
     sid: "ListTargetPrefix",
     effect: "Allow",
     actions: ["s3:ListBucket"],
     resources: [bucketArn],
-    ...(prefix ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${prefix}*`] }] } : {}),
+    ...(prefix
+      ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: startsWithPatterns(prefix) }] }
+      : {}),
   };
 }
 

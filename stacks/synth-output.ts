@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import type { ResolvedConfig } from "../config/resolve";
+import { isWidenedInPolicy, startsWithPatterns } from "../core/policy-text";
 
 /** The two files a stack directory can hold; Terraform loads both, so only one may be there. */
 const STACK_FILES = { json: "cdk.tf.json", hcl: "cdk.tf" } as const;
@@ -45,6 +46,23 @@ export function bucketsNeedingEventBridge(config: ResolvedConfig): string[] {
   ].sort();
 }
 
+/**
+ * One line per target whose prefix its IAM policies cannot hold as written (core/policy-text.ts): the
+ * prefix, and the wider pattern the policies grant instead. Everything else keeps the prefix as written.
+ */
+export function widenedPolicyLines(config: ResolvedConfig): string[] {
+  return config.targets
+    .filter((t) => isWidenedInPolicy(t.prefix))
+    .map(
+      (t) =>
+        `target ${t.name}: prefix ${JSON.stringify(t.prefix)} is written in IAM policies as ${startsWithPatterns(
+          t.prefix,
+        )
+          .map((p) => JSON.stringify(p))
+          .join(" or ")} ("?" matches any one character; docs/operations.md, "Keys outside Latin-1")`,
+    );
+}
+
 /** What a synthesis wrote, and what to do next: printed by the app after every synth. */
 export function synthSummary(app: App, config: ResolvedConfig): string {
   const stacks = stackNames(app);
@@ -57,6 +75,7 @@ export function synthSummary(app: App, config: ResolvedConfig): string {
       (b) =>
         `bucket ${b}: restore completed/expired notifications need its EventBridge delivery turned on once, keeping its other notifications (docs/notifications.md)`,
     ),
+    ...widenedPolicyLines(config),
   ];
   return `${lines.join("\n")}\n`;
 }

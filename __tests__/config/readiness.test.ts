@@ -34,11 +34,26 @@ describe("strings that Terraform would read as expressions", () => {
 });
 
 describe("prefixes", () => {
-  it.each(["raw/*/", "raw/run?/"])("rejects IAM wildcards in %s", (prefix) => {
+  it.each(["raw/*/", "raw/run?/", "データ/ü/", "runs/🧬 seq/", "données/é/", "cold data/run 1/", "a\u0080b/"])(
+    "accepts %s as written: any character an S3 key can hold and a user can type",
+    (prefix) => {
+      const c = exampleConfig();
+      c.targets[0].prefix = prefix;
+      expect(resolveConfig(c).targets[0]!.prefix).toBe(prefix);
+    },
+  );
+
+  it.each([
+    ["raw\u0000x/", "U+0000", 4],
+    ["データ/\t/", "U+0009", 5],
+    ["🧬\n", "U+000A", 2],
+    ["a/\u001f", "U+001F", 3],
+    ["del\u007f/", "U+007F", 4],
+  ])("rejects a control character in %j, naming its code point and position", (prefix, code, position) => {
     const c = exampleConfig();
-    c.targets[0].prefix = prefix;
+    c.targets[1].prefix = prefix;
     expect(problemsOf(c)).toEqual([
-      "targets[0].prefix: is a literal key prefix; * and ? are not allowed (IAM would read them as wildcards)",
+      `targets[1].prefix: contains control character ${code} at position ${position}; control characters (U+0000-U+001F, U+007F) are not allowed in a key prefix`,
     ]);
   });
 

@@ -65,6 +65,8 @@ describe.each([
   ["notifications", configs.notifications],
   // Directory scope and a daily budget: listings, counters (and a deferred queue) within the role too.
   ["govcloud", configs.govcloud],
+  // Keys outside Latin-1: the role's widened patterns still allow every call, the function keeps the real prefix.
+  ["unicode", configs.unicode],
 ])("configuration %s", (_name, raw) => {
   const config = resolveConfig(raw);
   const { outdir } = synthToDisk(raw);

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { BATCH_REPORTS_PREFIX } from "../../core/batch-jobs";
-import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
-import { listUnderPrefixStatement, policyDocument } from "../policy";
+import { bucketArn, type Partition } from "../../core/partition";
+import { listUnderPrefixStatement, objectsUnderPrefix, policyDocument } from "../policy";
 import { PrivateBucket } from "./private-bucket";
 
 export interface BatchOperationsProps {
@@ -65,7 +65,7 @@ export class BatchOperations extends Construct {
         sid: "RestoreTargetObjects",
         effect: "Allow",
         actions: ["s3:RestoreObject"],
-        resources: [`${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`],
+        resources: objectsUnderPrefix(props.partition, props.bucket, props.prefix),
       },
       {
         // AWS's examples for an S3-generated manifest grant this on the source bucket (the bucket, not objects).

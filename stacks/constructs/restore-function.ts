@@ -7,9 +7,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { HANDLER_RUNTIME, type HandlerArtifact } from "../artifact";
-import { lambdaAssumeStatement, listUnderPrefixStatement, policyDocument, type Statement } from "../policy";
+import {
+  lambdaAssumeStatement,
+  listUnderPrefixStatement,
+  objectsUnderPrefix,
+  policyDocument,
+  type Statement,
+} from "../policy";
 import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
-import { bucketArn, objectArnPrefix, type Partition } from "../../core/partition";
+import { bucketArn, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
 import type { Budget, DirectoryLimits, RestoreMode, RestoreScope } from "../../core/restore-policy";
 import type { Tier } from "../../core/restore-rules";
@@ -94,7 +100,7 @@ export class RestoreFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreFunctionProps) {
     super(scope, id);
-    const objects = `${objectArnPrefix(props.partition, props.bucket, props.prefix)}*`;
+    const objects = objectsUnderPrefix(props.partition, props.bucket, props.prefix);
     const policy = props.policy;
     const budgeted = policy !== undefined && Object.keys(policy.budget).length > 0;
     if (budgeted && (!policy.deferredQueue || !props.claimTableName))
@@ -128,7 +134,7 @@ export class RestoreFunction extends Construct {
         sid: "RestoreArchivedObjectsInScope",
         effect: "Allow",
         actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"],
-        resources: [objects],
+        resources: objects,
       },
       // With s3:ListBucket, HeadObject on a deleted key answers 404 (gone) instead of 403 (HeadObject API
       // reference, "Permissions"); the condition keeps listing to this target's prefix.
