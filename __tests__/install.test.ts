@@ -13,8 +13,11 @@ const lock = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8
 const documented = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).engines.node as string;
 
 describe("installation", () => {
-  it("documents Node.js 20 or newer", () => {
-    expect(documented).toBe(">=20");
+  it("documents Node.js 22 or newer (Node.js 20 reached end of life in April 2026), as .nvmrc and CI use", () => {
+    expect(documented).toBe(">=22");
+    const pinned = readFileSync(path.join(root, ".nvmrc"), "utf8").trim();
+    expect(semver.satisfies(pinned, documented)).toBe(true);
+    expect(semver.major(pinned)).toBe(22);
   });
 
   it("locks no package that refuses this Node.js version (npm would warn EBADENGINE)", () => {

