@@ -104,7 +104,57 @@ export function targetAlarmSpecs(names: {
   /** The queue of events a daily budget refused, when the target has a budget. */
   readonly deferredQueueName?: string;
 }): AlarmSpec[] {
-  const ruleAlarms = (rule: string, label: string, what: string): AlarmSpec[] => [
+  return [
+    queueDepthAlarm(
+      "dlq",
+      names.deadLetterQueueName,
+      `Events wait in ${names.deadLetterQueueName}: a restore was not requested; inspect and redrive them`,
+    ),
+    functionErrorsAlarm(
+      "errors",
+      names.functionName,
+      `The restore function ${names.functionName} failed; Lambda retries, then dead-letters the event`,
+    ),
+    metricAlarm(
+      "throttles",
+      "lambdaThrottles",
+      names.functionName,
+      "Sum",
+      `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
+    ),
+    ...(names.restoreRuleName !== undefined
+      ? ruleDeliveryAlarms(names.restoreRuleName, "rule", "a failed read's event")
+      : []),
+    ...(names.deferredQueueName
+      ? [
+          queueDepthAlarm(
+            "deferred",
+            names.deferredQueueName,
+            `The daily restore budget refused events; they wait in ${names.deferredQueueName} (raise the budget, then npx glacier-restore redrive)`,
+          ),
+        ]
+      : []),
+    ...(names.digestFunctionName
+      ? [
+          functionErrorsAlarm(
+            "digest-errors",
+            names.digestFunctionName,
+            `The digest function ${names.digestFunctionName} failed; its messages wait in the digest queue for the next run`,
+          ),
+        ]
+      : []),
+    ...names.notificationRuleNames.flatMap((rule, i) =>
+      ruleDeliveryAlarms(rule, `notify-${i}`, "a restore notification"),
+    ),
+  ];
+}
+
+/**
+ * A rule's deliveries that failed, were dead-lettered, or could not even be dead-lettered (then the event
+ * is lost): three alarms per EventBridge rule.
+ */
+export function ruleDeliveryAlarms(rule: string, label: string, what: string): AlarmSpec[] {
+  return [
     metricAlarm(
       `${label}-failed`,
       "ruleFailedInvocations",
@@ -126,45 +176,6 @@ export function targetAlarmSpecs(names: {
       "Sum",
       `EventBridge could not put ${what} into the dead-letter queue either: it is lost (rule ${rule}); check the queue's policy and encryption`,
     ),
-  ];
-  return [
-    queueDepthAlarm(
-      "dlq",
-      names.deadLetterQueueName,
-      `Events wait in ${names.deadLetterQueueName}: a restore was not requested; inspect and redrive them`,
-    ),
-    functionErrorsAlarm(
-      "errors",
-      names.functionName,
-      `The restore function ${names.functionName} failed; Lambda retries, then dead-letters the event`,
-    ),
-    metricAlarm(
-      "throttles",
-      "lambdaThrottles",
-      names.functionName,
-      "Sum",
-      `The restore function ${names.functionName} was throttled (reserved concurrency or account limit)`,
-    ),
-    ...(names.restoreRuleName !== undefined ? ruleAlarms(names.restoreRuleName, "rule", "a failed read's event") : []),
-    ...(names.deferredQueueName
-      ? [
-          queueDepthAlarm(
-            "deferred",
-            names.deferredQueueName,
-            `The daily restore budget refused events; they wait in ${names.deferredQueueName} (raise the budget, then npx glacier-restore redrive)`,
-          ),
-        ]
-      : []),
-    ...(names.digestFunctionName
-      ? [
-          functionErrorsAlarm(
-            "digest-errors",
-            names.digestFunctionName,
-            `The digest function ${names.digestFunctionName} failed; its messages wait in the digest queue for the next run`,
-          ),
-        ]
-      : []),
-    ...names.notificationRuleNames.flatMap((rule, i) => ruleAlarms(rule, `notify-${i}`, "a restore notification")),
   ];
 }
 
@@ -191,14 +202,18 @@ export function logTriggerAlarmSpecs(names: {
 }
 
 /**
- * The alarms of a log group's FSx import (stacks/constructs/fsx-import.ts): restored files for which no
- * import task could be created (its dead-letter queue), and import function failures.
+ * The alarms of a log group's FSx import (stacks/constructs/fsx-import.ts): its rules' deliveries to the
+ * import queue, restored files for which no import task could be created (its dead-letter queue), and
+ * import function failures.
  */
 export function fsxImportAlarmSpecs(names: {
   readonly functionName: string;
   readonly deadLetterQueueName: string;
+  /** The rules catching completed restores for the import queue. */
+  readonly ruleNames: readonly string[];
 }): AlarmSpec[] {
   return [
+    ...names.ruleNames.flatMap((rule, i) => ruleDeliveryAlarms(rule, `rule-${i}`, "a completed restore to import")),
     queueDepthAlarm(
       "dlq",
       names.deadLetterQueueName,

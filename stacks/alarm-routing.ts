@@ -1,7 +1,7 @@
 import type { LogTriggerGroup, ResolvedConfig, ResolvedTarget } from "../config/resolve";
 import { ConfigError } from "../config/errors";
 import { fsxImportAlarmSpecs, logTriggerAlarmSpecs } from "../core/alarms";
-import { fsxImportNames } from "../core/fsx-import";
+import { fsxImportNames, importScopes } from "../core/fsx-import";
 import { logTriggerNames, targetNames } from "./names";
 
 /** An alarm action: a topic ARN the configuration names, or a target's own notifications topic by name. */
@@ -51,6 +51,7 @@ export function alarmRouting(config: ResolvedConfig): AlarmRouting {
         ? fsxImportAlarmSpecs({
             functionName: importNames.function,
             deadLetterQueueName: importNames.deadLetterQueue,
+            ruleNames: importScopes(g.routes, g.associations ?? []).map((_, i) => importNames.rule(i)),
           }).map((a) => importNames.alarm(a.id))
         : []),
     ];

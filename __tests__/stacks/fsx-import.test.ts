@@ -75,12 +75,19 @@ describe("FSx import in the log-trigger stack", () => {
     ]);
   });
 
-  it("alarms on its dead-letter queue and its errors", () => {
+  it("alarms on its rule's deliveries, its dead-letter queue and its errors", () => {
     const alarms = all(stack, "aws_cloudwatch_metric_alarm").filter((a) => a.alarm_name.includes("-import-"));
-    expect(alarms.map((a) => [a.metric_name, a.dimensions])).toEqual([
-      ["ApproximateNumberOfMessagesVisible", { QueueName: `${NAME}-imports-dlq` }],
-      ["Errors", { FunctionName: `${NAME}-import` }],
-    ]);
+    const rule = { RuleName: `${NAME}-restored-0` };
+    const byName = (x: unknown[], y: unknown[]) => String(x[0]).localeCompare(String(y[0]));
+    expect(alarms.map((a) => [a.metric_name, a.dimensions]).sort(byName)).toEqual(
+      [
+        ["FailedInvocations", rule],
+        ["InvocationsSentToDlq", rule],
+        ["InvocationsFailedToBeSentToDlq", rule],
+        ["ApproximateNumberOfMessagesVisible", { QueueName: `${NAME}-imports-dlq` }],
+        ["Errors", { FunctionName: `${NAME}-import` }],
+      ].sort(byName),
+    );
   });
 
   it("uses the region's partition in the file system ARNs", () => {
@@ -109,11 +116,23 @@ describe("FSx import alarms", () => {
     const importAlarms = all(logStack, "aws_cloudwatch_metric_alarm").filter((a) =>
       String(a.alarm_name).startsWith(`${NAME}-import`),
     );
-    expect(importAlarms.map((a) => a.alarm_name).sort()).toEqual([`${NAME}-import-dlq`, `${NAME}-import-errors`]);
+    // The rule's deliveries too (failed, dead-lettered, lost), like every other rule of the project.
+    expect(importAlarms.map((a) => a.alarm_name).sort()).toEqual([
+      `${NAME}-import-dlq`,
+      `${NAME}-import-errors`,
+      `${NAME}-import-rule-0-dlq`,
+      `${NAME}-import-rule-0-dlq-failed`,
+      `${NAME}-import-rule-0-failed`,
+    ]);
+    expect(
+      importAlarms.filter((a) => a.namespace === "AWS/Events").map((a) => [a.metric_name, a.dimensions.RuleName]),
+    ).toEqual(expect.arrayContaining([["InvocationsFailedToBeSentToDlq", `${NAME}-restored-0`]]));
     for (const a of importAlarms)
       expect(a.alarm_actions).toEqual([expect.stringMatching(/:glacier-restore-lab-raw-restores$/)]);
-    expect(logStack.output.alarm_names.value).toHaveLength(4);
+    expect(logStack.output.alarm_names.value).toHaveLength(7);
     const topicPolicy = all(stacks["lab-raw"]!, "aws_sns_topic_policy")[0];
-    expect(JSON.stringify(statementsOf(stacks["lab-raw"]!, topicPolicy.policy))).toContain(`alarm:${NAME}-import-dlq`);
+    const topicStatements = JSON.stringify(statementsOf(stacks["lab-raw"]!, topicPolicy.policy));
+    expect(topicStatements).toContain(`alarm:${NAME}-import-dlq`);
+    expect(topicStatements).toContain(`alarm:${NAME}-import-rule-0-dlq-failed`);
   });
 });

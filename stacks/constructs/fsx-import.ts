@@ -11,7 +11,8 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import entryPoints from "../../scripts/entry-points.json";
 import { fsxImportAlarmSpecs } from "../../core/alarms";
-import { FSX_IMPORT_ENV, fsxImportNames, importScopes, type FsxAssociation } from "../../core/fsx-import";
+import { fsxImportNames, importScopes, type FsxAssociation } from "../../core/fsx-import";
+import { encodeFsxImportEnv } from "../../core/function-env";
 import { regionalArn, type Partition } from "../../core/partition";
 import { restoreEventPattern } from "../../core/patterns";
 import { loadHandlerArtifact, type HandlerArtifact } from "../artifact";
@@ -159,7 +160,7 @@ export class FsxImport extends Construct {
       handler: "index.handler",
       memorySize: 128,
       timeout: FUNCTION_TIMEOUT_SECONDS,
-      environment: { variables: { [FSX_IMPORT_ENV.associations]: JSON.stringify(props.associations) } },
+      environment: { variables: encodeFsxImportEnv(props.associations) },
       loggingConfig: jsonLogging(logGroup),
       dependsOn: [logGroup, rolePolicy],
     });
@@ -176,7 +177,11 @@ export class FsxImport extends Construct {
     });
 
     this.alarms = new RestoreAlarms(this, "alarms", {
-      specs: fsxImportAlarmSpecs({ functionName: names.function, deadLetterQueueName: names.deadLetterQueue }),
+      specs: fsxImportAlarmSpecs({
+        functionName: names.function,
+        deadLetterQueueName: names.deadLetterQueue,
+        ruleNames: scopes.map((_, i) => names.rule(i)),
+      }),
       alarmName: names.alarm,
       actions: props.alarmActions,
     });
