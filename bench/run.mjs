@@ -11,7 +11,7 @@ await build({
   bundle: true,
   platform: "node",
   format: "cjs",
-  target: "node20",
+  target: "node22",
   packages: "external",
   absWorkingDir: root,
   logLevel: "warning",

@@ -1,7 +1,7 @@
 // Builds every program listed in scripts/entry-points.json, deterministically:
 //   functions: bundled whole and minified for the Lambda Node.js 22 runtime, then zipped with fixed
 //              timestamps and modes (same source -> same bytes), e.g. dist/handler.zip
-//   programs:  transpiled for Node.js 20 with packages external (the CDKTF app, the schema export, cost)
+//   programs:  transpiled for Node.js 22 with packages external (the CDKTF app, the schema export, cost)
 // Type checking is `npm run typecheck`. With --schema it also rewrites config/config.schema.json.
 // When nothing changed since the last build it stops at once: the fingerprint covers every project file
 // the last build's bundles actually imported (esbuild's metafile), the lock file, this script and the
@@ -82,7 +82,7 @@ async function buildAll() {
       entryPoints: table.programs.map((p) => p.entry),
       outdir: "dist",
       outbase: ".",
-      target: "node20",
+      target: "node22",
       packages: "external",
       sourcemap: "inline",
     }),
