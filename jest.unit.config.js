@@ -20,5 +20,6 @@ module.exports = {
     "**/functions/restore/digest.test.ts",
     "**/config/*.test.ts",
     "**/cost/estimate.test.ts",
+    "**/cost/pricing.test.ts",
   ],
 };

@@ -17,7 +17,7 @@ import {
 } from "../core/batch-jobs";
 import { GlacierRestoreError } from "../core/errors";
 import { tierFor, type Archive } from "../core/restore-rules";
-import type { Prices } from "../cost/estimate";
+import { batchJobCost, type Prices } from "../cost/pricing";
 import { clientOptions, type Io, type ResolvedLocation } from "./context";
 import { priceArchive, type BatchJobPlan, type StagePlan } from "./stage-plan";
 
@@ -106,7 +106,7 @@ export function planJobs(
     if (!t) continue;
     const restoring = Object.values(t.toRestore).reduce((n, c) => n + c.objects, 0);
     if (restoring === 0 && t.unknownTier === 0) continue;
-    let usd = prices.prices.batchOperationsPerJob + (t.tasks / 1e6) * prices.prices.batchOperationsPerMillionObjects;
+    let usd = batchJobCost(t.tasks, prices.prices);
     for (const [archive, c] of Object.entries(t.toRestore) as [Archive, { objects: number; bytes: number }][])
       usd += priceArchive(archive, tierFor(archive, p.tier), c.objects, c.bytes, prices).usd;
     const token = jobToken({

@@ -6,8 +6,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { listDataset } from "../aws/listing";
 import { addToFamilies, type BatchFamily, type CreateRestoreJobRequest, type FamilyTally } from "../core/batch-jobs";
 import { stateOf, type ListedObject } from "../core/dataset";
-import { archiveOf, expectedReadyHours, tierFor, type Archive, type Tier } from "../core/restore-rules";
-import { restoreRequestCost, type Prices } from "../cost/estimate";
+import { archiveOf, expectedReadyHours, type Archive, type Tier } from "../core/restore-rules";
+import { restoreCost, type Prices } from "../cost/pricing";
 import { progress, type Io } from "./context";
 
 export interface ArchivePlan {
@@ -54,7 +54,7 @@ export interface StagePlan {
   headRequests: number;
 }
 
-/** Cost of restoring one archive's share (Intelligent-Tiering tiers priced as assumed, and said so). */
+/** Cost of restoring one archive's share (cost/pricing.ts; an assumption, when the figure rests on one, is said). */
 export function priceArchive(
   archive: Archive,
   tier: Tier,
@@ -62,22 +62,15 @@ export function priceArchive(
   bytes: number,
   prices: Prices,
 ): ArchivePlan {
-  const used = tierFor(archive, tier);
+  const { tier: used, usd, assumption } = restoreCost(archive, tier, objects, bytes, prices.prices);
   const readyWithinHours = expectedReadyHours(archive, used);
-  if (archive === "GLACIER" || archive === "DEEP_ARCHIVE") {
-    const { usd } = restoreRequestCost(archive, tier, objects, bytes, prices.prices);
-    return { objects, bytes, tier: used, readyWithinHours, usd, priced: `cost/prices.json, ${prices.region}` };
-  }
-  // Intelligent-Tiering archive tiers: the price table has no line for them; Expedited is priced as
-  // Glacier Flexible Retrieval's, Standard and Bulk as free (an assumption to check on the S3 pricing page).
-  const usd = used === "Expedited" ? restoreRequestCost("GLACIER", "Expedited", objects, bytes, prices.prices).usd : 0;
   return {
     objects,
     bytes,
     tier: used,
     readyWithinHours,
     usd,
-    priced: "assumed: Intelligent-Tiering Standard/Bulk restores free, Expedited as Glacier's",
+    priced: assumption ?? `cost/prices.json, ${prices.region}`,
   };
 }
 

@@ -53,3 +53,13 @@ export const STACK_NAMES = {
   bucketNotificationsPrefix: "bucket-notifications-",
   logTriggerPrefix: "log-trigger-",
 } as const;
+
+/**
+ * Values of a target stack's `bucket_eventbridge_delivery` output: the stack that turns the bucket's
+ * EventBridge delivery on (a bucket declared `owned`), or "external" (the bucket's notifications are not
+ * this project's: synth says what to do once). Values a pipeline can compare, not sentences.
+ */
+export const EVENTBRIDGE_DELIVERY_EXTERNAL = "external";
+export function eventBridgeDeliveryOwnedBy(stack: string): string {
+  return `owned-by:${stack}`;
+}

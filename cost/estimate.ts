@@ -4,40 +4,11 @@
  */
 import { alarmCount } from "../core/alarms";
 import { s3RestoreEvents } from "../core/patterns";
-import { tierFor, TIERS, type Tier } from "../core/restore-rules";
+import { TIERS } from "../core/restore-rules";
 import { usesCloudTrail, type ResolvedTarget } from "../config/resolve";
+import { restoreCost, type PriceList } from "./pricing";
 
-export interface Prices {
-  readonly reviewed: string;
-  readonly region: string;
-  readonly currency: string;
-  readonly prices: {
-    readonly cloudtrailDataEventsPer100k: number;
-    readonly cloudwatchLogsIngestionPerGB: number;
-    readonly cloudwatchLogsStoragePerGBMonth: number;
-    readonly s3StandardStoragePerGBMonth: number;
-    readonly s3PutRequestsPer1k: number;
-    readonly eventbridgeOptInDataEventsPerMillion: number;
-    readonly lambdaRequestsPerMillion: number;
-    readonly lambdaArmPerGBSecond: number;
-    readonly dynamodbOnDemandWritesPerMillion: number;
-    readonly sqsRequestsPerMillion: number;
-    readonly snsPublishesPerMillion: number;
-    readonly snsEmailPer100k: number;
-    readonly snsHttpsPerMillion: number;
-    readonly kmsKeyPerMonth: number;
-    readonly kmsRequestsPer10k: number;
-    /** Standard-resolution metric alarm, per alarm-month. */
-    readonly cloudwatchAlarmPerMonth: number;
-    /** S3 Batch Operations: a fee per job and per million objects the job processes. */
-    readonly batchOperationsPerJob: number;
-    readonly batchOperationsPerMillionObjects: number;
-    readonly restore: Record<
-      "GLACIER" | "DEEP_ARCHIVE",
-      Partial<Record<Tier, { per1kRequests: number; perGB: number }>>
-    >;
-  };
-}
+export type { Prices } from "./pricing";
 
 /** What the estimate needs to know about use, for one target (cost/usage.ts decides which figures apply). */
 export interface Usage {
@@ -95,38 +66,17 @@ export function loggedEvents(t: ResolvedTarget, u: Usage): number {
   return t.trail.readerArnPrefixes.length > 0 ? u.getObjectsPerMonth * u.readerShare : u.getObjectsPerMonth;
 }
 
-/** The tier the function uses for an archive (Deep Archive has no Expedited). */
-
-/** The restore classes the price table knows. */
-export type PricedArchive = "GLACIER" | "DEEP_ARCHIVE";
-
-/**
- * What restoring `objects` objects of `bytes` bytes from an archive costs: requests plus retrieval per GB
- * (cost/prices.json), with the tier the archive actually gets (Deep Archive has no Expedited).
- */
-export function restoreRequestCost(
-  archive: PricedArchive,
-  tier: Tier,
-  objects: number,
-  bytes: number,
-  p: Prices["prices"],
-): { tier: Tier; usd: number } {
-  const used = tierFor(archive, tier);
-  const price = p.restore[archive][used]!;
-  return { tier: used, usd: (objects / 1000) * price.per1kRequests + (bytes / GB) * price.perGB };
-}
-
 /** The alarms of one log-trigger stack (router errors, router dead-letter queue): once per log group. */
 export const LOG_TRIGGER_STACK_ALARMS = 2;
 
-export function logTriggerStackCost(p: Prices["prices"]): number {
+export function logTriggerStackCost(p: PriceList): number {
   return LOG_TRIGGER_STACK_ALARMS * p.cloudwatchAlarmPerMonth;
 }
 
 /** Bytes of one reader warning line (an FSx data repository warning or a File Gateway health record). */
 export const READER_LOG_RECORD_BYTES = 400;
 
-export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"]): TargetEstimate {
+export function estimateTarget(t: ResolvedTarget, u: Usage, p: PriceList): TargetEstimate {
   const lines: CostLine[] = [];
   const add = (item: string, monthly: number, basis: string) => lines.push({ item, monthly, basis });
   const logged = loggedEvents(t, u);
@@ -183,7 +133,7 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   if (t.function.claims)
     add("DynamoDB claims", (failed / 1e6) * p.dynamodbOnDemandWritesPerMillion, `${n(failed)} conditional writes`);
 
-  let restoreCost = 0;
+  let restoresUsd = 0;
   let copyCost = 0;
   const parts: string[] = [];
   for (const [archive, share] of [
@@ -192,12 +142,12 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: Prices["prices"])
   ] as const) {
     const objects = u.archivedReadsPerMonth * share;
     if (objects === 0) continue;
-    const { tier, usd } = restoreRequestCost(archive, t.restoreTier, objects, objects * u.meanObjectSizeGB * GB, p);
-    restoreCost += usd;
+    const { tier, usd } = restoreCost(archive, t.restoreTier, objects, objects * u.meanObjectSizeGB * GB, p);
+    restoresUsd += usd;
     copyCost += objects * u.meanObjectSizeGB * p.s3StandardStoragePerGBMonth * (t.restoreDays / 30);
     parts.push(`${n(objects)} ${archive} (${tier})`);
   }
-  add("Restores (requests + retrieval)", restoreCost, `${parts.join(", ")} × ${u.meanObjectSizeGB} GB`);
+  add("Restores (requests + retrieval)", restoresUsd, `${parts.join(", ")} × ${u.meanObjectSizeGB} GB`);
   add("Restored copies (S3 Standard)", copyCost, `kept ${t.restoreDays} day${t.restoreDays === 1 ? "" : "s"}`);
 
   const nt = t.notifications;
@@ -241,7 +191,7 @@ function logSources(t: ResolvedTarget) {
 }
 
 /** The same target under another setting, to show what a choice is worth. */
-export function whatIf(t: ResolvedTarget, u: Usage, p: Prices["prices"]): { choice: string; monthly: number }[] {
+export function whatIf(t: ResolvedTarget, u: Usage, p: PriceList): { choice: string; monthly: number }[] {
   const base = (x: ResolvedTarget, usage = u) => estimateTarget(x, usage, p).total;
   const rows = [{ choice: "as configured", monthly: base(t) }];
   // Trail settings and read volume change nothing for a target without CloudTrail.

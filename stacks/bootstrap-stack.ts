@@ -50,7 +50,10 @@ export class StateBootstrapStack extends GlacierRestoreStack {
         },
       ],
     }).bucket;
-    new TerraformOutput(this, "state_bucket", { value: bucket.bucket });
+    new TerraformOutput(this, "state_bucket", {
+      value: bucket.bucket,
+      description: "S3 bucket holding the Terraform state of every glacier-restore stack",
+    });
 
     if (sb.locking === "dynamodb" && sb.dynamodbTable) {
       const table = new DynamodbTable(this, "lock-table", {
@@ -61,7 +64,10 @@ export class StateBootstrapStack extends GlacierRestoreStack {
         serverSideEncryption: { enabled: true },
         lifecycle: { preventDestroy: true },
       });
-      new TerraformOutput(this, "lock_table", { value: table.name });
+      new TerraformOutput(this, "lock_table", {
+        value: table.name,
+        description: "DynamoDB table holding the Terraform state locks",
+      });
     }
   }
 }

@@ -36,8 +36,17 @@ export class BucketNotificationsStack extends GlacierRestoreStack {
         ...(t.prefix ? { filterPrefix: notificationFilterPrefix(t.prefix) } : {}),
       })),
     });
-    new TerraformOutput(this, "bucket", { value: o.bucket });
-    new TerraformOutput(this, "eventbridge", { value: o.eventBridge });
-    new TerraformOutput(this, "topic_targets", { value: o.topicTargets.map((t) => t.name) });
+    new TerraformOutput(this, "bucket", {
+      value: o.bucket,
+      description: "Bucket whose whole notification configuration this stack owns",
+    });
+    new TerraformOutput(this, "eventbridge", {
+      value: o.eventBridge,
+      description: "Whether this stack turns on the bucket's delivery of its events to EventBridge",
+    });
+    new TerraformOutput(this, "topic_targets", {
+      value: o.topicTargets.map((t) => t.name),
+      description: "Targets whose SNS topic receives the bucket's restore event notifications directly",
+    });
   }
 }

@@ -10,7 +10,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LogTriggerGroup, ResolvedConfig } from "../config/resolve";
 import { logTriggerAlarmSpecs } from "../core/alarms";
-import { ROUTER_ENV } from "../core/contract";
+import { encodeRouterEnv } from "../core/function-env";
 import { regionalArn } from "../core/partition";
 import { READER_FILTER_PATTERNS, type Route } from "../core/reader-logs";
 import { hasFsxImport, type AlarmDestination } from "./alarm-routing";
@@ -101,7 +101,7 @@ export class LogTriggerStack extends GlacierRestoreStack {
       handler: "index.handler",
       memorySize: 128,
       timeout: 60,
-      environment: { variables: { [ROUTER_ENV.source]: g.type, [ROUTER_ENV.routes]: JSON.stringify(routes) } },
+      environment: { variables: encodeRouterEnv({ source: g.type, routes }) },
       loggingConfig: jsonLogging(logGroup),
       dependsOn: [logGroup, rolePolicy],
     });
@@ -155,10 +155,25 @@ export class LogTriggerStack extends GlacierRestoreStack {
           ? "CloudWatch alarms of this log group's router (and FSx import)"
           : "CloudWatch alarms of this log group's router (and FSx import); no actions: none of its targets has an alarm topic or notifications",
     });
-    new TerraformOutput(this, "log_group_name", { value: g.logGroupName });
-    new TerraformOutput(this, "router_function_name", { value: router.functionName });
-    new TerraformOutput(this, "subscription_filter_name", { value: names.subscriptionFilter });
-    new TerraformOutput(this, "dead_letter_queue_url", { value: deadLetters.queue.url });
-    new TerraformOutput(this, "targets", { value: g.routes.map((r) => r.target) });
+    new TerraformOutput(this, "log_group_name", {
+      value: g.logGroupName,
+      description: "Reader log group whose archived-object warnings this stack routes",
+    });
+    new TerraformOutput(this, "router_function_name", {
+      value: router.functionName,
+      description: "Lambda function handing each logged miss to its target's restore function",
+    });
+    new TerraformOutput(this, "subscription_filter_name", {
+      value: names.subscriptionFilter,
+      description: "Subscription filter on the log group (a log group allows two)",
+    });
+    new TerraformOutput(this, "dead_letter_queue_url", {
+      value: deadLetters.queue.url,
+      description: "Log deliveries the router could not hand over; inspect and redrive",
+    });
+    new TerraformOutput(this, "targets", {
+      value: g.routes.map((r) => r.target),
+      description: "Names of the targets this log group's misses are routed to",
+    });
   }
 }

@@ -41,8 +41,17 @@ export class SharedTrailStack extends GlacierRestoreStack {
           }
         : {}),
     });
-    new TerraformOutput(this, "trail_arn", { value: trail.trail.arn });
-    new TerraformOutput(this, "trail_log_bucket", { value: trail.logBucket.bucket });
-    new TerraformOutput(this, "targets", { value: g.targets.map((t) => t.name) });
+    new TerraformOutput(this, "trail_arn", {
+      value: trail.trail.arn,
+      description: "CloudTrail trail logging the GetObject data events of every target it serves",
+    });
+    new TerraformOutput(this, "trail_log_bucket", {
+      value: trail.logBucket.bucket,
+      description: "S3 bucket receiving the shared trail's log files",
+    });
+    new TerraformOutput(this, "targets", {
+      value: g.targets.map((t) => t.name),
+      description: "Names of the targets whose reads this trail logs",
+    });
   }
 }

@@ -14,6 +14,7 @@ import { RestoreDigest } from "./constructs/restore-digest";
 import { BatchOperations } from "./constructs/batch-operations";
 import { DeferredQueue } from "./constructs/deferred-queue";
 import { targetAlarmSpecs } from "../core/alarms";
+import { EVENTBRIDGE_DELIVERY_EXTERNAL, eventBridgeDeliveryOwnedBy } from "../core/contract";
 import { regionalArn } from "../core/partition";
 import { s3RestoreEvents } from "./constructs/restore-notifications";
 import { advancedEventSelectors, putEventSelectorsCommand } from "../core/selectors";
@@ -75,7 +76,10 @@ export class TargetStack extends GlacierRestoreStack {
         value: trail.trail.arn,
         description: "CloudTrail trail logging this target's GetObject data events",
       });
-      new TerraformOutput(this, "trail_log_bucket", { value: trail.logBucket.bucket });
+      new TerraformOutput(this, "trail_log_bucket", {
+        value: trail.logBucket.bucket,
+        description: "S3 bucket receiving this target's trail log files",
+      });
     } else if (cloudTrail && t.trail.mode === "existing") {
       new TerraformOutput(this, "trail_arn", {
         value: t.trail.existingTrailArn,
@@ -223,22 +227,38 @@ export class TargetStack extends GlacierRestoreStack {
       });
     }
 
-    new TerraformOutput(this, "function_name", { value: fn.function.functionName });
-    new TerraformOutput(this, "function_arn", { value: fn.function.arn });
-    new TerraformOutput(this, "function_log_group", { value: fn.logGroup.name });
-    if (rule) new TerraformOutput(this, "rule_arn", { value: rule.rule.arn });
+    new TerraformOutput(this, "function_name", {
+      value: fn.function.functionName,
+      description: "Lambda function restoring this target's archived objects",
+    });
+    new TerraformOutput(this, "function_arn", {
+      value: fn.function.arn,
+      description: "ARN of the Lambda function restoring this target's archived objects",
+    });
+    new TerraformOutput(this, "function_log_group", {
+      value: fn.logGroup.name,
+      description: "CloudWatch Logs group of the restore function (JSON logs)",
+    });
+    if (rule)
+      new TerraformOutput(this, "rule_arn", {
+        value: rule.rule.arn,
+        description: "EventBridge rule sending this target's failed reads (CloudTrail) to the restore function",
+      });
     if (notifications) {
       new TerraformOutput(this, "notifications_topic_arn", {
         value: notifications.topic.arn,
         description: "SNS topic receiving restore initiated/completed/expired messages",
       });
-      new TerraformOutput(this, "notifications_key_arn", { value: notifications.keyArn });
+      new TerraformOutput(this, "notifications_key_arn", {
+        value: notifications.keyArn,
+        description: "KMS key encrypting the notifications topic",
+      });
       if (notifications.rules.length > 0)
         new TerraformOutput(this, "bucket_eventbridge_delivery", {
           value: props.bucketNotificationsStack
-            ? `turned on by stack ${props.bucketNotificationsStack}`
-            : `required: turn on EventBridge delivery for bucket ${t.bucket} without replacing its other notifications (docs/notifications.md)`,
-          description: "Completed/expired notifications need the bucket to send its events to EventBridge",
+            ? eventBridgeDeliveryOwnedBy(props.bucketNotificationsStack)
+            : EVENTBRIDGE_DELIVERY_EXTERNAL,
+          description: `Who turns on the bucket's EventBridge delivery, which completed/expired notifications need: "owned-by:<stack>", or "external" (turn it on once, keeping the bucket's other notifications: docs/notifications.md)`,
         });
     }
     if (t.batchOperations) {

@@ -18,9 +18,7 @@ import { errorCode, requestIdOf } from "../../aws/aws-errors";
 import { RestoreRetryStrategy, maxAttemptsFrom } from "../../aws/retry";
 import { powertoolsLog, powertoolsMetrics, type Log, type RestoreMetrics } from "../../aws/telemetry";
 import {
-  associationProblem,
   batchTokenSource,
-  FSX_IMPORT_ENV,
   importBatches,
   importPathProblem,
   placementOf,
@@ -28,34 +26,13 @@ import {
   type FsxAssociation,
   type FsxPlacement,
 } from "../../core/fsx-import";
+import { decodeFsxImportEnv, type FunctionEnv } from "../../core/function-env";
 
-export class FsxImportConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FsxImportConfigError";
-  }
-}
+export { HandlerConfigError } from "../../core/function-env";
 
-/** The associations from the environment; a wrong value fails every invocation (and so alarms). */
-export function associationsFromEnv(env: Readonly<Record<string, string | undefined>>): FsxAssociation[] {
-  const usage = `${FSX_IMPORT_ENV.associations} must be a JSON list of {fileSystemId, fileSystemPath, dataRepositoryPath}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(env[FSX_IMPORT_ENV.associations] ?? "");
-  } catch {
-    throw new FsxImportConfigError(usage);
-  }
-  const valid = (a: unknown): a is FsxAssociation => {
-    const x = a as Record<string, unknown> | null;
-    return (
-      typeof x?.fileSystemId === "string" &&
-      typeof x.fileSystemPath === "string" &&
-      typeof x.dataRepositoryPath === "string" &&
-      associationProblem(x as unknown as FsxAssociation) === undefined
-    );
-  };
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(valid)) throw new FsxImportConfigError(usage);
-  return parsed;
+/** The associations from the environment (core/function-env.ts holds the contract); a wrong value fails every invocation (and so alarms). */
+export function associationsFromEnv(env: FunctionEnv): FsxAssociation[] {
+  return decodeFsxImportEnv(env);
 }
 
 export interface ImportResult extends SQSBatchResponse {

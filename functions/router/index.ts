@@ -12,52 +12,16 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { errorCode } from "../../aws/aws-errors";
 import { RestoreRetryStrategy, maxAttemptsFrom } from "../../aws/retry";
 import { powertoolsLog, powertoolsMetrics, type Log, type RestoreMetrics } from "../../aws/telemetry";
-import { ROUTER_ENV } from "../../core/contract";
-import {
-  parseReaderLine,
-  routeOf,
-  type ReaderLogSource,
-  type ReaderMissEvent,
-  type Route,
-} from "../../core/reader-logs";
+import { decodeRouterEnv, type FunctionEnv, type RouterFunctionConfig } from "../../core/function-env";
+import { parseReaderLine, routeOf, type ReaderMissEvent } from "../../core/reader-logs";
 
-export interface RouterConfig {
-  readonly source: ReaderLogSource;
-  readonly routes: readonly Route[];
-}
+export type RouterConfig = RouterFunctionConfig;
+/** The router's one configuration error class is the handlers' shared one (core/function-env.ts). */
+export { HandlerConfigError } from "../../core/function-env";
 
-export class RouterConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RouterConfigError";
-  }
-}
-
-export function routerConfigFromEnv(env: Readonly<Record<string, string | undefined>>): RouterConfig {
-  const source = env[ROUTER_ENV.source];
-  if (source !== "fsx-logs" && source !== "file-gateway-logs")
-    throw new RouterConfigError(
-      `READER_LOG_SOURCE must be fsx-logs or file-gateway-logs; got ${JSON.stringify(source)}`,
-    );
-  let routes: unknown;
-  try {
-    routes = JSON.parse(env[ROUTER_ENV.routes] ?? "");
-  } catch {
-    throw new RouterConfigError("ROUTES must be a JSON list of {target, functionName, bucket, prefix, readers?}");
-  }
-  const valid = (r: unknown): r is Route => {
-    const x = r as Record<string, unknown>;
-    return (
-      typeof x?.target === "string" &&
-      typeof x.functionName === "string" &&
-      typeof x.bucket === "string" &&
-      typeof x.prefix === "string" &&
-      (x.readers === undefined || (Array.isArray(x.readers) && x.readers.every((v) => typeof v === "string")))
-    );
-  };
-  if (!Array.isArray(routes) || routes.length === 0 || !routes.every(valid))
-    throw new RouterConfigError("ROUTES must be a JSON list of {target, functionName, bucket, prefix, readers?}");
-  return { source, routes };
+/** The router's settings from its environment (core/function-env.ts holds the contract). */
+export function routerConfigFromEnv(env: FunctionEnv): RouterConfig {
+  return decodeRouterEnv(env);
 }
 
 interface SubscriptionPayload {

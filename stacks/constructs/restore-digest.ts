@@ -8,7 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { DIGEST_ENV } from "../../core/contract";
+import { encodeDigestEnv } from "../../core/function-env";
 import { fromBundle, jsonLogging, ownLogsStatement, type DeployedBundle } from "./restore-function";
 import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
@@ -82,12 +82,12 @@ export class RestoreDigest extends Construct {
       // One run at a time: two runs would split one window into two digests.
       reservedConcurrentExecutions: 1,
       environment: {
-        variables: {
-          [DIGEST_ENV.queueUrl]: props.queue.url,
-          [DIGEST_ENV.topicArn]: props.topicArn,
-          [DIGEST_ENV.target]: props.target,
-          [DIGEST_ENV.windowMinutes]: String(props.windowMinutes),
-        },
+        variables: encodeDigestEnv({
+          queueUrl: props.queue.url,
+          topicArn: props.topicArn,
+          target: props.target,
+          windowMinutes: props.windowMinutes,
+        }),
       },
       loggingConfig: jsonLogging(logGroup),
       dependsOn: [logGroup, rolePolicy],

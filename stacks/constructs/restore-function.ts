@@ -14,7 +14,8 @@ import {
   policyDocument,
   type Statement,
 } from "../policy";
-import { CLAIM_FIELDS, RESTORE_ENV } from "../../core/contract";
+import { CLAIM_FIELDS } from "../../core/contract";
+import { encodeRestoreEnv } from "../../core/function-env";
 import { bucketArn, type Partition } from "../../core/partition";
 import { FUNCTION_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
 import type { Budget, DirectoryLimits, RestoreMode, RestoreScope } from "../../core/restore-policy";
@@ -191,35 +192,19 @@ export class RestoreFunction extends Construct {
       timeout: props.timeoutSeconds,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
-        variables: {
-          [RESTORE_ENV.tier]: props.restoreTier,
-          [RESTORE_ENV.days]: String(props.restoreDays),
-          [RESTORE_ENV.bucket]: props.bucket,
-          [RESTORE_ENV.prefix]: props.prefix,
-          [RESTORE_ENV.target]: props.targetName,
-          ...(this.claimTable
-            ? {
-                [RESTORE_ENV.claimTable]: this.claimTable.name,
-                [RESTORE_ENV.claimTtlSeconds]: String(props.claimTtlSeconds),
-              }
-            : {}),
-          ...(props.initiatedNotifications ? { [RESTORE_ENV.topicArn]: props.initiatedNotifications.topicArn } : {}),
-          ...(policy?.restoreScope === "directory"
-            ? {
-                [RESTORE_ENV.scope]: "directory",
-                [RESTORE_ENV.directoryMaxObjects]: String(policy.directory.maxObjects),
-                [RESTORE_ENV.directoryMaxBytes]: String(policy.directory.maxBytes),
-              }
-            : {}),
-          ...(policy?.budget.maxRestoresPerDay !== undefined
-            ? { [RESTORE_ENV.budgetMaxRestores]: String(policy.budget.maxRestoresPerDay) }
-            : {}),
-          ...(policy?.budget.maxBytesPerDay !== undefined
-            ? { [RESTORE_ENV.budgetMaxBytes]: String(policy.budget.maxBytesPerDay) }
-            : {}),
-          ...(budgeted ? { [RESTORE_ENV.deferredQueueUrl]: policy.deferredQueue!.url } : {}),
-          ...(policy?.mode === "observe" ? { [RESTORE_ENV.mode]: "observe" } : {}),
-        },
+        variables: encodeRestoreEnv({
+          tier: props.restoreTier,
+          days: props.restoreDays,
+          bucket: props.bucket,
+          prefix: props.prefix,
+          targetName: props.targetName,
+          ...(this.claimTable ? { claimTable: this.claimTable.name } : {}),
+          claimTtlSeconds: props.claimTtlSeconds,
+          ...(props.initiatedNotifications ? { notifyTopicArn: props.initiatedNotifications.topicArn } : {}),
+          ...(policy?.restoreScope === "directory" ? { scope: "directory", directory: policy.directory } : {}),
+          ...(budgeted ? { budget: policy.budget, deferredQueueUrl: policy.deferredQueue!.url } : {}),
+          ...(policy?.mode === "observe" ? { mode: "observe" } : {}),
+        }),
       },
       loggingConfig: jsonLogging(this.logGroup),
       dependsOn: [this.logGroup, rolePolicy],

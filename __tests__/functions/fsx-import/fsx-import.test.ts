@@ -2,7 +2,7 @@
 import { CreateDataRepositoryTaskCommand, FSxClient } from "@aws-sdk/client-fsx";
 import type { SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { associationsFromEnv, createImporter, FsxImportConfigError } from "../../../functions/fsx-import";
+import { associationsFromEnv, createImporter, HandlerConfigError } from "../../../functions/fsx-import";
 import type { FsxAssociation } from "../../../core/fsx-import";
 import { RecordingLog, RecordingMetrics } from "../../../testing/recorders";
 
@@ -67,7 +67,7 @@ describe("associationsFromEnv", () => {
     expect(associationsFromEnv({ FSX_ASSOCIATIONS: JSON.stringify(ASSOCIATIONS) })).toEqual(ASSOCIATIONS);
   });
   it.each(["", "[]", "{}", JSON.stringify([{ ...ASSOCIATIONS[0], fileSystemPath: "raw" }])])("rejects %j", (v) => {
-    expect(() => associationsFromEnv({ FSX_ASSOCIATIONS: v })).toThrow(FsxImportConfigError);
+    expect(() => associationsFromEnv({ FSX_ASSOCIATIONS: v })).toThrow(HandlerConfigError);
   });
 });
 

@@ -166,7 +166,7 @@ describe("log router → restore functions", () => {
       READER_LOG_SOURCE: "cloudtrail",
       ROUTES: "[]",
     });
-    expect(r.results[0]).toMatchObject({ ok: false, error: { name: "RouterConfigError" } });
+    expect(r.results[0]).toMatchObject({ ok: false, error: { name: "HandlerConfigError" } });
   });
 
   it("restores once when the same miss arrives through CloudTrail and through the logs", async () => {

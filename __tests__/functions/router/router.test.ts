@@ -5,7 +5,7 @@ import {
   createRouter,
   decodeSubscription,
   routerConfigFromEnv,
-  RouterConfigError,
+  HandlerConfigError,
   type RouterConfig,
 } from "../../../functions/router";
 import {
@@ -57,7 +57,7 @@ describe("routerConfigFromEnv", () => {
       "ROUTES must be a JSON list",
     ],
   ])("rejects %j", (env, message) => {
-    expect(() => routerConfigFromEnv(env)).toThrow(RouterConfigError);
+    expect(() => routerConfigFromEnv(env)).toThrow(HandlerConfigError);
     expect(() => routerConfigFromEnv(env)).toThrow(message);
   });
 });
