@@ -41,21 +41,32 @@ export async function restoreObject(
 }
 
 /**
+ * Runs one S3 request. The operator command passes one that paces request starts and retries SlowDown;
+ * the function sends at once (its SDK client retries by itself).
+ */
+export type Pace = <T>(send: () => Promise<T>) => Promise<T>;
+
+const atOnce: Pace = (send) => send();
+
+/**
  * The restore with the given tier; Expedited capacity is not guaranteed (S3 answers
- * GlacierExpeditedRetrievalNotAvailable), Standard always is, so an Expedited request that meets it is
- * asked again with Standard. `onFallback` runs before that second request.
+ * GlacierExpeditedRetrievalNotAvailable, 503), Standard always is, so an Expedited request that meets it is
+ * asked again with Standard (S3 API reference, RestoreObject: "Special errors"). `onFallback` runs before
+ * that second request.
  */
 export async function restoreWithExpeditedFallback(
   s3: S3Client,
   object: ObjectRef,
   request: { readonly tier: Tier; readonly days?: number },
-  onFallback?: () => void,
+  options: { readonly onFallback?: () => void; readonly pace?: Pace } = {},
 ): Promise<{ outcome: RestoreOutcome; tier: Tier }> {
+  const pace = options.pace ?? atOnce;
   try {
-    return { outcome: await restoreObject(s3, object, request), tier: request.tier };
+    return { outcome: await pace(() => restoreObject(s3, object, request)), tier: request.tier };
   } catch (err) {
     if (request.tier !== "Expedited" || errorCode(err) !== "GlacierExpeditedRetrievalNotAvailable") throw err;
-    onFallback?.();
-    return { outcome: await restoreObject(s3, object, { ...request, tier: "Standard" }), tier: "Standard" };
+    options.onFallback?.();
+    const standard = { ...request, tier: "Standard" as const };
+    return { outcome: await pace(() => restoreObject(s3, object, standard)), tier: "Standard" };
   }
 }

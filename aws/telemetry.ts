@@ -26,6 +26,7 @@ export type MetricName =
   | "DigestMessageUnreadable"
   | "WouldRestore"
   | "BudgetExceeded"
+  | "BudgetRefundFailed"
   | "EventDeferred"
   | "DirectoryExpanded"
   | "DirectoryCapReached"

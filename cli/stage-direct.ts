@@ -1,12 +1,14 @@
 /**
- * The direct path of `glacier-restore stage`: RestoreObject per archived object, at most `perSecond`
- * request starts a second, with bounded concurrency that halves on S3's SlowDown and grows back while S3
- * keeps up. The listing streams, so memory stays flat however many objects there are.
+ * The direct path of `glacier-restore stage`: one restore attempt per archived object (the function's own,
+ * aws/restore-attempt.ts, without memory, claims or budget), at most `perSecond` request starts a second,
+ * with bounded concurrency that halves on S3's SlowDown and grows back while S3 keeps up. The listing
+ * streams, so memory stays flat however many objects there are.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { errorCode } from "../aws/aws-errors";
 import { listDataset } from "../aws/listing";
-import { restoreObject } from "../aws/restore-object";
+import { attemptRestore } from "../aws/restore-attempt";
+import type { Pace } from "../aws/restore-object";
 import { restoreDaysFor, tierFor, type Archive, type Tier } from "../core/restore-rules";
 import { progress, type Io } from "./context";
 import { archiveToRestore, type StagePlan } from "./stage-plan";
@@ -62,6 +64,29 @@ export interface StageOutcome {
   failures: { key: string; code: string }[];
 }
 
+/** SlowDown answers one request may meet before it counts as failed. */
+const SLOW_DOWN_ATTEMPTS = 8;
+
+/** Each request waits for a slot and its start time; SlowDown halves the slots and asks again. */
+function pacer(limiter: Limiter, gate: RateGate, outcome: StageOutcome): Pace {
+  return async (send) => {
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire();
+      await gate.pass();
+      try {
+        const answer = await send();
+        limiter.release("ok");
+        return answer;
+      } catch (err) {
+        const slowDown = errorCode(err) === "SlowDown";
+        limiter.release(slowDown ? "slow-down" : "ok");
+        if (!slowDown || attempt >= SLOW_DOWN_ATTEMPTS) throw err;
+        outcome.slowDowns++;
+      }
+    }
+  };
+}
+
 export async function restoreAll(
   s3: S3Client,
   p: StagePlan,
@@ -69,7 +94,6 @@ export async function restoreAll(
   perSecond: number,
   io: Io,
 ): Promise<StageOutcome> {
-  const gate = new RateGate(perSecond);
   const outcome: StageOutcome = {
     started: 0,
     alreadyRestored: 0,
@@ -80,40 +104,26 @@ export async function restoreAll(
     failures: [],
   };
   const limiter = new Limiter(concurrency, Math.max(concurrency, 100));
+  const deps = { s3, pace: pacer(limiter, new RateGate(perSecond), outcome) };
   const bar = progress(io);
   let done = 0;
-  const send = async (key: string, archive: Archive, tier: Tier): Promise<void> => {
+  const send = async (key: string, size: number, archive: Archive, tier: Tier): Promise<void> => {
     const days = restoreDaysFor(archive, p.days);
-    for (let attempt = 1; ; attempt++) {
-      await limiter.acquire();
-      await gate.pass();
-      try {
-        const result = await restoreObject(
-          s3,
-          { bucket: p.location.bucket, key },
-          { tier, ...(days !== undefined ? { days } : {}) },
-        );
-        limiter.release("ok");
-        if (result === "already-restored") outcome.alreadyRestored++;
-        else if (result === "already-in-progress") outcome.alreadyInProgress++;
-        else outcome.started++;
-        return;
-      } catch (err) {
-        const code = errorCode(err);
-        limiter.release(code === "SlowDown" ? "slow-down" : "ok");
-        if (code === "GlacierExpeditedRetrievalNotAvailable" && tier === "Expedited") {
-          outcome.tierFallbacks++;
-          tier = "Standard";
-          continue;
-        }
-        if (code === "SlowDown" && attempt < 8) {
-          outcome.slowDowns++;
-          continue;
-        }
-        outcome.failed++;
-        if (outcome.failures.length < 20) outcome.failures.push({ key, code });
-        return;
-      }
+    try {
+      const result = await attemptRestore(
+        deps,
+        { ref: { bucket: p.location.bucket, key }, at: Date.now() },
+        { tier, bytes: size, archive, ...(days !== undefined ? { days } : {}) },
+      );
+      // Without memory, claims, budget or observe mode every attempt asks S3.
+      if (result.status !== "requested") return;
+      if (result.answer.tier !== tier) outcome.tierFallbacks++;
+      if (result.answer.outcome === "already-restored") outcome.alreadyRestored++;
+      else if (result.answer.outcome === "already-in-progress") outcome.alreadyInProgress++;
+      else outcome.started++;
+    } catch (err) {
+      outcome.failed++;
+      if (outcome.failures.length < 20) outcome.failures.push({ key, code: errorCode(err) });
     }
   };
   const pending = new Set<Promise<void>>();
@@ -123,7 +133,7 @@ export async function restoreAll(
       if (!archive) continue;
       // Wait for a slot before taking the next object, so memory stays flat however long the listing.
       while (pending.size >= limiter.limit) await Promise.race(pending);
-      const task = send(o.key, archive, tierFor(archive, p.tier)).finally(() => {
+      const task = send(o.key, o.size, archive, tierFor(archive, p.tier)).finally(() => {
         pending.delete(task);
         bar.update(`staging: ${++done}/${p.toRestore.objects} requested`);
       });

@@ -3,6 +3,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { createHandler } from "../functions/restore";
 import type { HandlerConfig } from "../functions/restore/config";
+import type { BudgetStore, Reservation } from "../aws/budget";
+import type { ClaimResult, ClaimStore } from "../aws/claims";
 import type { Log, MetricName, RestoreMetrics } from "../aws/telemetry";
 
 export interface LogLine {
@@ -59,4 +61,45 @@ export function recordingHandler(config: Partial<HandlerConfig>, clock: () => nu
     clock,
   });
   return { handler, log, metrics };
+}
+
+/** Claims that answer from `answer` (an Error is thrown, as by a claim store that is down) and record calls. */
+export class RecordingClaims implements ClaimStore {
+  readonly calls: string[] = [];
+  constructor(private readonly answer: (id: string) => ClaimResult | Error = () => "claimed") {}
+  async claim(id: string) {
+    this.calls.push(`claim ${id.split("\u0000").join("|")}`);
+    const answer = this.answer(id);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+  async release(id: string) {
+    this.calls.push(`release ${id.split("\u0000").join("|")}`);
+  }
+}
+
+/**
+ * A budget that reserves from `answers` in turn ("exceeded" once they run out; an Error is thrown) and
+ * records calls; `refundFails` makes every refund throw.
+ */
+export class RecordingBudget implements BudgetStore {
+  readonly calls: string[] = [];
+  constructor(
+    private readonly answers: (Reservation | Error)[] = ["reserved"],
+    private readonly options: { readonly first?: boolean; readonly refundFails?: boolean } = {},
+  ) {}
+  async reserve(bytes: number) {
+    this.calls.push(`reserve ${bytes}`);
+    const answer = this.answers.shift() ?? "exceeded";
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+  async refund(bytes: number) {
+    this.calls.push(`refund ${bytes}`);
+    if (this.options.refundFails) throw Object.assign(new Error("throttled"), { name: "ThrottlingException" });
+  }
+  async firstRefusalToday() {
+    this.calls.push("first?");
+    return this.options.first ?? true;
+  }
 }

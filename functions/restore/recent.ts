@@ -1,18 +1,17 @@
+import type { RestoreMemory } from "../../aws/restore-attempt";
+
 /**
  * Objects this container recently asked S3 to restore. A reader that retries, or many readers of one file,
  * produce a burst of identical events; a warm container answers the repeats from here without calling S3.
+ * Entries are named by the restore attempt (aws/restore-attempt.ts objectId).
  */
-export class RecentRestores {
+export class RecentRestores implements RestoreMemory {
   private readonly expiries = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
   ) {}
-
-  static keyOf(bucket: string, key: string, versionId?: string): string {
-    return `${bucket}\u0000${key}\u0000${versionId ?? ""}`;
-  }
 
   has(id: string, now: number): boolean {
     if ((this.expiries.get(id) ?? 0) > now) return true;

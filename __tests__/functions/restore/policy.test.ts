@@ -11,13 +11,17 @@ import {
   type ObjectStorageClass,
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import type { BudgetStore, Reservation } from "../../../aws/budget";
-import type { ClaimResult, ClaimStore } from "../../../aws/claims";
 import type { HandlerConfig } from "../../../functions/restore/config";
 import type { Notifier } from "../../../functions/restore/notify";
 import { createRestoreHandler, RestoreFailedError } from "../../../functions/restore/restore";
 import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
-import { BASE_HANDLER_CONFIG, RecordingLog, RecordingMetrics } from "../../../testing/recorders";
+import {
+  BASE_HANDLER_CONFIG,
+  RecordingBudget,
+  RecordingClaims,
+  RecordingLog,
+  RecordingMetrics,
+} from "../../../testing/recorders";
 
 const s3Mock = mockClient(S3Client);
 beforeEach(() => s3Mock.reset());
@@ -26,41 +30,10 @@ const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
 const s3Error = (name: string, status: number) =>
   new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message: name });
 
-class FakeBudget implements BudgetStore {
-  readonly calls: string[] = [];
-  constructor(
-    private readonly answers: Reservation[] = ["reserved"],
-    private readonly first = true,
-  ) {}
-  async reserve(bytes: number) {
-    this.calls.push(`reserve ${bytes}`);
-    return this.answers.shift() ?? "exceeded";
-  }
-  async refund(bytes: number) {
-    this.calls.push(`refund ${bytes}`);
-  }
-  async firstRefusalToday() {
-    this.calls.push("first?");
-    return this.first;
-  }
-}
-
-class FakeClaims implements ClaimStore {
-  readonly calls: string[] = [];
-  constructor(private readonly held: (id: string) => ClaimResult = () => "claimed") {}
-  async claim(id: string) {
-    this.calls.push(`claim ${id.split("\u0000").join("|")}`);
-    return this.held(id);
-  }
-  async release(id: string) {
-    this.calls.push(`release ${id.split("\u0000").join("|")}`);
-  }
-}
-
 function setup(options: {
   config?: Partial<HandlerConfig>;
-  budget?: FakeBudget;
-  claims?: FakeClaims;
+  budget?: RecordingBudget;
+  claims?: RecordingClaims;
   deferFails?: boolean;
   notifyFails?: boolean;
 }) {
@@ -121,52 +94,22 @@ describe("observe mode", () => {
     expect(metrics.counts).toEqual(["WouldRestore/GLACIER"]);
     expect(log.lines[0]!.message).toBe("would restore (observe mode)");
   });
-
-  it("does not reserve budget in observe mode", async () => {
-    s3Mock.on(HeadObjectCommand).resolves(archived);
-    const budget = new FakeBudget();
-    const { handler } = setup({ config: { mode: "observe" }, budget });
-    expect((await handler(s3ApiCallEvent())).outcome).toBe("would-restore");
-    expect(budget.calls).toEqual([]);
-  });
 });
 
 describe("budget", () => {
   it("reserves the object's bytes before restoring and keeps the reservation when S3 starts a restore", async () => {
     s3Mock.on(HeadObjectCommand).resolves(archived);
     s3Mock.on(RestoreObjectCommand).resolves(meta(202));
-    const budget = new FakeBudget();
+    const budget = new RecordingBudget();
     const { handler } = setup({ budget });
     expect((await handler(s3ApiCallEvent())).outcome).toBe("initiated");
     expect(budget.calls).toEqual(["reserve 4000"]);
   });
 
-  it.each([
-    ["a restored copy exists (200)", meta(200), "already-restored"],
-    ["a restore is running (409)", s3Error("RestoreAlreadyInProgress", 409), "already-in-progress"],
-  ])("gives the reservation back when %s", async (_what, answer, outcome) => {
-    s3Mock.on(HeadObjectCommand).resolves(archived);
-    if (answer instanceof Error) s3Mock.on(RestoreObjectCommand).rejects(answer);
-    else s3Mock.on(RestoreObjectCommand).resolves(answer);
-    const budget = new FakeBudget();
-    const { handler } = setup({ budget });
-    expect((await handler(s3ApiCallEvent())).outcome).toBe(outcome);
-    expect(budget.calls).toEqual(["reserve 4000", "refund 4000"]);
-  });
-
-  it("gives the reservation back when the restore fails, and fails the event", async () => {
-    s3Mock.on(HeadObjectCommand).resolves(archived);
-    s3Mock.on(RestoreObjectCommand).rejects(s3Error("AccessDenied", 403));
-    const budget = new FakeBudget();
-    const { handler } = setup({ budget });
-    await expect(handler(s3ApiCallEvent())).rejects.toBeInstanceOf(RestoreFailedError);
-    expect(budget.calls).toEqual(["reserve 4000", "refund 4000"]);
-  });
-
   it("keeps a refused event in the deferred queue, gives its claim back and tells people once a day", async () => {
     s3Mock.on(HeadObjectCommand).resolves(archived);
-    const claims = new FakeClaims();
-    const { handler, deferred, told, metrics } = setup({ budget: new FakeBudget(["exceeded"]), claims });
+    const claims = new RecordingClaims();
+    const { handler, deferred, told, metrics } = setup({ budget: new RecordingBudget(["exceeded"]), claims });
     const event = s3ApiCallEvent({ key: "raw/late.nc" });
     expect(await handler(event)).toMatchObject({ outcome: "deferred", key: "raw/late.nc", bytes: 4000 });
     expect(s3Mock.commandCalls(RestoreObjectCommand)).toHaveLength(0);
@@ -186,18 +129,18 @@ describe("budget", () => {
 
   it("tells nobody when today's refusal was already told, and survives a failed notification", async () => {
     s3Mock.on(HeadObjectCommand).resolves(archived);
-    const quiet = setup({ budget: new FakeBudget(["exceeded"], false) });
+    const quiet = setup({ budget: new RecordingBudget(["exceeded"], { first: false }) });
     expect((await quiet.handler(s3ApiCallEvent())).outcome).toBe("deferred");
     expect(quiet.told).toEqual([]);
-    const failing = setup({ budget: new FakeBudget(["exceeded"]), notifyFails: true });
+    const failing = setup({ budget: new RecordingBudget(["exceeded"]), notifyFails: true });
     expect((await failing.handler(s3ApiCallEvent())).outcome).toBe("deferred");
     expect(failing.log.lines.map((l) => l.message)).toContain("budget notification failed");
   });
 
   it("fails the event (so Lambda retries, then dead-letters) when the deferred queue cannot take it", async () => {
     s3Mock.on(HeadObjectCommand).resolves(archived);
-    const claims = new FakeClaims();
-    const { handler } = setup({ budget: new FakeBudget(["exceeded"]), claims, deferFails: true });
+    const claims = new RecordingClaims();
+    const { handler } = setup({ budget: new RecordingBudget(["exceeded"]), claims, deferFails: true });
     await expect(handler(s3ApiCallEvent({ key: "raw/x.nc" }))).rejects.toThrow(RestoreFailedError);
     expect(claims.calls.at(-1)).toBe("release fsx4l-store|raw/x.nc|");
   });
@@ -221,7 +164,7 @@ describe("directory scope", () => {
         ["raw/d/d.nc", "GLACIER", { RestoreStatus: { IsRestoreInProgress: true } }],
       ]),
     );
-    const claims = new FakeClaims();
+    const claims = new RecordingClaims();
     const { handler } = setup({ config: directoryConfig, claims });
     const result = await handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }));
     expect(result).toMatchObject({
@@ -244,14 +187,14 @@ describe("directory scope", () => {
 
   it("does not expand for a missed object that is readable or gone", async () => {
     s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "STANDARD" as const, ...meta(200) });
-    const { handler } = setup({ config: directoryConfig, claims: new FakeClaims() });
+    const { handler } = setup({ config: directoryConfig, claims: new RecordingClaims() });
     expect(await handler(s3ApiCallEvent({ key: "raw/d/x" }))).not.toHaveProperty("directory");
     expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
   });
 
   it("leaves a directory another event is expanding", async () => {
     s3Mock.on(HeadObjectCommand).resolves({ ...archived, Restore: 'ongoing-request="true"' });
-    const claims = new FakeClaims((id) => (id.startsWith("dir#") ? "held-elsewhere" : "claimed"));
+    const claims = new RecordingClaims((id) => (id.startsWith("dir#") ? "held-elsewhere" : "claimed"));
     const { handler } = setup({ config: directoryConfig, claims });
     expect(await handler(s3ApiCallEvent({ key: "raw/d/x" }))).toMatchObject({
       outcome: "skipped",
@@ -271,7 +214,7 @@ describe("directory scope", () => {
         ["raw/d/taken.nc", "GLACIER"],
       ]),
     );
-    const claims = new FakeClaims((id) => (id.includes("taken") ? "held-elsewhere" : "claimed"));
+    const claims = new RecordingClaims((id) => (id.includes("taken") ? "held-elsewhere" : "claimed"));
     const { handler, metrics } = setup({ config: directoryConfig, claims });
     await expect(handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }))).rejects.toThrow(
       "1 restores in s3://fsx4l-store/raw/d/ failed",
@@ -290,7 +233,56 @@ describe("directory scope", () => {
       .on(RestoreObjectCommand, { RestoreRequest: { Days: 7, GlacierJobParameters: { Tier: "Standard" } } })
       .resolves(meta(202));
     s3Mock.on(ListObjectsV2Command).resolves(listing([["raw/d/s.nc", "GLACIER"]]));
-    const { handler } = setup({ config: { ...directoryConfig, tier: "Expedited" }, claims: new FakeClaims() });
+    const { handler } = setup({ config: { ...directoryConfig, tier: "Expedited" }, claims: new RecordingClaims() });
     expect(await handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }))).toMatchObject({ directory: { restored: 1 } });
+  });
+
+  // Defects of the copies the single restore attempt replaced (issue 23): both failed before it.
+  it("still restores the siblings when the claim store is down, counting each claim it could not take", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
+    s3Mock.on(ListObjectsV2Command).resolves(
+      listing([
+        ["raw/d/missed.nc", "GLACIER"],
+        ["raw/d/b.nc", "GLACIER"],
+        ["raw/d/c.nc", "DEEP_ARCHIVE"],
+      ]),
+    );
+    const down = Object.assign(new Error("down"), { name: "InternalServerError" });
+    const claims = new RecordingClaims(() => down);
+    const { handler, metrics } = setup({ config: directoryConfig, claims });
+    const result = await handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }));
+    expect(result).toMatchObject({ outcome: "initiated", directory: { restored: 2, failed: 0 } });
+    expect(s3Mock.commandCalls(RestoreObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      "raw/d/missed.nc",
+      "raw/d/b.nc",
+      "raw/d/c.nc",
+    ]);
+    // The missed object, the directory and two siblings: four claims not taken, none released.
+    expect(metrics.counts.filter((c) => c === "ClaimStoreUnavailable/InternalServerError")).toHaveLength(4);
+    expect(claims.calls.filter((c) => c.startsWith("release"))).toEqual([]);
+  });
+
+  it("does not fail the event, nor refund twice, when a refund fails after a sibling is already restored (200)", async () => {
+    s3Mock.on(HeadObjectCommand).resolves(archived);
+    s3Mock.on(RestoreObjectCommand, { Key: "raw/d/missed.nc" }).resolves(meta(202));
+    s3Mock.on(RestoreObjectCommand, { Key: "raw/d/copy.nc" }).resolves(meta(200));
+    s3Mock.on(ListObjectsV2Command).resolves(
+      listing([
+        ["raw/d/missed.nc", "GLACIER"],
+        ["raw/d/copy.nc", "GLACIER"],
+      ]),
+    );
+    const budget = new RecordingBudget(["reserved", "reserved"], { refundFails: true });
+    const { handler, metrics, log } = setup({ config: directoryConfig, budget });
+    const result = await handler(s3ApiCallEvent({ key: "raw/d/missed.nc" }));
+    expect(result).toMatchObject({ outcome: "initiated", directory: { restored: 0, alreadyHandled: 1, failed: 0 } });
+    expect(budget.calls).toEqual(["reserve 4000", "reserve 10", "refund 10"]);
+    expect(metrics.counts).toContain("BudgetRefundFailed/ThrottlingException");
+    expect(metrics.counts).not.toContain("RestoreFailed/ThrottlingException");
+    expect(log.lines.find((l) => l.fields.errorCode === "ThrottlingException")).toMatchObject({
+      level: "warn",
+      fields: { key: "raw/d/copy.nc", bytes: 10 },
+    });
   });
 });

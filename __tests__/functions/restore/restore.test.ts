@@ -287,14 +287,6 @@ describe("restore handler", () => {
     );
     expect(log.lines[0]).toMatchObject({ level: "error", fields: { errorCode: "Forbidden", httpStatus: 403 } });
   });
-
-  it("does not fall back to Standard for errors other than missing Expedited capacity", async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
-    s3Mock.on(RestoreObjectCommand).rejects(s3Error("SlowDown", 503));
-    const { handler } = setup({ tier: "Expedited" });
-    await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: SlowDown");
-    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 1);
-  });
 });
 
 const dynamoMock = mockClient(DynamoDBClient);
@@ -335,21 +327,6 @@ describe("cross-container claims", () => {
     expect(metrics.counts).toEqual(["RestoreSkipped/claimed-elsewhere"]);
   });
 
-  it("goes on without a claim when the claim store fails, and says so", async () => {
-    dynamoMock
-      .on(PutItemCommand)
-      .rejects(Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" }));
-    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
-    s3Mock.on(RestoreObjectCommand).resolves(meta(202));
-    const { handler, log, metrics } = setupWithClaims();
-    expect(await handler(s3ApiCallEvent())).toMatchObject({ outcome: "initiated" });
-    expect(metrics.counts).toEqual([
-      "ClaimStoreUnavailable/ProvisionedThroughputExceededException",
-      "RestoreInitiated/GLACIER",
-    ]);
-    expect(log.lines[0]).toMatchObject({ level: "warn", message: "claim store unavailable; going on without a claim" });
-  });
-
   it("gives the claim back when the restore fails, so the retry can act", async () => {
     dynamoMock.on(PutItemCommand).resolves({});
     dynamoMock.on(DeleteItemCommand).resolves({});
@@ -379,20 +356,6 @@ describe("cross-container claims", () => {
 });
 
 describe("claims and failures", () => {
-  it("does not release a claim it never got", async () => {
-    dynamoMock.on(PutItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
-    dynamoMock.on(DeleteItemCommand).resolves({});
-    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
-    s3Mock.on(RestoreObjectCommand).rejects(s3Error("InternalError", 500));
-    const { handler, log } = setupWithClaims();
-    await expect(handler(s3ApiCallEvent())).rejects.toThrow(RestoreFailedError);
-    expect(dynamoMock).not.toHaveReceivedCommand(DeleteItemCommand);
-    expect(log.lines[0]).toMatchObject({
-      level: "warn",
-      fields: { key: "raw/run-42/sample.bam", errorCode: "InternalServerError" },
-    });
-  });
-
   it("says so when a claim cannot be released, and still rethrows the restore failure", async () => {
     dynamoMock.on(PutItemCommand).resolves({});
     dynamoMock.on(DeleteItemCommand).rejects(Object.assign(new Error("down"), { name: "InternalServerError" }));
@@ -474,14 +437,6 @@ describe("restore handler details", () => {
     expect(s3Mock.commandCalls(RestoreObjectCommand)[0]!.args[0].input.RestoreRequest).toStrictEqual({
       GlacierJobParameters: { Tier: "Standard" },
     });
-  });
-
-  it("does not turn a capacity error on a Standard request into another retry", async () => {
-    s3Mock.on(HeadObjectCommand).resolves({ StorageClass: "GLACIER", ...meta(200) });
-    s3Mock.on(RestoreObjectCommand).rejects(s3Error("GlacierExpeditedRetrievalNotAvailable", 503));
-    const { handler } = setup({ tier: "Standard" });
-    await expect(handler(s3ApiCallEvent())).rejects.toThrow("failed: GlacierExpeditedRetrievalNotAvailable");
-    expect(s3Mock).toHaveReceivedCommandTimes(RestoreObjectCommand, 1);
   });
 
   it("names a HeadObject that failed for another reason than 403/404", async () => {
