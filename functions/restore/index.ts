@@ -6,12 +6,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { DIGEST_ENV } from "../../core/contract";
+import { decodeDigestEnv, type DigestFunctionConfig } from "../../core/function-env";
 import { DynamoBudgetStore } from "../../aws/budget";
 import { DynamoClaimStore } from "../../aws/claims";
 import { deferEvent } from "../../aws/deferred-queue";
 import { createDigestHandler, type DigestResult } from "./digest";
-import { configFromEnv, HandlerConfigError, type HandlerConfig } from "./config";
+import { configFromEnv, type HandlerConfig } from "./config";
 import { SnsNotifier } from "./notify";
 import { RecentRestores } from "./recent";
 import { createRestoreHandler, type HandlerResult } from "./restore";
@@ -88,29 +88,8 @@ export const handler: Handler = async (event, context) => {
 };
 
 /** The digest function's settings, from its environment; throws HandlerConfigError naming the variable. */
-export function digestConfigFromEnv(env: Readonly<Record<string, string | undefined>>): {
-  queueUrl: string;
-  topicArn: string;
-  target: string;
-  windowMinutes: number;
-} {
-  const need = (name: string) => {
-    const value = env[name];
-    if (!value) throw new HandlerConfigError(`${name} must be set for the digest function`);
-    return value;
-  };
-  const windowText = need(DIGEST_ENV.windowMinutes);
-  const windowMinutes = Number(windowText);
-  if (!Number.isSafeInteger(windowMinutes) || windowMinutes < 1 || String(windowMinutes) !== windowText)
-    throw new HandlerConfigError(
-      `DIGEST_WINDOW_MINUTES must be a whole number of minutes; got ${JSON.stringify(windowText)}`,
-    );
-  return {
-    queueUrl: need(DIGEST_ENV.queueUrl),
-    topicArn: need(DIGEST_ENV.topicArn),
-    target: need(DIGEST_ENV.target),
-    windowMinutes,
-  };
+export function digestConfigFromEnv(env: Readonly<Record<string, string | undefined>>): DigestFunctionConfig {
+  return decodeDigestEnv(env);
 }
 
 let containerDigest: (() => Promise<DigestResult>) | undefined;

@@ -282,7 +282,7 @@ describe("digest configuration", () => {
       "DIGEST_QUEUE_URL must be set for the digest function",
     );
     expect(() => digestConfigFromEnv({ ...env, DIGEST_WINDOW_MINUTES: "15.5" })).toThrow(
-      'DIGEST_WINDOW_MINUTES must be a whole number of minutes; got "15.5"',
+      'DIGEST_WINDOW_MINUTES must be a whole number of minutes, at least 1; got "15.5"',
     );
   });
 });
