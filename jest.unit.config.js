@@ -1,25 +1,12 @@
-// The fast unit suites (`npm run test:unit`, and what Stryker mutates against): pure cores and shells
-// with mocked clients, no terraform, no moto, no emulator processes. `npm test` runs these and the rest.
+// The fast unit suites (`npm run test:unit`, and what Stryker mutates against): every test file except the
+// slow layers testing/test-layers.cjs names with their reasons (terraform, moto, built zips, spawned
+// programs), so a new test file is a unit test unless a rule there says otherwise
+// (__tests__/test-layers.test.ts checks it). `npm test` runs these and the rest.
 const base = require("./jest.config.js");
+const { unitIgnorePatterns } = require("./testing/test-layers.cjs");
 
 module.exports = {
   ...base,
   globalSetup: undefined,
-  roots: ["<rootDir>/__tests__"],
-  testMatch: [
-    "**/core/*.test.ts",
-    "**/functions/restore/decide.test.ts",
-    "**/functions/restore/restore.test.ts",
-    "**/functions/restore/policy.test.ts",
-    "**/functions/router/router.test.ts",
-    "**/functions/fsx-import/fsx-import.test.ts",
-    "**/functions/restore/config.test.ts",
-    "**/functions/restore/recent.test.ts",
-    "**/aws/*.test.ts",
-    "**/functions/restore/notify.test.ts",
-    "**/functions/restore/digest.test.ts",
-    "**/config/*.test.ts",
-    "**/cost/estimate.test.ts",
-    "**/cost/pricing.test.ts",
-  ],
+  testPathIgnorePatterns: ["/node_modules/", ...unitIgnorePatterns],
 };

@@ -12,6 +12,7 @@ import { MotoServer, motoAvailable } from "../testing/moto";
 import { callScript } from "../testing/scripts";
 import { all, synthToDisk } from "../testing/synth";
 import { terraform, terraformAvailable } from "../testing/terraform";
+import { allOf, layerAvailable } from "../testing/layers";
 
 const root = path.join(__dirname, "..");
 
@@ -181,10 +182,7 @@ describe("stack-order", () => {
 
 const summarize = (stack: string, plan: unknown) => callScript("plan-summary.mjs", "summarize", stack, plan) as string;
 
-const moto = motoAvailable();
-const tf = terraformAvailable();
-const canPlan = moto.ok && tf.ok;
-if (!canPlan) console.warn(`\n*** SKIPPING the real terraform plan of the pipeline tests: ${moto.why ?? tf.why} ***\n`);
+const canPlan = layerAvailable("real terraform plan of the pipeline tests", allOf(motoAvailable, terraformAvailable));
 
 describe("plan summary", () => {
   const server = new MotoServer();

@@ -11,7 +11,6 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LogTriggerGroup, ResolvedConfig } from "../config/resolve";
 import { logTriggerAlarmSpecs } from "../core/alarms";
 import { encodeRouterEnv } from "../core/function-env";
-import { regionalArn } from "../core/partition";
 import { READER_FILTER_PATTERNS, type Route } from "../core/reader-logs";
 import { hasFsxImport, type AlarmDestination } from "./alarm-routing";
 import type { HandlerArtifact } from "./artifact";
@@ -46,7 +45,7 @@ export class LogTriggerStack extends GlacierRestoreStack {
     super(scope, g.stackName);
     const base = new Foundation(this, "foundation", placedFoundation(g, props.stateBackend));
     const names = logTriggerNames(g.stackName);
-    const logGroupArn = regionalArn(base.partition, "logs", g.region, base.accountId, `log-group:${g.logGroupName}`);
+    const logGroupArn = base.arn("logs", `log-group:${g.logGroupName}`);
     const routes: Route[] = g.routes.map((r) => ({
       target: r.target,
       functionName: targetNames(r.target).function,
@@ -54,63 +53,10 @@ export class LogTriggerStack extends GlacierRestoreStack {
       prefix: r.prefix,
       ...(r.readers ? { readers: [...r.readers] } : {}),
     }));
-    const targetFunctionArns = routes.map((r) =>
-      regionalArn(base.partition, "lambda", g.region, base.accountId, `function:${r.functionName}`),
-    );
 
-    const deadLetters = new DeadLetterQueue(this, "dead-letters", {
-      queueName: names.deadLetterQueue,
-      accountId: base.accountId,
-    });
+    const deadLetters = new DeadLetterQueue(this, "dead-letters", { queueName: names.deadLetterQueue });
     deadLetters.tlsOnly();
-    const logGroup = new CloudwatchLogGroup(this, "router-log-group", {
-      name: `/aws/lambda/${names.function}`,
-      retentionInDays: 30,
-    });
-    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(base.accountId)]);
-    const role = new IamRole(this, "router-role", { name: names.role, assumeRolePolicy: trust.json });
-    const permissions = policyDocument(this, "router-permissions", [
-      {
-        sid: "HandMissesToTargetFunctions",
-        effect: "Allow",
-        actions: ["lambda:InvokeFunction"],
-        resources: targetFunctionArns,
-      },
-      ownLogsStatement(logGroup),
-      {
-        sid: "DeadLetterFailedInvocations",
-        effect: "Allow",
-        actions: ["sqs:SendMessage"],
-        resources: [deadLetters.queue.arn],
-      },
-    ]);
-    const rolePolicy = new IamRolePolicy(this, "router-role-policy", {
-      name: "route-reader-misses",
-      role: role.id,
-      policy: permissions.json,
-    });
-    const asset = new TerraformAsset(this, "router-bundle", { path: props.artifact.zipPath, type: AssetType.FILE });
-    const router = new LambdaFunction(this, "router", {
-      functionName: names.function,
-      description: `Routes archived-object misses logged in ${g.logGroupName} to the glacier-restore targets`.slice(
-        0,
-        256,
-      ),
-      role: role.arn,
-      ...fromBundle({ filename: asset.path, sourceCodeHash: props.artifact.sha256 }),
-      handler: "index.handler",
-      memorySize: 128,
-      timeout: 60,
-      environment: { variables: encodeRouterEnv({ source: g.type, routes }) },
-      loggingConfig: jsonLogging(logGroup),
-      dependsOn: [logGroup, rolePolicy],
-    });
-    new LambdaFunctionEventInvokeConfig(this, "router-async-config", {
-      functionName: router.functionName,
-      maximumRetryAttempts: 2,
-      maximumEventAgeInSeconds: 21600,
-      destinationConfig: { onFailure: { destination: deadLetters.queue.arn } },
-    });
+    const router = this.addRouter(g, props.artifact, routes, deadLetters);
     // CloudWatch Logs may invoke the router for this log group of this account only.
     const permission = new LambdaPermission(this, "logs-may-invoke", {
       statementId: "CloudWatchLogsSubscription",
@@ -130,17 +76,12 @@ export class LogTriggerStack extends GlacierRestoreStack {
     const specs = logTriggerAlarmSpecs({ functionName: names.function, deadLetterQueueName: names.deadLetterQueue });
     // Where the fed targets' alarms go (their alarms.topicArn, else their notifications topic, whose policies
     // let these alarms publish): see alarmRouting in stacks/app.ts.
-    const actions = props.alarmDestinations.map((d) =>
-      d.kind === "arn" ? d.arn : regionalArn(base.partition, "sns", g.region, base.accountId, d.topicName),
-    );
+    const actions = props.alarmDestinations.map((d) => (d.kind === "arn" ? d.arn : base.arn("sns", d.topicName)));
     // FSx: once a missed object's restore completes, import the file its failed import left out.
     const fsxImport =
       hasFsxImport(g) && g.associations
         ? new FsxImport(this, "fsx-import", {
             stackName: g.stackName,
-            region: g.region,
-            partition: base.partition,
-            accountId: base.accountId,
             associations: g.associations,
             targets: g.routes,
             alarmActions: actions,
@@ -175,5 +116,65 @@ export class LogTriggerStack extends GlacierRestoreStack {
       value: g.routes.map((r) => r.target),
       description: "Names of the targets this log group's misses are routed to",
     });
+  }
+
+  /** The router function: its role may invoke the routes' restore functions and write its own logs only. */
+  private addRouter(
+    g: LogTriggerGroup,
+    artifact: HandlerArtifact,
+    routes: readonly Route[],
+    deadLetters: DeadLetterQueue,
+  ): LambdaFunction {
+    const names = logTriggerNames(g.stackName);
+    const logGroup = new CloudwatchLogGroup(this, "router-log-group", {
+      name: `/aws/lambda/${names.function}`,
+      retentionInDays: 30,
+    });
+    const foundation = Foundation.of(this);
+    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(foundation.accountId)]);
+    const role = new IamRole(this, "router-role", { name: names.role, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "router-permissions", [
+      {
+        sid: "HandMissesToTargetFunctions",
+        effect: "Allow",
+        actions: ["lambda:InvokeFunction"],
+        resources: routes.map((r) => foundation.arn("lambda", `function:${r.functionName}`)),
+      },
+      ownLogsStatement(logGroup),
+      {
+        sid: "DeadLetterFailedInvocations",
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        resources: [deadLetters.queue.arn],
+      },
+    ]);
+    const rolePolicy = new IamRolePolicy(this, "router-role-policy", {
+      name: "route-reader-misses",
+      role: role.id,
+      policy: permissions.json,
+    });
+    const asset = new TerraformAsset(this, "router-bundle", { path: artifact.zipPath, type: AssetType.FILE });
+    const router = new LambdaFunction(this, "router", {
+      functionName: names.function,
+      description: `Routes archived-object misses logged in ${g.logGroupName} to the glacier-restore targets`.slice(
+        0,
+        256,
+      ),
+      role: role.arn,
+      ...fromBundle({ filename: asset.path, sourceCodeHash: artifact.sha256 }),
+      handler: "index.handler",
+      memorySize: 128,
+      timeout: 60,
+      environment: { variables: encodeRouterEnv({ source: g.type, routes }) },
+      loggingConfig: jsonLogging(logGroup),
+      dependsOn: [logGroup, rolePolicy],
+    });
+    new LambdaFunctionEventInvokeConfig(this, "router-async-config", {
+      functionName: router.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 21600,
+      destinationConfig: { onFailure: { destination: deadLetters.queue.arn } },
+    });
+    return router;
   }
 }

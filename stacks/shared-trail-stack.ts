@@ -3,7 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { GlacierRestoreStack } from "./stack";
 import type { ResolvedConfig, SharedTrailGroup } from "../config/resolve";
 import { Foundation, placedFoundation } from "./constructs/foundation";
-import { RestoreTrail } from "./constructs/restore-trail";
+import { RestoreTrail, trailScopeOf } from "./constructs/restore-trail";
 import { targetNames } from "./names";
 
 export interface SharedTrailStackProps {
@@ -16,30 +16,11 @@ export class SharedTrailStack extends GlacierRestoreStack {
   constructor(scope: Construct, props: SharedTrailStackProps) {
     const g = props.group;
     super(scope, g.stackName);
-    const base = new Foundation(this, "foundation", placedFoundation(g, props.stateBackend));
-    const names = targetNames(g.stackName);
+    new Foundation(this, "foundation", placedFoundation(g, props.stateBackend));
     const trail = new RestoreTrail(this, "trail", {
-      trailName: names.trail,
-      region: g.region,
-      partition: base.partition,
-      accountId: base.accountId,
-      scopes: g.targets.map((t) => ({
-        bucket: t.bucket,
-        prefix: t.prefix,
-        readerArnPrefixes: t.trail.readerArnPrefixes,
-      })),
-      logBucketPrefix: names.trailBucketPrefix,
-      logExpirationDays: g.trail.logExpirationDays,
-      logBucketForceDestroy: g.trail.logBucketForceDestroy,
-      ...(g.trail.cloudWatchLogs
-        ? {
-            cloudWatchLogs: {
-              logGroupName: names.trailLogGroup,
-              retentionDays: g.trail.cloudWatchLogsRetentionDays,
-              roleName: names.trailRole,
-            },
-          }
-        : {}),
+      trail: g.trail,
+      names: targetNames(g.stackName),
+      scopes: g.targets.map(trailScopeOf),
     });
     new TerraformOutput(this, "trail_arn", {
       value: trail.trail.arn,

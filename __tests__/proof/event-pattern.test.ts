@@ -1,6 +1,7 @@
 import { matchesPattern } from "../../testing/proof/event-pattern";
 import { PATTERN_CASES } from "../../testing/fixtures/pattern-cases";
 import { motoAvailable } from "../../testing/moto";
+import { layerAvailable } from "../../testing/layers";
 import { motoMatches } from "../../testing/proof/moto-patterns";
 
 describe("event pattern matcher", () => {
@@ -15,10 +16,9 @@ describe("event pattern matcher", () => {
   });
 });
 
-const moto = motoAvailable();
-if (!moto.ok) console.warn(`\n*** SKIPPING the moto cross-check of the event pattern matcher: ${moto.why} ***\n`);
+const moto = layerAvailable("moto cross-check of the event pattern matcher", motoAvailable);
 
-(moto.ok ? describe : describe.skip)("cross-check with moto's EventBridge pattern implementation", () => {
+(moto ? describe : describe.skip)("cross-check with moto's EventBridge pattern implementation", () => {
   const answers = motoMatches(PATTERN_CASES);
 
   it.each(PATTERN_CASES.map((c, i) => ({ ...c, moto: answers[i] })).filter((c) => !c.motoDiffers))(

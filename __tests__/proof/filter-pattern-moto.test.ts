@@ -6,10 +6,10 @@
 import { spawnSync } from "node:child_process";
 import { filterPatternMatches } from "../../core/filter-pattern";
 import { motoAvailable } from "../../testing/moto";
+import { layerAvailable } from "../../testing/layers";
 import { fsxJsonLine, fsxMessage, gatewayLine, NON_MISS_LINES } from "../../testing/fixtures/reader-logs";
 
-const available = motoAvailable();
-if (!available.ok) console.warn(`\n*** SKIPPING the moto filter-pattern cross-check: ${available.why} ***\n`);
+const available = layerAvailable("moto filter-pattern cross-check", motoAvailable);
 
 const SCRIPT = `
 import sys, json, time
@@ -30,7 +30,7 @@ with mock_aws():
     print(json.dumps(out))
 `;
 
-(available.ok ? describe : describe.skip)("filter patterns: evaluator and moto agree", () => {
+(available ? describe : describe.skip)("filter patterns: evaluator and moto agree", () => {
   it("on words and phrases over every reader fixture line", () => {
     const lines = [
       fsxMessage("fsx4l-store", "raw/a b.nc"),

@@ -20,12 +20,11 @@ import { budgetExceededMessage, initiatedMessage } from "../../functions/restore
 import { notificationsConfig } from "../../testing/config";
 import { restoreCompletedEvent, restoreExpiredEvent } from "../../testing/fixtures/s3-restore-events";
 import { MotoServer, motoAvailable } from "../../testing/moto";
+import { layerAvailable } from "../../testing/layers";
 import { applyInputTransformer } from "../../testing/proof/input-transformer";
 import { all, synthConfig } from "../../testing/synth";
 
-const available = motoAvailable();
-if (!available.ok)
-  console.warn(`\n*** SKIPPING the moto layer of the notification delivery proof: ${available.why} ***\n`);
+const available = layerAvailable("moto layer of the notification delivery proof", motoAvailable);
 
 /**
  * A CloudWatch alarm's message to SNS, in the shape AWS publishes (the keys of the alarm notification
@@ -147,7 +146,7 @@ function synthesizedSubscriptions(): { kind: Kind; filterPolicy: string; scope: 
   }));
 }
 
-(available.ok ? describe : describe.skip)("notifications of a digest target, delivered by moto's SNS", () => {
+(available ? describe : describe.skip)("notifications of a digest target, delivered by moto's SNS", () => {
   const moto = new MotoServer();
   const credentials = { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" };
   let sqs: SQSClient;

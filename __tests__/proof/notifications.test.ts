@@ -15,6 +15,7 @@ import {
 } from "../../testing/fixtures/s3-restore-events";
 import { notificationsConfig } from "../../testing/config";
 import { motoAvailable } from "../../testing/moto";
+import { layerAvailable } from "../../testing/layers";
 import { matchesPattern } from "../../testing/proof/event-pattern";
 import { applyInputTransformer } from "../../testing/proof/input-transformer";
 import { motoMatches } from "../../testing/proof/moto-patterns";
@@ -47,8 +48,7 @@ function withoutConditionKey(
   return { policy: { ...policy, Statement }, removed };
 }
 const { config, stacks } = synthConfig(notificationsConfig());
-const moto = motoAvailable();
-if (!moto.ok) console.warn(`\n*** SKIPPING the moto cross-check of the notification rules: ${moto.why} ***\n`);
+const moto = layerAvailable("moto cross-check of the notification rules", motoAvailable);
 
 interface Labelled {
   label: string;
@@ -109,7 +109,7 @@ describe("notification rules against S3 restore events", () => {
     }
   });
 
-  (moto.ok ? it : it.skip)("moto's matcher gives the same answers", () => {
+  (moto ? it : it.skip)("moto's matcher gives the same answers", () => {
     const cases = [...rules.values()].flatMap(({ rule }) =>
       events.map((e) => ({ pattern: JSON.parse(rule.event_pattern), event: e.event })),
     );

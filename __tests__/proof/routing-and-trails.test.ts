@@ -7,6 +7,7 @@ import { partitionOf } from "../../core/partition";
 import { s3ApiCallEvent } from "../../testing/fixtures/cloudtrail-events";
 import { proofConfigurations } from "../../testing/configurations";
 import { motoAvailable } from "../../testing/moto";
+import { layerAvailable } from "../../testing/layers";
 import { matchesPattern } from "../../testing/proof/event-pattern";
 import { motoMatches } from "../../testing/proof/moto-patterns";
 import { fromApiShape, logsEvent, type AdvancedSelector } from "../../testing/proof/selectors";
@@ -123,7 +124,7 @@ function trailSelectorsFor(target: ResolvedTarget, stacks: Record<string, Synth>
   return fromApiShape(JSON.parse(own.output.required_event_selectors.value));
 }
 
-const moto = motoAvailable();
+const moto = layerAvailable("moto cross-check of the restore rules", motoAvailable);
 
 describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name, raw) => {
   const synthesized = synthConfig(raw);
@@ -153,7 +154,7 @@ describe.each(Object.entries(proofConfigurations()))("configuration %s", (_name,
     expect(wrong).toEqual([]);
   });
 
-  (moto.ok ? it : it.skip)("moto's matcher gives the same answers for every rule and event", () => {
+  (moto ? it : it.skip)("moto's matcher gives the same answers for every rule and event", () => {
     const cases = [...patterns.values()].flatMap((pattern) => all.map((e) => ({ pattern, event: e.event })));
     const ours = cases.map((c) => matchesPattern(c.pattern, c.event));
     expect(motoMatches(cases)).toEqual(ours);

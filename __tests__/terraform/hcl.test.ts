@@ -12,11 +12,11 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { proofConfigurations } from "../../testing/configurations";
 import { OFFLINE_PLAN_TEST, terraform, terraformAvailable, terraformEnv } from "../../testing/terraform";
+import { layerAvailable } from "../../testing/layers";
 
 const run = promisify(execFile);
 const root = path.join(__dirname, "..", "..");
-const available = terraformAvailable();
-if (!available.ok) console.warn(`\n*** SKIPPING the HCL output checks: ${available.why} ***\n`);
+const available = layerAvailable("HCL output checks", terraformAvailable);
 
 /** The plain `cdktf synth --hcl` for one configuration, into a fresh directory. */
 async function synthHcl(raw: unknown, into?: string): Promise<string> {
@@ -32,7 +32,7 @@ async function synthHcl(raw: unknown, into?: string): Promise<string> {
   return outdir;
 }
 
-(available.ok ? describe : describe.skip)("HCL output", () => {
+(available ? describe : describe.skip)("HCL output", () => {
   const configs = proofConfigurations();
   it.each(["notifications", "options"])(
     "configuration %s: the plain cdktf synth --hcl is valid without warnings, plans offline, formats clean",
@@ -75,7 +75,7 @@ async function synthJson(raw: unknown, outdir: string): Promise<void> {
   });
 }
 
-(available.ok ? describe : describe.skip)("one form per stack directory", () => {
+(available ? describe : describe.skip)("one form per stack directory", () => {
   const raw = proofConfigurations().existing!;
 
   it.each([

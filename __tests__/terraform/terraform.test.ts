@@ -9,14 +9,10 @@ import * as path from "node:path";
 import { proofConfigurations } from "../../testing/configurations";
 import { synthToDisk } from "../../testing/synth";
 import { OFFLINE_PLAN_TEST, terraform, terraformAvailable } from "../../testing/terraform";
+import { layerAvailable } from "../../testing/layers";
 
-const available = terraformAvailable();
-if (!available.ok) {
-  // Loud on purpose: this layer is skipped, nothing else is.
-  console.warn(
-    `\n*** SKIPPING terraform validate/plan checks: ${available.why} ***\n*** run scripts/find-tf-mirror.sh or set TF_PLUGIN_DIR ***\n`,
-  );
-}
+// Skipped loudly on a developer's machine (run scripts/find-tf-mirror.sh or set TF_PLUGIN_DIR); fails in CI.
+const available = layerAvailable("terraform validate/plan checks", terraformAvailable);
 
 const cases = Object.entries(proofConfigurations()).flatMap(([name, raw]) => {
   const { outdir, stacks } = synthToDisk(raw);
@@ -28,7 +24,7 @@ const cases = Object.entries(proofConfigurations()).flatMap(([name, raw]) => {
   }));
 });
 
-(available.ok ? describe : describe.skip)("terraform on the synthesized stacks", () => {
+(available ? describe : describe.skip)("terraform on the synthesized stacks", () => {
   it.concurrent.each(cases)(
     "$label validates and plans offline, in JSON and in HCL",
     async ({ dir, hclFile }) => {

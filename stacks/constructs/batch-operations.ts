@@ -2,14 +2,14 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { BATCH_REPORTS_PREFIX } from "../../core/batch-jobs";
-import { bucketArn, type Partition } from "../../core/partition";
+import { bucketArn } from "../../core/partition";
 import { listUnderPrefixStatement, objectsUnderPrefix, policyDocument } from "../policy";
+import { Foundation } from "./foundation";
 import { PrivateBucket } from "./private-bucket";
 
 export interface BatchOperationsProps {
   readonly roleName: string;
   readonly reportsBucketPrefix: string;
-  readonly partition: Partition;
   readonly bucket: string;
   readonly prefix: string;
   /** Days manifests and completion reports are kept. */
@@ -48,6 +48,7 @@ export class BatchOperations extends Construct {
       ],
     });
     const reportsArn = this.reports.bucket.arn;
+    const { partition } = Foundation.of(this);
 
     // The documented trust, without conditions: who may run jobs as this role is decided by iam:PassRole
     // (CreateJob needs s3:CreateJob and iam:PassRole on the role), not by the trust policy.
@@ -65,17 +66,17 @@ export class BatchOperations extends Construct {
         sid: "RestoreTargetObjects",
         effect: "Allow",
         actions: ["s3:RestoreObject"],
-        resources: objectsUnderPrefix(props.partition, props.bucket, props.prefix),
+        resources: objectsUnderPrefix(partition, props.bucket, props.prefix),
       },
       {
         // AWS's examples for an S3-generated manifest grant this on the source bucket (the bucket, not objects).
         sid: "GenerateManifest",
         effect: "Allow",
         actions: ["s3:PutInventoryConfiguration"],
-        resources: [bucketArn(props.partition, props.bucket)],
+        resources: [bucketArn(partition, props.bucket)],
       },
       // Not in AWS's current examples; kept, and limited to this target's prefix by its condition.
-      listUnderPrefixStatement(bucketArn(props.partition, props.bucket), props.prefix),
+      listUnderPrefixStatement(bucketArn(partition, props.bucket), props.prefix),
       {
         sid: "WriteManifestsAndReports",
         effect: "Allow",

@@ -3,25 +3,26 @@ import { Lazy } from "cdktf";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { denyInsecureTransport, policyDocument, serviceStatement } from "../policy";
+import { Foundation } from "./foundation";
 
 export interface DeadLetterQueueProps {
+  /** The queue's physical name. */
   readonly queueName: string;
-  readonly accountId: string;
 }
 
 /**
  * Where events end that could not be turned into a restore: EventBridge puts events it could not deliver
- * to the function here, and Lambda puts invocations that still failed after its retries.
+ * to the function here, and Lambda puts invocations that still failed after its retries. Every construct
+ * that dead-letters takes the stack's queue as `deadLetters: DeadLetterQueue` and adds its rules with
+ * `allowEventBridgeRule`.
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
-  private readonly accountId: string;
   private readonly ruleArns: string[] = [];
   private policy?: SqsQueuePolicy;
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
-    this.accountId = props.accountId;
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       sqsManagedSseEnabled: true,
@@ -54,7 +55,7 @@ export class DeadLetterQueue extends Construct {
         resources: [this.queue.arn],
         // Read at synthesis, after every rule of the stack has been added.
         sourceArn: Lazy.listValue({ produce: () => this.ruleArns }),
-        sourceAccount: this.accountId,
+        sourceAccount: Foundation.of(this).accountId,
       }),
     ]);
     this.policy = new SqsQueuePolicy(this, "policy", { queueUrl: this.queue.url, policy: document.json });

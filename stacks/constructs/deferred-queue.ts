@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { DeadLetterQueue } from "./dead-letter-queue";
+import { DeadLetterQueue, type DeadLetterQueueProps } from "./dead-letter-queue";
 
 /**
  * Events the daily restore budget refused, kept (encrypted, TLS only, the 14 days SQS allows at most)
@@ -8,7 +8,7 @@ import { DeadLetterQueue } from "./dead-letter-queue";
  * lets anyone else in).
  */
 export class DeferredQueue extends DeadLetterQueue {
-  constructor(scope: Construct, id: string, props: { readonly queueName: string; readonly accountId: string }) {
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id, props);
     this.tlsOnly();
   }

@@ -1,10 +1,10 @@
-import { Construct } from "constructs";
-import { S3Backend } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
+import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider, type AwsProviderAssumeRole } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { AssumeRole } from "../../config/schema";
 import type { ResolvedConfig, StackPlacement } from "../../config/resolve";
-import { partitionOf, type Partition } from "../../core/partition";
+import { partitionOf, regionalArn, type Partition } from "../../core/partition";
 import terraformVersion from "../../core/terraform-version.json";
 import { NAME_PREFIX } from "../names";
 import type { GlacierRestoreStack } from "../stack";
@@ -48,13 +48,30 @@ export function providerAssumeRole(role: AssumeRole): { assumeRole: AwsProviderA
   };
 }
 
-/** What every stack starts with: its remote state, the AWS provider and the account it deploys to. */
+/**
+ * What every stack starts with: its remote state, the AWS provider and the account it deploys to. It is
+ * the one owner of the stack's shared facts (account, partition, region): constructs look them up with
+ * `Foundation.of(this)` instead of taking them as props.
+ */
 export class Foundation extends Construct {
   readonly provider: AwsProvider;
   /** The deploying account's ID, for ARNs and `aws:SourceAccount` conditions. */
   readonly accountId: string;
   /** The stack region's partition (ARN prefix, service DNS suffix). */
   readonly partition: Partition;
+  /** The region the stack's provider deploys to. */
+  readonly region: string;
+
+  /** The foundation of the stack holding `scope`; fails, naming the scope, when the stack has none. */
+  static of(scope: IConstruct): Foundation {
+    const stack = TerraformStack.of(scope);
+    const found = stack.node.children.find((child): child is Foundation => child instanceof Foundation);
+    if (!found)
+      throw new Error(
+        `${scope.node.path}: stack ${stack.node.id} has no Foundation; create it before the constructs that need its account, partition or region`,
+      );
+    return found;
+  }
 
   constructor(stack: GlacierRestoreStack, id: string, props: FoundationProps) {
     super(stack, id);
@@ -92,7 +109,13 @@ export class Foundation extends Construct {
     // The fully-qualified source works with terraform and OpenTofu alike, without CDKTF.
     stack.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
     stack.setTerraformAttribute("required_version", REQUIRED_TERRAFORM_VERSION);
+    this.region = props.region;
     this.partition = partitionOf(props.region);
     this.accountId = new DataAwsCallerIdentity(this, "account").accountId;
+  }
+
+  /** The ARN of `resource` of `service` in this stack's partition, region and account. */
+  arn(service: string, resource: string): string {
+    return regionalArn(this.partition, service, this.region, this.accountId, resource);
   }
 }

@@ -13,11 +13,11 @@ import entryPoints from "../../scripts/entry-points.json";
 import { fsxImportAlarmSpecs } from "../../core/alarms";
 import { fsxImportNames, importScopes, type FsxAssociation } from "../../core/fsx-import";
 import { encodeFsxImportEnv } from "../../core/function-env";
-import { regionalArn, type Partition } from "../../core/partition";
 import { restoreEventPattern } from "../../core/patterns";
 import { loadHandlerArtifact, type HandlerArtifact } from "../artifact";
 import { denyInsecureTransport, lambdaAssumeStatement, policyDocument, serviceStatement } from "../policy";
 import { DeadLetterQueue } from "./dead-letter-queue";
+import { Foundation } from "./foundation";
 import { RestoreAlarms } from "./restore-alarms";
 import { fromBundle, jsonLogging, ownLogsStatement } from "./restore-function";
 
@@ -34,9 +34,6 @@ const VISIBILITY_SECONDS = 900;
 
 export interface FsxImportProps {
   readonly stackName: string;
-  readonly region: string;
-  readonly partition: Partition;
-  readonly accountId: string;
   readonly associations: readonly FsxAssociation[];
   /** The targets' buckets and prefixes the log group feeds: restores completing there may need an import. */
   readonly targets: readonly { readonly bucket: string; readonly prefix: string }[];
@@ -65,13 +62,10 @@ export class FsxImport extends Construct {
     const names = fsxImportNames(props.stackName);
     const scopes = importScopes(props.targets, props.associations);
     const fileSystems = [...new Set(props.associations.map((a) => a.fileSystemId))].sort();
-    const fsxArn = (resource: string) => regionalArn(props.partition, "fsx", props.region, props.accountId, resource);
+    const { accountId } = Foundation.of(this);
 
     // Queue: restore events wait here for the next batch; what keeps failing moves to the dead-letter queue.
-    this.deadLetters = new DeadLetterQueue(this, "dead-letters", {
-      queueName: names.deadLetterQueue,
-      accountId: props.accountId,
-    });
+    this.deadLetters = new DeadLetterQueue(this, "dead-letters", { queueName: names.deadLetterQueue });
     this.queue = new SqsQueue(this, "queue", {
       name: names.queue,
       sqsManagedSseEnabled: true,
@@ -105,7 +99,7 @@ export class FsxImport extends Construct {
           actions: ["sqs:SendMessage"],
           resources: [this.queue.arn],
           sourceArn: ruleArns,
-          sourceAccount: props.accountId,
+          sourceAccount: accountId,
         }),
       ]).json,
     });
@@ -121,49 +115,8 @@ export class FsxImport extends Construct {
       });
     });
 
-    // Function: its role creates import tasks on these file systems only, reads its queue and writes its logs.
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/lambda/${names.function}`,
-      retentionInDays: 30,
-    });
-    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(props.accountId)]);
-    const role = new IamRole(this, "role", { name: names.role, assumeRolePolicy: trust.json });
-    const permissions = policyDocument(this, "permissions", [
-      {
-        // Both resource types are required by the action (Service Authorization Reference, Amazon FSx:
-        // CreateDataRepositoryTask — file-system and task); a task's ID exists only once it is created.
-        sid: "ImportIntoConfiguredFileSystems",
-        effect: "Allow",
-        actions: ["fsx:CreateDataRepositoryTask"],
-        resources: [...fileSystems.map((fs) => fsxArn(`file-system/${fs}`)), fsxArn("task/*")],
-      },
-      {
-        sid: "ReadImportQueue",
-        effect: "Allow",
-        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-        resources: [this.queue.arn],
-      },
-      ownLogsStatement(logGroup),
-    ]);
-    const rolePolicy = new IamRolePolicy(this, "role-policy", {
-      name: "import-restored-files",
-      role: role.id,
-      policy: permissions.json,
-    });
-    const artifact = props.artifact ?? loadHandlerArtifact(FSX_IMPORT_ZIP);
-    const asset = new TerraformAsset(this, "bundle", { path: artifact.zipPath, type: AssetType.FILE });
-    this.function = new LambdaFunction(this, "function", {
-      functionName: names.function,
-      description: "Imports restored S3 objects into FSx for Lustre (IMPORT_METADATA_FROM_REPOSITORY tasks)",
-      role: role.arn,
-      ...fromBundle({ filename: asset.path, sourceCodeHash: artifact.sha256 }),
-      handler: "index.handler",
-      memorySize: 128,
-      timeout: FUNCTION_TIMEOUT_SECONDS,
-      environment: { variables: encodeFsxImportEnv(props.associations) },
-      loggingConfig: jsonLogging(logGroup),
-      dependsOn: [logGroup, rolePolicy],
-    });
+    const { fn, rolePolicy } = this.createFunction(props, fileSystems);
+    this.function = fn;
     // Batches: up to 100 objects (one task's Paths) gathered for up to a minute; failed items come back alone.
     new LambdaEventSourceMapping(this, "queue-source", {
       eventSourceArn: this.queue.arn,
@@ -193,5 +146,58 @@ export class FsxImport extends Construct {
       description: "Buckets whose S3 events must be delivered to EventBridge for the FSx import to run",
       value: [...new Set(scopes.map((s) => s.bucket))],
     });
+  }
+
+  /** The function: its role creates import tasks on these file systems only, reads its queue and writes its logs. */
+  private createFunction(
+    props: FsxImportProps,
+    fileSystems: readonly string[],
+  ): { fn: LambdaFunction; rolePolicy: IamRolePolicy } {
+    const names = fsxImportNames(props.stackName);
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${names.function}`,
+      retentionInDays: 30,
+    });
+    const foundation = Foundation.of(this);
+    const fsxArn = (resource: string) => foundation.arn("fsx", resource);
+    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(foundation.accountId)]);
+    const role = new IamRole(this, "role", { name: names.role, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "permissions", [
+      {
+        // Both resource types are required by the action (Service Authorization Reference, Amazon FSx:
+        // CreateDataRepositoryTask — file-system and task); a task's ID exists only once it is created.
+        sid: "ImportIntoConfiguredFileSystems",
+        effect: "Allow",
+        actions: ["fsx:CreateDataRepositoryTask"],
+        resources: [...fileSystems.map((fs) => fsxArn(`file-system/${fs}`)), fsxArn("task/*")],
+      },
+      {
+        sid: "ReadImportQueue",
+        effect: "Allow",
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        resources: [this.queue.arn],
+      },
+      ownLogsStatement(logGroup),
+    ]);
+    const rolePolicy = new IamRolePolicy(this, "role-policy", {
+      name: "import-restored-files",
+      role: role.id,
+      policy: permissions.json,
+    });
+    const artifact = props.artifact ?? loadHandlerArtifact(FSX_IMPORT_ZIP);
+    const asset = new TerraformAsset(this, "bundle", { path: artifact.zipPath, type: AssetType.FILE });
+    const fn = new LambdaFunction(this, "function", {
+      functionName: names.function,
+      description: "Imports restored S3 objects into FSx for Lustre (IMPORT_METADATA_FROM_REPOSITORY tasks)",
+      role: role.arn,
+      ...fromBundle({ filename: asset.path, sourceCodeHash: artifact.sha256 }),
+      handler: "index.handler",
+      memorySize: 128,
+      timeout: FUNCTION_TIMEOUT_SECONDS,
+      environment: { variables: encodeFsxImportEnv(props.associations) },
+      loggingConfig: jsonLogging(logGroup),
+      dependsOn: [logGroup, rolePolicy],
+    });
+    return { fn, rolePolicy };
   }
 }

@@ -12,13 +12,15 @@ import { encodeDigestEnv } from "../../core/function-env";
 import { fromBundle, jsonLogging, ownLogsStatement, type DeployedBundle } from "./restore-function";
 import { lambdaAssumeStatement, policyDocument, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
+import { Foundation } from "./foundation";
+import type { ResolvedTarget } from "../../config/resolve";
+import { targetNames } from "../names";
 
 export interface RestoreDigestProps {
-  readonly target: string;
-  readonly functionName: string;
-  readonly roleName: string;
-  readonly ruleName: string;
-  readonly accountId: string;
+  /** The configuration target: named in the digests; its function log retention applies here too. */
+  readonly target: Pick<ResolvedTarget, "name" | "function">;
+  /** Physical names of the digest function, its role and its schedule (`targetNames` of the target). */
+  readonly names: Pick<ReturnType<typeof targetNames>, "digestFunction" | "digestRole" | "digestRule">;
   readonly windowMinutes: number;
   /** The restore function's deployment package in this stack (one copy of the zip serves both). */
   readonly bundle: DeployedBundle;
@@ -27,9 +29,8 @@ export interface RestoreDigestProps {
   readonly topicArn: string;
   /** What publishing to the (encrypted) topic needs. */
   readonly publishStatements: Statement[];
-  /** Scheduled invocations that still fail end here (the target's dead-letter queue). */
+  /** The stack's dead-letter queue: scheduled invocations that still fail end there. */
   readonly deadLetters: DeadLetterQueue;
-  readonly logRetentionDays: number;
 }
 
 /**
@@ -42,12 +43,13 @@ export class RestoreDigest extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreDigestProps) {
     super(scope, id);
+    const { names, target } = props;
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays,
+      name: `/aws/lambda/${names.digestFunction}`,
+      retentionInDays: target.function.logRetentionDays,
     });
-    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(props.accountId)]);
-    const role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
+    const trust = policyDocument(this, "trust", [lambdaAssumeStatement(Foundation.of(this).accountId)]);
+    const role = new IamRole(this, "role", { name: names.digestRole, assumeRolePolicy: trust.json });
     const permissions = policyDocument(this, "permissions", [
       {
         sid: "ReadDigestQueue",
@@ -70,8 +72,8 @@ export class RestoreDigest extends Construct {
       policy: permissions.json,
     });
     this.function = new LambdaFunction(this, "function", {
-      functionName: props.functionName,
-      description: `Publishes one notification digest every ${props.windowMinutes} minutes for glacier-restore target ${props.target}`,
+      functionName: names.digestFunction,
+      description: `Publishes one notification digest every ${props.windowMinutes} minutes for glacier-restore target ${target.name}`,
       role: role.arn,
       ...fromBundle(props.bundle),
       handler: "index.digestHandler",
@@ -85,7 +87,7 @@ export class RestoreDigest extends Construct {
         variables: encodeDigestEnv({
           queueUrl: props.queue.url,
           topicArn: props.topicArn,
-          target: props.target,
+          target: target.name,
           windowMinutes: props.windowMinutes,
         }),
       },
@@ -99,8 +101,8 @@ export class RestoreDigest extends Construct {
       destinationConfig: { onFailure: { destination: props.deadLetters.queue.arn } },
     });
     const rule = new CloudwatchEventRule(this, "schedule", {
-      name: props.ruleName,
-      description: `Every ${props.windowMinutes} minutes: the notification digest of glacier-restore target ${props.target}`,
+      name: names.digestRule,
+      description: `Every ${props.windowMinutes} minutes: the notification digest of glacier-restore target ${target.name}`,
       scheduleExpression: `rate(${props.windowMinutes} minutes)`,
       state: "ENABLED",
     });

@@ -9,9 +9,11 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { FILTER_POLICIES } from "../../core/notifications";
-import type { ResolvedNotifications } from "../../config/resolve";
+import type { ResolvedNotifications, ResolvedTarget } from "../../config/resolve";
 import { denyInsecureTransport, policyDocument, serviceStatement, type Statement } from "../policy";
 import type { DeadLetterQueue } from "./dead-letter-queue";
+import { Foundation } from "./foundation";
+import { targetNames } from "../names";
 import {
   RESTORE_DETAIL_TYPES,
   restoreEventPattern,
@@ -20,7 +22,7 @@ import {
   truncateDescription,
   type S3RestoreEvent,
 } from "../../core/patterns";
-import { accountRootArn, bucketArn, regionalArn, serviceEndpoint, type Partition } from "../../core/partition";
+import { accountRootArn, bucketArn, serviceEndpoint } from "../../core/partition";
 
 export { s3RestoreEvents };
 
@@ -105,24 +107,35 @@ export const KEY_ADMIN_ACTIONS = [
 /** What a publisher to an SSE-KMS topic needs on the key (SNS encrypts each message with a data key). */
 export const TOPIC_KEY_PUBLISH_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
 
+/** The physical names the notifications use (`targetNames` of the target). */
+export type NotificationNames = Pick<
+  ReturnType<typeof targetNames>,
+  "topic" | "topicKeyAlias" | "restoredRule" | "expiredRule" | "digestQueue"
+>;
+
+/** The EventBridge rule name of each S3 restore event. */
+export function notificationRuleNames(names: Pick<NotificationNames, "restoredRule" | "expiredRule">) {
+  return { completed: names.restoredRule, expired: names.expiredRule } satisfies Record<S3RestoreEvent, string>;
+}
+
+/** A service that may publish to the topic (and so use its key), and the sources it publishes for. */
+interface Publisher {
+  readonly sid: string;
+  readonly service: string;
+  readonly sourceArns: string[];
+  /** Whether the key policy statement may carry aws:SourceArn / aws:SourceAccount (see `publishers`). */
+  readonly keySourceConditions: boolean;
+}
+
 export interface RestoreNotificationsProps {
-  readonly target: string;
-  readonly topicName: string;
-  readonly keyAlias: string;
-  readonly ruleNames: Record<S3RestoreEvent, string>;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: Partition;
-  readonly bucket: string;
-  readonly prefix: string;
+  /** The configuration target: named in messages; its bucket and prefix scope the rules; its event retry. */
+  readonly target: Pick<ResolvedTarget, "name" | "bucket" | "prefix" | "eventRetry">;
   readonly notifications: ResolvedNotifications;
+  readonly names: NotificationNames;
+  /** The stack's dead-letter queue: events the rules could not deliver to the topic end there. */
   readonly deadLetters: DeadLetterQueue;
-  readonly maximumEventAgeSeconds: number;
-  readonly maximumRetryAttempts: number;
   /** CloudWatch alarms that notify this topic (their ARNs), so CloudWatch may publish and use the key. */
   readonly alarmArns?: readonly string[];
-  /** Name of the queue collecting per-object messages for digests (with `notifications.digest`). */
-  readonly digestQueueName?: string;
 }
 
 /**
@@ -145,106 +158,40 @@ export class RestoreNotifications extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreNotificationsProps) {
     super(scope, id);
-    const n = props.notifications;
-    this.snsEndpoint = serviceEndpoint(props.partition, "sns", props.region);
+    const { notifications: n, names, target: t } = props;
+    const foundation = Foundation.of(this);
+    this.snsEndpoint = serviceEndpoint(foundation.partition, "sns", foundation.region);
     // Known before the topic exists, so the key policy can name it without a dependency cycle.
-    const topicArn = regionalArn(props.partition, "sns", props.region, props.accountId, props.topicName);
-    const bucket = bucketArn(props.partition, props.bucket);
+    const topicArn = foundation.arn("sns", names.topic);
     const events = s3RestoreEvents(n);
 
     if (n.completedVia === "eventbridge") {
+      const ruleNames = notificationRuleNames(names);
       for (const event of events) {
         this.rules.push(
           new CloudwatchEventRule(this, `${event}-rule`, {
-            name: props.ruleNames[event],
+            name: ruleNames[event],
             description: truncateDescription(
-              `S3 ${RESTORE_DETAIL_TYPES[event]} under s3://${props.bucket}/${props.prefix}`,
+              `S3 ${RESTORE_DETAIL_TYPES[event]} under s3://${t.bucket}/${t.prefix}`,
               RULE_DESCRIPTION_MAX_CHARS,
             ),
             eventBusName: "default",
-            eventPattern: JSON.stringify(restoreEventPattern(event, props.bucket, props.prefix)),
+            eventPattern: JSON.stringify(restoreEventPattern(event, t.bucket, t.prefix)),
             state: "ENABLED",
           }),
         );
       }
     }
-    // Who may publish (and so use the key), besides the function, whose role is in this account.
-    // `keySourceConditions: false`: the SNS developer guide ("Managing Amazon SNS encryption keys and
-    // costs", event sources and encrypted topics) says aws:SourceArn / aws:SourceAccount are not supported
-    // in the key policy statement for EventBridge; with them KMS refuses every delivery. The topic policy
-    // keeps them. S3 and CloudWatch are told to add them, so they keep them on the key too.
-    const publishers: { sid: string; service: string; sourceArns: string[]; keySourceConditions: boolean }[] = [];
-    if (this.rules.length > 0)
-      publishers.push({
-        sid: "EventBridgeRestoreRules",
-        service: "events.amazonaws.com",
-        sourceArns: this.rules.map((r) => r.arn),
-        keySourceConditions: false,
-      });
-    if (n.completedVia === "bucket-notifications" && events.length > 0)
-      publishers.push({
-        sid: "S3RestoreEvents",
-        service: "s3.amazonaws.com",
-        sourceArns: [bucket],
-        keySourceConditions: true,
-      });
-    if (props.alarmArns && props.alarmArns.length > 0)
-      publishers.push({
-        sid: "CloudWatchAlarms",
-        service: "cloudwatch.amazonaws.com",
-        sourceArns: [...props.alarmArns],
-        keySourceConditions: true,
-      });
-
+    const publishers = this.publishers(props, events);
     if (n.kmsKeyArn) {
       this.keyArn = n.kmsKeyArn;
     } else {
-      const keyPolicy = policyDocument(this, "key-policy", [
-        {
-          sid: "AccountAdministersKey",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [accountRootArn(props.partition, props.accountId)] }],
-          actions: KEY_ADMIN_ACTIONS,
-          resources: ["*"],
-        },
-        ...publishers.map((p) => {
-          const topicContext = {
-            test: "StringEquals",
-            variable: "kms:EncryptionContext:aws:sns:topicArn",
-            values: [topicArn],
-          };
-          return p.keySourceConditions
-            ? serviceStatement({
-                sid: p.sid,
-                service: p.service,
-                actions: TOPIC_KEY_PUBLISH_ACTIONS,
-                resources: ["*"],
-                sourceArn: p.sourceArns,
-                sourceAccount: props.accountId,
-                extraConditions: [topicContext],
-              })
-            : {
-                sid: p.sid,
-                effect: "Allow",
-                principals: [{ type: "Service", identifiers: [p.service] }],
-                actions: TOPIC_KEY_PUBLISH_ACTIONS,
-                resources: ["*"],
-                condition: [topicContext],
-              };
-        }),
-      ]);
-      this.key = new KmsKey(this, "key", {
-        description: `Encrypts the restore notifications topic of glacier-restore target ${props.target}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: keyPolicy.json,
-      });
-      new KmsAlias(this, "key-alias", { name: props.keyAlias, targetKeyId: this.key.keyId });
+      this.key = this.createKey(props, publishers, topicArn);
       this.keyArn = this.key.arn;
     }
 
     this.topic = new SnsTopic(this, "topic", {
-      name: props.topicName,
+      name: names.topic,
       displayName: "glacier-restore",
       kmsMasterKeyId: this.keyArn,
     });
@@ -257,12 +204,116 @@ export class RestoreNotifications extends Construct {
           actions: ["sns:Publish"],
           resources: [this.topic.arn],
           sourceArn: p.sourceArns,
-          sourceAccount: props.accountId,
+          sourceAccount: foundation.accountId,
         }),
       ),
     ]);
     const policy = new SnsTopicPolicy(this, "topic-access", { arn: this.topic.arn, policy: topicPolicy.json });
+    this.routeRulesToTopic(props, events, policy);
+    this.subscribe(n);
+    if (n.digest) this.digestQueue = this.createDigestQueue(names.digestQueue, n.digest.windowMinutes);
+  }
 
+  /** Statements the restore function's role needs to publish "restore initiated". */
+  publishStatements(): Statement[] {
+    return [
+      { sid: "PublishRestoreNotifications", effect: "Allow", actions: ["sns:Publish"], resources: [this.topic.arn] },
+      {
+        sid: "EncryptRestoreNotifications",
+        effect: "Allow",
+        actions: TOPIC_KEY_PUBLISH_ACTIONS,
+        resources: [this.keyArn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [this.snsEndpoint] }],
+      },
+    ];
+  }
+
+  /**
+   * Who may publish (and so use the key), besides the function, whose role is in this account.
+   * `keySourceConditions: false`: the SNS developer guide ("Managing Amazon SNS encryption keys and
+   * costs", event sources and encrypted topics) says aws:SourceArn / aws:SourceAccount are not supported
+   * in the key policy statement for EventBridge; with them KMS refuses every delivery. The topic policy
+   * keeps them. S3 and CloudWatch are told to add them, so they keep them on the key too.
+   */
+  private publishers(props: RestoreNotificationsProps, events: readonly S3RestoreEvent[]): Publisher[] {
+    const publishers: Publisher[] = [];
+    if (this.rules.length > 0)
+      publishers.push({
+        sid: "EventBridgeRestoreRules",
+        service: "events.amazonaws.com",
+        sourceArns: this.rules.map((r) => r.arn),
+        keySourceConditions: false,
+      });
+    if (props.notifications.completedVia === "bucket-notifications" && events.length > 0)
+      publishers.push({
+        sid: "S3RestoreEvents",
+        service: "s3.amazonaws.com",
+        sourceArns: [bucketArn(Foundation.of(this).partition, props.target.bucket)],
+        keySourceConditions: true,
+      });
+    if (props.alarmArns && props.alarmArns.length > 0)
+      publishers.push({
+        sid: "CloudWatchAlarms",
+        service: "cloudwatch.amazonaws.com",
+        sourceArns: [...props.alarmArns],
+        keySourceConditions: true,
+      });
+    return publishers;
+  }
+
+  /** The topic's key: administered by the account, usable by the publishers for this topic only. */
+  private createKey(props: RestoreNotificationsProps, publishers: readonly Publisher[], topicArn: string): KmsKey {
+    const { accountId, partition } = Foundation.of(this);
+    const topicContext = {
+      test: "StringEquals",
+      variable: "kms:EncryptionContext:aws:sns:topicArn",
+      values: [topicArn],
+    };
+    const keyPolicy = policyDocument(this, "key-policy", [
+      {
+        sid: "AccountAdministersKey",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: [accountRootArn(partition, accountId)] }],
+        actions: KEY_ADMIN_ACTIONS,
+        resources: ["*"],
+      },
+      ...publishers.map((p) =>
+        p.keySourceConditions
+          ? serviceStatement({
+              sid: p.sid,
+              service: p.service,
+              actions: TOPIC_KEY_PUBLISH_ACTIONS,
+              resources: ["*"],
+              sourceArn: p.sourceArns,
+              sourceAccount: accountId,
+              extraConditions: [topicContext],
+            })
+          : {
+              sid: p.sid,
+              effect: "Allow",
+              principals: [{ type: "Service", identifiers: [p.service] }],
+              actions: TOPIC_KEY_PUBLISH_ACTIONS,
+              resources: ["*"],
+              condition: [topicContext],
+            },
+      ),
+    ]);
+    const key = new KmsKey(this, "key", {
+      description: `Encrypts the restore notifications topic of glacier-restore target ${props.target.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+    });
+    new KmsAlias(this, "key-alias", { name: props.names.topicKeyAlias, targetKeyId: key.keyId });
+    return key;
+  }
+
+  /** Each S3 restore event's rule targets the topic, dead-lettering what it cannot deliver. */
+  private routeRulesToTopic(
+    props: RestoreNotificationsProps,
+    events: readonly S3RestoreEvent[],
+    topicAccess: SnsTopicPolicy,
+  ): void {
     this.rules.forEach((rule, i) => {
       const event = events[i]!;
       const queuePolicy = props.deadLetters.allowEventBridgeRule(rule.arn);
@@ -271,19 +322,23 @@ export class RestoreNotifications extends Construct {
         eventBusName: "default",
         targetId: "notifications-topic",
         arn: this.topic.arn,
-        inputTransformer: restoreEventInputTransformer(event, props.target),
+        inputTransformer: restoreEventInputTransformer(event, props.target.name),
         retryPolicy: {
-          maximumEventAgeInSeconds: props.maximumEventAgeSeconds,
-          maximumRetryAttempts: props.maximumRetryAttempts,
+          maximumEventAgeInSeconds: props.target.eventRetry.maximumEventAgeSeconds,
+          maximumRetryAttempts: props.target.eventRetry.maximumRetryAttempts,
         },
         deadLetterConfig: { arn: props.deadLetters.queue.arn },
-        dependsOn: [queuePolicy, policy],
+        dependsOn: [queuePolicy, topicAccess],
       });
     });
+  }
 
-    // With a digest, email gets digests instead of per-object messages and https/SQS per-object messages
-    // instead of digests; every other message (alarms, budget notices, S3's own events) reaches both.
-    // Without a digest nobody needs a filter.
+  /**
+   * With a digest, email gets digests instead of per-object messages and https/SQS per-object messages
+   * instead of digests; every other message (alarms, budget notices, S3's own events) reaches both.
+   * Without a digest nobody needs a filter.
+   */
+  private subscribe(n: ResolvedNotifications): void {
     const only = (policy: object) =>
       n.digest ? { filterPolicy: JSON.stringify(policy), filterPolicyScope: "MessageBody" } : {};
     const subscribe = (kind: string, protocol: string, endpoints: readonly string[], policy: object, raw = false) =>
@@ -301,53 +356,37 @@ export class RestoreNotifications extends Construct {
     subscribe("https", "https", n.https, FILTER_POLICIES.objects);
     // Raw delivery: the queue receives the message JSON itself, not wrapped in an SNS envelope.
     subscribe("sqs", "sqs", n.sqsQueueArns, FILTER_POLICIES.objects, true);
-
-    if (n.digest && props.digestQueueName) {
-      // Every per-object message also waits here until the digest function lists it in a digest.
-      this.digestQueue = new SqsQueue(this, "digest-queue", {
-        name: props.digestQueueName,
-        sqsManagedSseEnabled: true,
-        // Several windows, and at least four days, so a failing digest function loses nothing quickly.
-        messageRetentionSeconds: Math.max(345_600, Math.min(1_209_600, n.digest.windowMinutes * 60 * 10)),
-      });
-      const queuePolicy = policyDocument(this, "digest-queue-policy-document", [
-        denyInsecureTransport(["sqs:*"], [this.digestQueue.arn]),
-        serviceStatement({
-          sid: "TopicDeliversToDigest",
-          service: "sns.amazonaws.com",
-          actions: ["sqs:SendMessage"],
-          resources: [this.digestQueue.arn],
-          sourceArn: this.topic.arn,
-          sourceAccount: props.accountId,
-        }),
-      ]);
-      const access = new SqsQueuePolicy(this, "digest-queue-policy", {
-        queueUrl: this.digestQueue.url,
-        policy: queuePolicy.json,
-      });
-      new SnsTopicSubscription(this, "digest-subscription", {
-        topicArn: this.topic.arn,
-        protocol: "sqs",
-        endpoint: this.digestQueue.arn,
-        rawMessageDelivery: true,
-        filterPolicy: JSON.stringify(FILTER_POLICIES.digestQueue),
-        filterPolicyScope: "MessageBody",
-        dependsOn: [access],
-      });
-    }
   }
 
-  /** Statements the restore function's role needs to publish "restore initiated". */
-  publishStatements(): Statement[] {
-    return [
-      { sid: "PublishRestoreNotifications", effect: "Allow", actions: ["sns:Publish"], resources: [this.topic.arn] },
-      {
-        sid: "EncryptRestoreNotifications",
-        effect: "Allow",
-        actions: TOPIC_KEY_PUBLISH_ACTIONS,
-        resources: [this.keyArn],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [this.snsEndpoint] }],
-      },
-    ];
+  /** Every per-object message also waits here until the digest function lists it in a digest. */
+  private createDigestQueue(queueName: string, windowMinutes: number): SqsQueue {
+    const queue = new SqsQueue(this, "digest-queue", {
+      name: queueName,
+      sqsManagedSseEnabled: true,
+      // Several windows, and at least four days, so a failing digest function loses nothing quickly.
+      messageRetentionSeconds: Math.max(345_600, Math.min(1_209_600, windowMinutes * 60 * 10)),
+    });
+    const queuePolicy = policyDocument(this, "digest-queue-policy-document", [
+      denyInsecureTransport(["sqs:*"], [queue.arn]),
+      serviceStatement({
+        sid: "TopicDeliversToDigest",
+        service: "sns.amazonaws.com",
+        actions: ["sqs:SendMessage"],
+        resources: [queue.arn],
+        sourceArn: this.topic.arn,
+        sourceAccount: Foundation.of(this).accountId,
+      }),
+    ]);
+    const access = new SqsQueuePolicy(this, "digest-queue-policy", { queueUrl: queue.url, policy: queuePolicy.json });
+    new SnsTopicSubscription(this, "digest-subscription", {
+      topicArn: this.topic.arn,
+      protocol: "sqs",
+      endpoint: queue.arn,
+      rawMessageDelivery: true,
+      filterPolicy: JSON.stringify(FILTER_POLICIES.digestQueue),
+      filterPolicyScope: "MessageBody",
+      dependsOn: [access],
+    });
+    return queue;
   }
 }

@@ -5,15 +5,15 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { archivedReadPattern, RULE_DESCRIPTION_MAX_CHARS, truncateDescription } from "../../core/patterns";
 import type { DeadLetterQueue } from "./dead-letter-queue";
+import type { ResolvedTarget } from "../../config/resolve";
 
 export interface RestoreRuleProps {
+  /** The configuration target: its bucket and prefix scope the pattern; its event retry applies to the target. */
+  readonly target: Pick<ResolvedTarget, "bucket" | "prefix" | "eventRetry">;
   readonly ruleName: string;
-  readonly bucket: string;
-  readonly prefix: string;
   readonly restoreFunction: LambdaFunction;
+  /** The stack's dead-letter queue: events the rule could not deliver to the function end there. */
   readonly deadLetters: DeadLetterQueue;
-  readonly maximumEventAgeSeconds: number;
-  readonly maximumRetryAttempts: number;
 }
 
 /** Routes failed reads of archived objects in one target to its restore function. */
@@ -22,14 +22,15 @@ export class RestoreRule extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreRuleProps) {
     super(scope, id);
+    const { bucket, prefix, eventRetry } = props.target;
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: props.ruleName,
       description: truncateDescription(
-        `GetObject on archived objects under s3://${props.bucket}/${props.prefix}`,
+        `GetObject on archived objects under s3://${bucket}/${prefix}`,
         RULE_DESCRIPTION_MAX_CHARS,
       ),
       eventBusName: "default",
-      eventPattern: JSON.stringify(archivedReadPattern(props.bucket, props.prefix)),
+      eventPattern: JSON.stringify(archivedReadPattern(bucket, prefix)),
       state: "ENABLED",
     });
     const queuePolicy = props.deadLetters.allowEventBridgeRule(this.rule.arn);
@@ -39,8 +40,8 @@ export class RestoreRule extends Construct {
       targetId: "restore-function",
       arn: props.restoreFunction.arn,
       retryPolicy: {
-        maximumEventAgeInSeconds: props.maximumEventAgeSeconds,
-        maximumRetryAttempts: props.maximumRetryAttempts,
+        maximumEventAgeInSeconds: eventRetry.maximumEventAgeSeconds,
+        maximumRetryAttempts: eventRetry.maximumRetryAttempts,
       },
       deadLetterConfig: { arn: props.deadLetters.queue.arn },
       dependsOn: [queuePolicy],

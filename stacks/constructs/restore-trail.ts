@@ -5,7 +5,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { advancedEventSelectors, type AdvancedEventSelector, type TrailScope } from "../../core/selectors";
-import { regionalArn, type Partition } from "../../core/partition";
+import type { ResolvedTarget, ResolvedTrail } from "../../config/resolve";
+import { targetNames } from "../names";
+import { Foundation } from "./foundation";
 import { policyDocument, serviceStatement } from "../policy";
 import { PrivateBucket } from "./private-bucket";
 
@@ -21,24 +23,26 @@ export function providerSelectors(selectors: readonly AdvancedEventSelector[]): 
   }));
 }
 
+/** The physical names a trail uses (from `targetNames` of the target, or of the shared trail's stack). */
+export type TrailNames = Pick<
+  ReturnType<typeof targetNames>,
+  "trail" | "trailBucketPrefix" | "trailLogGroup" | "trailRole"
+>;
+
+/** What a trail logs for one target: its bucket, prefix and reader ARN prefixes. */
+export function trailScopeOf(target: Pick<ResolvedTarget, "bucket" | "prefix" | "trail">): TrailScope {
+  return { bucket: target.bucket, prefix: target.prefix, readerArnPrefixes: target.trail.readerArnPrefixes };
+}
+
 export interface RestoreTrailProps {
-  readonly trailName: string;
-  readonly region: string;
-  readonly partition: Partition;
-  readonly accountId: string;
+  /**
+   * The configuration's trail settings (a target's `trail`, or a shared trail group's): log expiry, log
+   * bucket force-destroy and the optional CloudWatch Logs delivery with its retention.
+   */
+  readonly trail: ResolvedTrail;
+  readonly names: TrailNames;
+  /** The buckets/prefixes (and reader ARN prefixes) whose GetObject data events the trail logs. */
   readonly scopes: readonly TrailScope[];
-  /** `bucket_prefix` of the log bucket (Terraform appends a unique suffix). */
-  readonly logBucketPrefix: string;
-  /** Let `terraform destroy` delete the log bucket with the logs in it (default: refuse while not empty). */
-  readonly logBucketForceDestroy?: boolean;
-  /** Days CloudTrail log files are kept in the log bucket. */
-  readonly logExpirationDays: number;
-  /** Also deliver events to CloudWatch Logs (not needed by EventBridge; useful for searching reads). */
-  readonly cloudWatchLogs?: {
-    readonly logGroupName: string;
-    readonly retentionDays: number;
-    readonly roleName: string;
-  };
 }
 
 /** A trail logging the GetObject data events EventBridge needs, with its own locked-down log bucket. */
@@ -49,25 +53,22 @@ export class RestoreTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreTrailProps) {
     super(scope, id);
-    if (props.scopes.length === 0) throw new Error(`RestoreTrail ${props.trailName}: at least one scope is required`);
-    const trailArn = regionalArn(
-      props.partition,
-      "cloudtrail",
-      props.region,
-      props.accountId,
-      `trail/${props.trailName}`,
-    );
+    const { trail: settings, names } = props;
+    if (props.scopes.length === 0) throw new Error(`RestoreTrail ${names.trail}: at least one scope is required`);
+    const foundation = Foundation.of(this);
+    const { accountId, partition } = foundation;
+    const trailArn = foundation.arn("cloudtrail", `trail/${names.trail}`);
 
     // Log bucket: private, encrypted, TLS-only, writable by this trail alone, expiring old logs.
     const logs = new PrivateBucket(this, "log-bucket", {
-      name: { bucketPrefix: props.logBucketPrefix },
-      forceDestroy: props.logBucketForceDestroy ?? false,
+      name: { bucketPrefix: names.trailBucketPrefix },
+      forceDestroy: settings.logBucketForceDestroy,
       lifecycleRules: [
         {
           id: "expire-trail-logs",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          expiration: [{ days: props.logExpirationDays }],
+          expiration: [{ days: settings.logExpirationDays }],
           noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
@@ -79,15 +80,15 @@ export class RestoreTrail extends Construct {
           actions: ["s3:GetBucketAcl"],
           resources: [bucketArn],
           sourceArn: trailArn,
-          sourceAccount: props.accountId,
+          sourceAccount: accountId,
         }),
         serviceStatement({
           sid: "CloudTrailWrite",
           service: "cloudtrail.amazonaws.com",
           actions: ["s3:PutObject"],
-          resources: [`${bucketArn}/AWSLogs/${props.accountId}/*`],
+          resources: [`${bucketArn}/AWSLogs/${accountId}/*`],
           sourceArn: trailArn,
-          sourceAccount: props.accountId,
+          sourceAccount: accountId,
           extraConditions: [{ test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
         }),
       ],
@@ -97,11 +98,10 @@ export class RestoreTrail extends Construct {
 
     // Optional CloudWatch Logs delivery through a role only this trail may assume.
     let cloudWatch: { groupArn: string; roleArn: string; rolePolicy: IamRolePolicy } | undefined;
-    if (props.cloudWatchLogs) {
-      const cw = props.cloudWatchLogs;
+    if (settings.cloudWatchLogs) {
       this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-        name: cw.logGroupName,
-        retentionInDays: cw.retentionDays,
+        name: names.trailLogGroup,
+        retentionInDays: settings.cloudWatchLogsRetentionDays,
       });
       // A plain service trust, as CloudTrail documents this role ("Sending events to CloudWatch Logs"):
       // aws:SourceArn/aws:SourceAccount conditions here are reported to fail CreateTrail with
@@ -115,7 +115,7 @@ export class RestoreTrail extends Construct {
           actions: ["sts:AssumeRole"],
         },
       ]);
-      const role = new IamRole(this, "delivery-role", { name: cw.roleName, assumeRolePolicy: trust.json });
+      const role = new IamRole(this, "delivery-role", { name: names.trailRole, assumeRolePolicy: trust.json });
       const permissions = policyDocument(this, "delivery-permissions", [
         {
           sid: "WriteTrailLogStreams",
@@ -133,13 +133,13 @@ export class RestoreTrail extends Construct {
     }
 
     this.trail = new Cloudtrail(this, "trail", {
-      name: props.trailName,
+      name: names.trail,
       s3BucketName: this.logBucket.id,
       enableLogging: true,
       enableLogFileValidation: true,
       includeGlobalServiceEvents: false,
       isMultiRegionTrail: false,
-      advancedEventSelector: providerSelectors(advancedEventSelectors(props.partition, props.scopes)),
+      advancedEventSelector: providerSelectors(advancedEventSelectors(partition, props.scopes)),
       ...(cloudWatch ? { cloudWatchLogsGroupArn: cloudWatch.groupArn, cloudWatchLogsRoleArn: cloudWatch.roleArn } : {}),
       // CloudTrail checks bucket and delivery-role permissions when the trail is created.
       dependsOn: cloudWatch ? [policy, cloudWatch.rolePolicy] : [policy],

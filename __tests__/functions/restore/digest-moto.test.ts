@@ -16,14 +16,14 @@ import { FILTER_POLICIES } from "../../../core/notifications";
 import { initiatedMessage } from "../../../functions/restore/notify";
 import { extractBundle, runBundle } from "../../../testing/bundle";
 import { MotoServer, motoAvailable } from "../../../testing/moto";
+import { layerAvailable } from "../../../testing/layers";
 
-const available = motoAvailable();
-if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the digest tests: ${available.why} ***\n`);
+const available = layerAvailable("moto layer of the digest tests", motoAvailable);
 
 const moto = new MotoServer();
 const credentials = { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" };
 
-(available.ok ? describe : describe.skip)("deployed digest function against moto's SQS and SNS", () => {
+(available ? describe : describe.skip)("deployed digest function against moto's SQS and SNS", () => {
   let sqs: SQSClient;
   let sns: SNSClient;
   const queue = async (name: string) => {

@@ -19,13 +19,13 @@ import type { AddressInfo } from "node:net";
 import { DynamoClaimStore } from "../../../aws/claims";
 import { extractBundle, runBundle } from "../../../testing/bundle";
 import { MotoServer, motoAvailable } from "../../../testing/moto";
+import { layerAvailable } from "../../../testing/layers";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoBudgetStore } from "../../../aws/budget";
 import { deferEvent } from "../../../aws/deferred-queue";
 import { s3ApiCallEvent } from "../../../testing/fixtures/cloudtrail-events";
 
-const available = motoAvailable();
-if (!available.ok) console.warn(`\n*** SKIPPING the moto layer of the handler tests: ${available.why} ***\n`);
+const available = layerAvailable("moto layer of the handler tests", motoAvailable);
 
 const BUCKET = "moto-archive";
 const moto = new MotoServer();
@@ -49,7 +49,7 @@ function env() {
   };
 }
 
-(available.ok ? describe : describe.skip)("deployed bundle against moto's S3", () => {
+(available ? describe : describe.skip)("deployed bundle against moto's S3", () => {
   beforeAll(async () => {
     await moto.start();
     s3 = new S3Client({
@@ -187,7 +187,7 @@ async function claimsTableOn(endpoint: string): Promise<DynamoDBClient> {
   return dynamodb;
 }
 
-(available.ok ? describe : describe.skip)("claim store against moto's DynamoDB", () => {
+(available ? describe : describe.skip)("claim store against moto's DynamoDB", () => {
   const server = new MotoServer();
   let dynamodb: DynamoDBClient;
   let store: DynamoClaimStore;
@@ -222,7 +222,7 @@ async function claimsTableOn(endpoint: string): Promise<DynamoDBClient> {
   });
 });
 
-(available.ok ? describe : describe.skip)("budget store and deferred queue against moto's DynamoDB and SQS", () => {
+(available ? describe : describe.skip)("budget store and deferred queue against moto's DynamoDB and SQS", () => {
   const server = new MotoServer();
   let dynamodb: DynamoDBClient;
   const now = Date.parse("2026-11-28T12:00:00Z");
