@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { loadConfig } from "./config/load";
 import { endOnError } from "./core/errors";
 import { dropDeprecationWarning } from "./core/node-warnings";
+import { outputDirectory } from "./scripts/output-dir.cjs";
 import { loadHandlerArtifact } from "./stacks/artifact";
 import { addStacks } from "./stacks/app";
 import { removeOtherStackForm, synthSummary } from "./stacks/synth-output";
@@ -10,7 +11,8 @@ dropDeprecationWarning(process, "DEP0044"); // util.isArray inside cdktf 0.21, o
 // Validate everything before any construct exists, so a bad config writes no stack at all.
 void endOnError(() => {
   const config = loadConfig(process.cwd(), process.env);
-  const app = new App();
+  // The one output-directory rule (--output, CDKTF_OUTDIR, cdktf.json, cdktf.out) the scripts also follow.
+  const app = new App({ outdir: outputDirectory({ argv: process.argv.slice(2) }).dir });
   addStacks(app, config, loadHandlerArtifact());
   app.synth();
   removeOtherStackForm(app);

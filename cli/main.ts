@@ -3,9 +3,11 @@
  * shared core, SDK helpers and configuration. Results on stdout (`--json` for machines), progress and
  * diagnostics on stderr, exit 0 ok / 1 failed / 2 bad usage.
  */
-import { endOnError, GlacierRestoreError } from "../core/errors";
+import { GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
 import { check } from "./check";
+import { runCommand } from "./failure";
+import { regionFlag } from "./region";
 import { redrive } from "./redrive";
 import { status, STATUS_HELP } from "./status";
 import { stage } from "./stage";
@@ -35,13 +37,36 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join("\n")}
 
+Every command takes --region <region>: the region to use, over any other.
 A location is s3://<bucket>/<prefix> or a target name from the configuration (cdktf.json or
-GLACIER_RESTORE_CONFIG). AWS credentials, region and endpoint come from the SDK's default chain
-(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...).
+GLACIER_RESTORE_CONFIG). A target is used in its configured region, whatever AWS_REGION says; an s3://
+location in its bucket's region (asked with HeadBucket, said on stderr when it is not AWS_REGION).
+Credentials and endpoints come from the SDK's default chain (AWS_PROFILE, AWS_ENDPOINT_URL_S3, ...);
+AWS_MAX_ATTEMPTS sets the attempts per request (default 3), GLACIER_RESTORE_HTTP_TIMEOUT the time one
+request may take (default 60s). Every failure ends in one line on stderr; exit 1, or 2 for bad usage.
+For scripts and job steps, run node <install path>/bin/glacier-restore.mjs rather than npx: it skips
+npx's package resolution on every call.
 `;
 
+/** argv without the global --region option, and its value. */
+function takeRegion(argv: readonly string[]): { rest: string[]; region?: string } {
+  const rest: string[] = [];
+  let region: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--region" || arg.startsWith("--region=")) {
+      const value = arg === "--region" ? argv[++i] : arg.slice("--region=".length);
+      if (value === undefined || value.startsWith("--"))
+        throw new GlacierRestoreError("usage", "--region needs a value, such as eu-west-1");
+      region = regionFlag(value);
+    } else rest.push(arg);
+  }
+  return region ? { rest, region } : { rest };
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<void> {
-  const [command, ...rest] = argv;
+  const { rest: args, region } = takeRegion(argv);
+  const [command, ...rest] = args;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     io.stdout.write(HELP);
     return;
@@ -52,22 +77,22 @@ export async function main(argv: readonly string[], io: Io): Promise<void> {
       "usage",
       `unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(", ")} (glacier-restore --help)`,
     );
-  await c.run(rest, io);
+  await c.run(rest, region ? { ...io, region } : io);
 }
 
 export { STATUS_HELP };
 
-/** Runs the command line of this process (from `node dist/cli/main.js` or the package's bin). */
+/**
+ * Runs the command line of this process (from `node dist/cli/main.js` or the package's bin) inside the
+ * one error boundary (cli/failure.ts): whatever fails, one line on stderr, exit 1 (2 for bad usage).
+ */
 export function runCli(): Promise<void> {
-  return endOnError(
-    () =>
-      main(process.argv.slice(2), {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-        cwd: process.cwd(),
-      }),
-    process,
+  const argv = process.argv.slice(2);
+  const command = argv[0] && COMMANDS[argv[0]] ? argv[0] : "";
+  return runCommand(
+    `glacier-restore${command ? ` ${command}` : ""}`,
+    () => main(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }),
+    { stderr: process.stderr, env: process.env, exit: (code) => process.exit(code) },
   );
 }
 

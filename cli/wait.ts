@@ -1,7 +1,8 @@
 /**
  * `glacier-restore wait <location>`: returns when every object under the location is readable, for a
- * scheduler hook (a Slurm prolog, a pipeline's first step). Lists the location every interval; exit 0 when
- * all is readable, 1 when the timeout passes first.
+ * staging job or a pipeline's first step. Lists the location every interval; exit 0 when all is readable,
+ * 1 when the timeout passes first or listings keep failing. A failed listing (network, throttling, 5xx)
+ * does not end it: it says so on stderr and lists again after a backoff.
  */
 import { listDataset } from "../aws/listing";
 import { addToSummary, allReadable, emptySummary, type DatasetSummary } from "../core/dataset";
@@ -9,26 +10,36 @@ import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
 import { placementOf, type FsxAssociation } from "../core/fsx-import";
-import { awsFailure, progress, resolveLocation, s3Client, type Io, type ResolvedLocation } from "./context";
+import { progress, resolveLocation, s3Client, type Io, type ResolvedLocation } from "./context";
+import { describeFailure, isTransient } from "./failure";
+import { size } from "./status";
 
 const FLAGS: Record<string, FlagSpec> = {
   timeout: { value: true, help: "give up after this long (default 48h: Deep Archive's Bulk tier)" },
   interval: { value: true, help: "list again after this long (default 5m)" },
+  "max-failures": {
+    value: true,
+    help: "give up after this many failed listings in a row (default 5; each retried with backoff)",
+  },
   deep: { help: "HeadObject Intelligent-Tiering objects for their tier (else they count as not ready)" },
   "print-paths": { value: true, help: "when ready, print <mount>/<key> of each object, for lfs hsm_restore" },
+  print0: { help: "with --print-paths: end each path with NUL instead of a newline (for xargs -0)" },
   json: { help: "print the final summary as one JSON document" },
   help: { help: "this text" },
 };
 
 export const WAIT_HELP = `Usage: glacier-restore wait <s3://bucket/prefix | target> [--timeout 48h] [--interval 5m]
-                           [--deep] [--print-paths <mount>] [--json]
+                           [--max-failures 5] [--deep] [--print-paths <mount> [--print0]] [--json]
 
 Lists the location every interval until every object is readable (not archived, or restored), then exits
-0; exits 1 when the timeout passes first. FSx for Lustre loads a file only once it is readable in S3:
---print-paths /fsx prints the Lustre path of each object, one per line, for \`lfs hsm_restore\` (for a
-target whose fsx-logs trigger lists associations, where each association puts the object):
+0; exits 1 when the timeout passes first. A listing that fails (network, timeout, throttling, HTTP 5xx) is
+said on stderr and retried with backoff; --max-failures failures in a row end it with exit 1. On a
+terminal, a live line shows readable/total objects and bytes and the time waited. FSx for Lustre loads a
+file only once it is readable in S3: --print-paths /fsx prints the Lustre path of each object for
+\`lfs hsm_restore\` (for a target whose fsx-logs trigger lists associations, where each association puts
+the object). S3 keys may hold spaces, quotes and newlines: print them NUL-terminated and read them so:
 
-  glacier-restore wait s3://fsx4l-store/raw/run-42/ --print-paths /fsx | xargs -r lfs hsm_restore
+  glacier-restore wait s3://fsx4l-store/raw/run-42/ --print-paths /fsx --print0 | xargs -0 -r lfs hsm_restore
 
 ${flagHelp(FLAGS)}
 
@@ -53,8 +64,9 @@ export function printedPaths(
   keys: readonly string[],
   associations: readonly FsxAssociation[],
   io: Pick<Io, "stderr">,
+  end = "\n",
 ): string {
-  if (associations.length === 0) return keys.map((k) => `${mount}/${k}\n`).join("");
+  if (associations.length === 0) return keys.map((k) => `${mount}/${k}${end}`).join("");
   const placements = keys.map((k) => ({ key: k, p: placementOf(bucket, k, associations) }));
   const outside = placements.filter((x) => !x.p).map((x) => x.key);
   if (outside.length > 0)
@@ -66,7 +78,7 @@ export function printedPaths(
     io.stderr.write(
       `the objects are on ${systems.size} file systems (${[...systems].join(", ")}); ${mount} must be where each is mounted\n`,
     );
-  return placements.flatMap((x) => (x.p ? [`${mount}${x.p.filePath}\n`] : [])).join("");
+  return placements.flatMap((x) => (x.p ? [`${mount}${x.p.filePath}${end}`] : [])).join("");
 }
 
 export interface WaitDeps {
@@ -75,50 +87,145 @@ export interface WaitDeps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** How long to wait after the n-th failed listing in a row: doubling from an eighth of the interval (at most 15 s), never above the interval. */
+export function retryDelay(failures: number, intervalMs: number): number {
+  const base = Math.min(15_000, intervalMs / 8);
+  return Math.min(intervalMs, base * 2 ** (failures - 1));
+}
+
+/** 250ms, 45s, 12m05s, 3h07m. */
+export function elapsedText(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.floor(ms / 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${two(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h${two(Math.floor(s / 60) % 60)}m`;
+}
+
+function progressLine(where: string, summary: DatasetSummary, waitedMs: number): string {
+  const s = summary.states;
+  return `${where}: ${s.readable.objects}/${summary.objects} readable (${size(s.readable.bytes)} of ${size(summary.bytes)}), ${s.restoring.objects} restoring, ${s.archived.objects} archived, ${s.unknown.objects} unknown; waited ${elapsedText(waitedMs)}`;
+}
+
+interface WaitOptions {
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly maxFailures: number;
+  readonly mount?: string;
+  readonly end: string;
+  readonly deep: boolean;
+  readonly json: boolean;
+}
+
+function waitOptions(flags: Record<string, string | true>): WaitOptions {
+  const text = (name: string, fallback: string) => (typeof flags[name] === "string" ? flags[name] : fallback);
+  const maxText = text("max-failures", "5");
+  const maxFailures = Number(maxText);
+  if (!Number.isInteger(maxFailures) || maxFailures < 1 || maxFailures > 1000)
+    throw new GlacierRestoreError(
+      "usage",
+      `--max-failures: must be a whole number from 1 to 1000; got ${JSON.stringify(maxText)}`,
+    );
+  if (flags.print0 && typeof flags["print-paths"] !== "string")
+    throw new GlacierRestoreError("usage", "--print0: goes with --print-paths <mount>");
+  const mount = typeof flags["print-paths"] === "string" ? flags["print-paths"].replace(/\/+$/, "") : undefined;
+  return {
+    timeoutMs: parseDuration(text("timeout", "48h"), "--timeout"),
+    intervalMs: parseDuration(text("interval", "5m"), "--interval"),
+    maxFailures,
+    ...(mount !== undefined ? { mount } : {}),
+    end: flags.print0 ? "\0" : "\n",
+    deep: flags.deep === true,
+    json: flags.json === true,
+  };
+}
+
+/** One listing of the whole location: its summary and (for --print-paths) its keys. */
+async function listOnce(
+  s3: ReturnType<typeof s3Client>,
+  location: ResolvedLocation,
+  o: WaitOptions,
+): Promise<{ summary: DatasetSummary; keys: string[] }> {
+  const summary: DatasetSummary = emptySummary(location.bucket, location.prefix);
+  const keys: string[] = [];
+  for await (const obj of listDataset(s3, location, { deep: o.deep })) {
+    addToSummary(summary, obj);
+    if (o.mount !== undefined) keys.push(obj.key);
+  }
+  return { summary, keys };
+}
+
+/** What to print once everything is readable. */
+function readyOutput(summary: DatasetSummary, keys: string[], location: ResolvedLocation, o: WaitOptions, io: Io) {
+  if (o.json) return `${JSON.stringify({ ...summary, ready: true })}\n`;
+  if (o.mount === undefined)
+    return `s3://${location.bucket}/${location.prefix}: all ${summary.objects} objects readable\n`;
+  const broken = o.end === "\n" ? keys.filter((k) => k.includes("\n")) : [];
+  if (broken.length > 0)
+    throw new GlacierRestoreError(
+      "external",
+      `wait s3://${location.bucket}/${location.prefix}: ${broken.length} keys hold a newline (${JSON.stringify(broken[0])}), which one path per line cannot carry: add --print0 and read with xargs -0`,
+    );
+  return printedPaths(o.mount, location.bucket, keys, associationsOf(location), io, o.end);
+}
+
 export async function wait(argv: readonly string[], io: Io, deps: WaitDeps = {}): Promise<void> {
   const { positional, flags } = parseArgs(argv, FLAGS, "wait");
   if (flags.help) return void io.stdout.write(WAIT_HELP);
-  const timeoutMs = parseDuration(typeof flags.timeout === "string" ? flags.timeout : "48h", "--timeout");
-  const intervalMs = parseDuration(typeof flags.interval === "string" ? flags.interval : "5m", "--interval");
-  const mount = typeof flags["print-paths"] === "string" ? flags["print-paths"].replace(/\/+$/, "") : undefined;
+  const o = waitOptions(flags);
   const location = resolveLocation(positional[0], io, "wait");
   const s3 = s3Client(location, io);
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const where = `s3://${location.bucket}/${location.prefix}`;
-  const deadline = now() + timeoutMs;
+  const started = now();
+  const deadline = started + o.timeoutMs;
   const bar = progress(io);
+  let failures = 0;
   for (;;) {
-    const summary: DatasetSummary = emptySummary(location.bucket, location.prefix);
-    const keys: string[] = [];
+    let listed: { summary: DatasetSummary; keys: string[] };
     try {
-      for await (const o of listDataset(s3, location, { deep: flags.deep === true })) {
-        addToSummary(summary, o);
-        if (mount) keys.push(o.key);
-      }
+      listed = await listOnce(s3, location, o);
+      failures = 0;
     } catch (err) {
       bar.done();
-      awsFailure(err, `wait ${where}`);
+      const failure = describeFailure(err, `wait ${where}`);
+      if (!isTransient(err)) throw failure;
+      failures++;
+      const delay = retryDelay(failures, o.intervalMs);
+      if (failures >= o.maxFailures)
+        throw new GlacierRestoreError(
+          "external",
+          `${failure.message} (${failures} failed listings in a row, --max-failures ${o.maxFailures}); rerun wait once the cause is fixed`,
+          { cause: err },
+        );
+      if (now() + delay > deadline)
+        throw new GlacierRestoreError("external", `${failure.message} (and the --timeout passes before a retry)`, {
+          cause: err,
+        });
+      io.stderr.write(
+        `${failure.message}; listing failed ${failures} time${failures === 1 ? "" : "s"} in a row (--max-failures ${o.maxFailures}), retrying in ${elapsedText(delay)} at ${new Date(now() + delay).toISOString()}\n`,
+      );
+      await sleep(delay);
+      continue;
     }
+    const { summary, keys } = listed;
     const s = summary.states;
     if (allReadable(summary)) {
       bar.done();
-      if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, ready: true })}\n`);
-      else if (mount) io.stdout.write(printedPaths(mount, location.bucket, keys, associationsOf(location), io));
-      else io.stdout.write(`${where}: all ${summary.objects} objects readable\n`);
+      io.stdout.write(readyOutput(summary, keys, location, o, io));
       return;
     }
-    bar.update(
-      `${where}: ${s.readable.objects}/${summary.objects} readable, ${s.restoring.objects} restoring, ${s.archived.objects} archived, ${s.unknown.objects} unknown`,
-    );
-    if (now() + intervalMs > deadline) {
+    bar.update(progressLine(where, summary, now() - started));
+    if (now() + o.intervalMs > deadline) {
       bar.done();
-      if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, ready: false })}\n`);
+      if (o.json) io.stdout.write(`${JSON.stringify({ ...summary, ready: false })}\n`);
       throw new GlacierRestoreError(
         "external",
         `wait ${where}: timed out with ${summary.objects - s.readable.objects} of ${summary.objects} objects not readable (${s.restoring.objects} restoring, ${s.archived.objects} archived: run glacier-restore stage or restore them, ${s.unknown.objects} unknown)`,
       );
     }
-    await sleep(intervalMs);
+    await sleep(o.intervalMs);
   }
 }

@@ -5,10 +5,13 @@
 // With --removed <previous manifest.json> it instead lists the stacks the previous synthesis had and this one
 // has not (targets removed from the configuration, whose deployed resources keep running and billing) and
 // exits 1 when there is any, so a pipeline stops before applying around them.
-// Usage: node scripts/stack-order.mjs [--outdir cdktf.out] [--json] [--include-local]
-//        node scripts/stack-order.mjs [--outdir cdktf.out] [--json] --removed <previous cdktf.out/manifest.json>
+// The output directory follows the project's one rule (scripts/output-dir.cjs): --output (or --outdir),
+// else $CDKTF_OUTDIR, else cdktf.json's "output", else cdktf.out.
+// Usage: node scripts/stack-order.mjs [--output dir] [--json] [--include-local]
+//        node scripts/stack-order.mjs [--output dir] [--json] --removed <previous cdktf.out/manifest.json>
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { outputDirectory } from "./output-dir.cjs";
 
 /** Topological order (Kahn), ties broken by name so the order is stable. Throws on a cycle. */
 export function applyOrder(manifest) {
@@ -47,10 +50,12 @@ export function hasLocalState(outdir, manifest, name) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const outdir = args.includes("--outdir") ? args[args.indexOf("--outdir") + 1] : "cdktf.out";
+  const { dir: outdir, source } = outputDirectory({ argv: args });
   const manifestFile = join(outdir, "manifest.json");
   if (!existsSync(manifestFile)) {
-    process.stderr.write(`stack-order: ${manifestFile} not found (run npm run synth first)\n`);
+    process.stderr.write(
+      `stack-order: ${manifestFile} not found (run npm run synth first) (output directory from ${source})\n`,
+    );
     process.exit(1);
   }
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));

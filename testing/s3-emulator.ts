@@ -24,7 +24,7 @@ export interface StoredObject {
 }
 
 export interface Fault {
-  op: "head" | "restore" | "publish" | "create-job";
+  op: "head" | "restore" | "publish" | "create-job" | "list";
   status: number;
   code: string;
   /** Only requests with this tier (restore) are affected. */
@@ -43,6 +43,7 @@ export interface PublishedMessage {
 export interface RequestRecord {
   op:
     | "head"
+    | "head-bucket"
     | "get"
     | "restore"
     | "list"
@@ -112,6 +113,13 @@ export class S3Emulator {
   latencyMs = 0;
   /** Called on a GetObject that failed with InvalidObjectState: a test can play the deployed pipeline. */
   onArchivedRead: ((bucket: string, key: string) => void) | undefined;
+  /**
+   * Buckets with a region set here answer a request signed for another region with 301 (others accept any
+   * region); HeadBucket names a bucket's region, us-east-1 when none is set.
+   */
+  readonly bucketRegions = new Map<string, string>();
+  /** The region each request was signed for (SigV4 credential scope), in arrival order. */
+  readonly signingRegions: string[] = [];
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -184,6 +192,8 @@ export class S3Emulator {
     this.restoreDelayMs = undefined;
     this.latencyMs = 0;
     this.onArchivedRead = undefined;
+    this.bucketRegions.clear();
+    this.signingRegions.length = 0;
   }
 
   private finish(obj: StoredObject): void {
@@ -211,6 +221,8 @@ export class S3Emulator {
       req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     });
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const signedFor = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
+    this.signingRegions.push(signedFor);
     const target = req.headers["x-amz-target"];
     if (req.method === "POST" && typeof target === "string" && target.startsWith("DynamoDB_20120810."))
       return this.dynamo(target.slice("DynamoDB_20120810.".length), body, res);
@@ -236,6 +248,21 @@ export class S3Emulator {
     const versionId = url.searchParams.get("versionId") ?? undefined;
     const record = (r: Omit<RequestRecord, "bucket" | "key" | "versionId">) =>
       this.requests.push({ bucket, key, ...(versionId ? { versionId } : {}), ...r });
+    // S3 answers a request signed for another region than the bucket's with 301 and the bucket's region in
+    // x-amz-bucket-region; HeadBucket gives the region on every answer (S3 API reference, GetBucketLocation
+    // and HeadBucket).
+    const home = this.bucketRegions.get(bucket) ?? "us-east-1";
+    if (this.bucketRegions.has(bucket) && signedFor !== home)
+      return this.redirect(res, home, req.method === "HEAD", () =>
+        record({ op: req.method === "HEAD" && key === "" ? "head-bucket" : "other", status: 301 }),
+      );
+    if (req.method === "HEAD" && key === "") {
+      const status = this.buckets.has(bucket) ? 200 : 404;
+      record({ op: "head-bucket", status });
+      res.writeHead(status, status === 200 ? { "x-amz-bucket-region": home } : {});
+      res.end();
+      return;
+    }
 
     if (req.method === "HEAD") {
       const fault = this.takeFault("head");
@@ -292,6 +319,11 @@ export class S3Emulator {
       return;
     }
 
+    const listFault = url.searchParams.get("list-type") === "2" ? this.takeFault("list") : undefined;
+    if (listFault)
+      return this.fail(res, listFault.status, listFault.code, false, () =>
+        this.requests.push({ op: "list", bucket, key: url.searchParams.get("prefix") ?? "", status: listFault.status }),
+      );
     if (req.method === "GET" && key === "" && url.searchParams.get("list-type") === "2")
       // A listing's record carries the prefix it asked for (what s3:ListBucket's s3:prefix condition sees).
       return this.list(bucket, url.searchParams, req.headers["x-amz-optional-object-attributes"], res, () =>
@@ -708,6 +740,17 @@ export class S3Emulator {
       default:
         return reply(400, { __type: "com.amazonaws.sqs#InvalidAction", message: operation }, "InvalidAction");
     }
+  }
+
+  private redirect(res: ServerResponse, region: string, head: boolean, record: () => void): void {
+    record();
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>`;
+    res.writeHead(301, {
+      "content-type": "application/xml",
+      "x-amz-bucket-region": region,
+      "content-length": head ? "0" : String(Buffer.byteLength(xml)),
+    });
+    res.end(head ? undefined : xml);
   }
 
   private fail(res: ServerResponse, status: number, code: string, head: boolean, record: () => void): void {
