@@ -18,7 +18,7 @@ import {
 import { GlacierRestoreError } from "../core/errors";
 import { tierFor, type Archive } from "../core/restore-rules";
 import { batchJobCost, type Prices } from "../cost/pricing";
-import { clientOptions, type Io, type ResolvedLocation } from "./context";
+import { clientOptions, stackDirectory, type Io, type ResolvedLocation } from "./context";
 import { priceArchive, type BatchJobPlan, type StagePlan } from "./stage-plan";
 
 export interface BatchSettings {
@@ -31,7 +31,7 @@ export interface BatchSettings {
 
 /** What `terraform output -json` prints for the target's stack, when it can be read (else undefined). */
 function stackOutputs(io: Io, stack: string): Record<string, { value?: unknown }> | undefined {
-  const dir = path.join(io.cwd, "cdktf.out", "stacks", stack);
+  const dir = stackDirectory(io, stack);
   const run = spawnSync("terraform", [`-chdir=${dir}`, "output", "-json"], {
     env: { ...io.env, TF_IN_AUTOMATION: "1" },
     encoding: "utf8",
@@ -69,7 +69,7 @@ export function batchSettings(
     from = `the outputs of stack ${location.target.name}`;
     if (!roleArn || !reportsText)
       return {
-        missing: `could not read batch_role_arn and batch_reports_location with \`terraform -chdir=cdktf.out/stacks/${location.target.name} output -json\` (is the stack applied and initialized here?); pass --role-arn and --reports`,
+        missing: `could not read batch_role_arn and batch_reports_location with \`terraform -chdir=${path.relative(io.cwd, stackDirectory(io, location.target.name)) || "."} output -json\` (is the stack applied and initialized here?); pass --role-arn and --reports`,
       };
   }
   if (!roleArn || !reportsText)

@@ -104,7 +104,9 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
   const s3 = s3Client(location, io);
   const where = `stage s3://${location.bucket}/${location.prefix}`;
   const prices = loadPrices();
-  const region = location.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  // Jobs are created in the bucket's region: the target's or --region, else the one the listing client
+  // found for the bucket (cli/region.ts), asked after the listing so no second lookup is made.
+  const jobRegion = async () => location.region ?? (await s3.config.region());
   const planOf = async (deep: boolean): Promise<StagePlan> => {
     try {
       return await listPlan(s3, { location, tier, days, maxCost, deep, prices }, io);
@@ -127,7 +129,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
       thePlan.modeReason = flags.batch
         ? `--batch, role and reports from ${settings.from}`
         : `${candidates} objects, above ${BATCH_THRESHOLD_OBJECTS}; role and reports from ${settings.from}`;
-      thePlan.jobs = planJobs(thePlan, settings, region, prices, day);
+      thePlan.jobs = planJobs(thePlan, settings, await jobRegion(), prices, day);
       thePlan.usd = thePlan.jobs.reduce((n, j) => n + j.usd, 0);
     } else {
       if (flags.batch)
@@ -157,7 +159,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
     return;
   }
   if (!json) io.stdout.write(planText(thePlan));
-  if (thePlan.mode === "batch") return stageWithJobs(thePlan, region, where, json, io);
+  if (thePlan.mode === "batch") return stageWithJobs(thePlan, await jobRegion(), where, json, io);
 
   let outcome: StageOutcome;
   try {

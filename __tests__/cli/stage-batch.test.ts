@@ -277,6 +277,31 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
     );
   });
 
+  it("reads the target's stack outputs where CDKTF_OUTDIR put the synthesized stacks", async () => {
+    for (let i = 0; i < 5; i++) emulator.put("fsx4l-store", `raw/small/${i}.nc`, "GLACIER", undefined, 1);
+    const cwd = mkdtempSync(path.join(tmpdir(), "gr-batch-"));
+    const config = exampleConfig();
+    config.targets[0].batchOperations = true;
+    writeFileSync(path.join(cwd, "config.json"), JSON.stringify(config));
+    const bin = path.join(cwd, "bin");
+    mkdirSync(bin);
+    const outputs = { batch_role_arn: { value: ROLE }, batch_reports_location: { value: REPORTS } };
+    writeFileSync(
+      path.join(bin, "terraform"),
+      `#!/bin/sh\necho "$@" > "${path.join(cwd, "terraform-args")}"\necho '${JSON.stringify(outputs)}'\n`,
+    );
+    chmodSync(path.join(bin, "terraform"), 0o755);
+    const r = await cli(
+      ["stage", "genomics-raw", "--batch", "--tier", "Standard", "--dry-run"],
+      { GLACIER_RESTORE_CONFIG: "config.json", PATH: `${bin}:${process.env.PATH}`, CDKTF_OUTDIR: "synth/out" },
+      cwd,
+    );
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(readFileSync(path.join(cwd, "terraform-args"), "utf8").trim()).toBe(
+      `-chdir=${path.join(cwd, "synth", "out", "stacks", "genomics-raw")} output -json`,
+    );
+  });
+
   it("restores directly above 10,000 objects when the target has no batchOperations, and says why", async () => {
     for (let i = 0; i < 10_000; i++)
       emulator.put("fsx4l-store", `raw/big/${String(i).padStart(5, "0")}.nc`, "GLACIER", undefined, 1);
