@@ -39,8 +39,10 @@ export const SEEDS: Record<string, { step: string; seed: (stack: any) => boolean
       return true;
     },
   },
-  // The permission names its function by a literal instead of a reference: Terraform no longer orders it
-  // after the function, and Lambda rejects a permission on a function that does not exist yet.
+  // The permission names its function by a literal instead of a reference, so Terraform no longer orders
+  // it after the function. NOT a working seed yet: the provider's aws_lambda_permission create retries
+  // AddPermission on "function not found" until the function exists, so the apply still succeeds (seen
+  // with DEPLOY_PROOF_ONLY=existing); an ordering seed needs a create the provider does not retry.
   ordering: {
     step: "apply",
     seed: (stack) => {
