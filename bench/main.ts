@@ -12,6 +12,7 @@ import { mirrorCliConfig } from "../testing/terraform";
 import { s3ApiCallEvent } from "../testing/fixtures/cloudtrail-events";
 import { fmt, summary } from "./stats";
 import { out, quick, report, root, row, RUNS, time } from "./report";
+import { cliSection } from "./cli";
 import { statusSection } from "./status";
 import { synthSection } from "./synth";
 
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
   if (!only || only === "synth") await synthSection(work);
   if (!only || only === "terraform") terraformSection();
   if (!only || only === "status") await statusSection();
+  if (!only || only === "cli") await cliSection();
   writeFileSync(path.join(root, "bench", only ? `RESULTS-${only}.md` : "RESULTS.md"), `${report.join("\n")}\n`);
   rmSync(work, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import { errorCode } from "../aws/aws-errors";
 import { listDataset } from "../aws/listing";
 import { attemptRestore } from "../aws/restore-attempt";
 import type { Pace } from "../aws/restore-object";
+import type { ListedObject } from "../core/dataset";
 import { restoreDaysFor, tierFor, type Archive, type Tier } from "../core/restore-rules";
 import { progress, type Io } from "./context";
 import { archiveToRestore, type StagePlan } from "./stage-plan";
@@ -87,12 +88,19 @@ function pacer(limiter: Limiter, gate: RateGate, outcome: StageOutcome): Pace {
   };
 }
 
+/** Which listed objects get a request (default: the archived ones), and whether to HEAD Intelligent-Tiering ones. */
+export interface Selection {
+  readonly select?: (o: ListedObject) => Archive | undefined;
+  readonly deep?: boolean;
+}
+
 export async function restoreAll(
   s3: S3Client,
   p: StagePlan,
   concurrency: number,
   perSecond: number,
   io: Io,
+  selection: Selection = {},
 ): Promise<StageOutcome> {
   const outcome: StageOutcome = {
     started: 0,
@@ -128,8 +136,9 @@ export async function restoreAll(
   };
   const pending = new Set<Promise<void>>();
   try {
-    for await (const o of listDataset(s3, p.location, { deep: true })) {
-      const archive = archiveToRestore(o);
+    const select = selection.select ?? archiveToRestore;
+    for await (const o of listDataset(s3, p.location, { deep: selection.deep ?? true })) {
+      const archive = select(o);
       if (!archive) continue;
       // Wait for a slot before taking the next object, so memory stays flat however long the listing.
       while (pending.size >= limiter.limit) await Promise.race(pending);

@@ -33,6 +33,20 @@ export interface BatchJobPlan {
   request: CreateRestoreJobRequest;
 }
 
+/** What a refresh (`stage --refresh`, stage-refresh.ts) found besides the copies it renews. */
+export interface RefreshFindings {
+  /** The window, as given (`--within`). */
+  within: string;
+  /** Copies expiring before this instant are renewed (ISO 8601). */
+  before: string;
+  /** Restored copies that expire later: left alone. */
+  laterCopies: number;
+  /** Archived objects without a restored copy: not restored by a refresh (stage without --refresh does). */
+  archived: number;
+  /** Intelligent-Tiering objects: their restores have no expiry, so there is nothing to renew. */
+  intelligentTieringSkipped: number;
+}
+
 export interface StagePlan {
   location: { bucket: string; prefix: string };
   tier: Tier;
@@ -52,6 +66,8 @@ export interface StagePlan {
   maxCost: number;
   listRequests: number;
   headRequests: number;
+  /** With --refresh: the window and what the listing left alone. */
+  refresh?: RefreshFindings;
 }
 
 /** Cost of restoring one archive's share (cost/pricing.ts; an assumption, when the figure rests on one, is said). */

@@ -6,15 +6,19 @@
  * or, for a large dataset, with one S3 Batch Operations job per archive family (stage-batch.ts). A rerun
  * skips what is restoring or restored, so an interrupted stage simply resumes.
  */
+import type { S3Client } from "@aws-sdk/client-s3";
 import { BATCH_THRESHOLD_OBJECTS, BATCH_TIERS } from "../core/batch-jobs";
+import type { ListedObject } from "../core/dataset";
+import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
 import { TIERS, type Tier } from "../core/restore-rules";
 import { loadPrices } from "../cost/price-table";
 import { flagHelp, parseArgs, type FlagSpec } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { batchSettings, createJobs, planJobs, s3ControlClient, type CreatedJob } from "./stage-batch";
-import { restoreAll, type StageOutcome } from "./stage-direct";
+import { restoreAll, type Selection, type StageOutcome } from "./stage-direct";
 import { listPlan, planText, type StagePlan } from "./stage-plan";
+import { expiringCopy, listRefreshPlan, refreshOutcomeText, refreshPlanText } from "./stage-refresh";
 
 const FLAGS: Record<string, FlagSpec> = {
   tier: { value: true, help: "Expedited | Standard | Bulk (default: the target's restoreTier, else Standard)" },
@@ -35,6 +39,10 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "restore requests in flight at first (default 16; grows to 100 while S3 keeps up)",
   },
   rate: { value: true, help: "restore requests per second at most (default 500; S3 allows 1,000 per account)" },
+  refresh: {
+    help: "renew restored copies expiring within --within (RestoreObject with the new --days; no other object)",
+  },
+  within: { value: true, help: "with --refresh: copies expiring within this long (default 2d)" },
   json: { help: "print the plan and the outcome as one JSON document" },
   help: { help: "this text" },
 };
@@ -42,6 +50,7 @@ const FLAGS: Record<string, FlagSpec> = {
 export const STAGE_HELP = `Usage: glacier-restore stage <s3://bucket/prefix | target> [--tier T] [--days N] [--dry-run]
                             [--max-cost USD] [--yes] [--batch | --direct] [--role-arn ARN]
                             [--reports s3://bucket/prefix/] [--new-job] [--concurrency N] [--rate N] [--json]
+       glacier-restore stage <location> --refresh [--within 2d] [--days N] [--dry-run] [--max-cost USD] [--yes]
 
 Restores every archived object under the location. Plans first (objects and bytes per archive, the tier
 each gets, when they should be readable, the cost from cost/prices.json), then either
@@ -56,6 +65,13 @@ each gets, when they should be readable, the cost from cost/prices.json), then e
 Objects already restoring or restored are skipped, so rerunning an interrupted stage resumes it (a batch
 job made today for the same dataset, tier and days is not made twice). Follow with:
 glacier-restore wait <location>.
+
+--refresh keeps a dataset a job still uses: for each object whose restored copy expires within --within
+(default 2d), RestoreObject again with --days, which S3 counts from now and charges as a request only (no
+retrieval; S3 API Reference, RestoreObject). Nothing else is requested: archived objects without a copy,
+copies expiring later and Intelligent-Tiering objects (their restores have no expiry) are left alone.
+Planned, priced and --dry-run as above; always direct (--batch is refused: a generated manifest cannot
+select copies by expiry).
 
 ${flagHelp(FLAGS)}
 
@@ -89,6 +105,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
       "usage",
       `--tier ${tier} with --batch: S3 Batch Operations restores with ${BATCH_TIERS.join(" or ")} only (S3InitiateRestoreObjectOperation); use --direct for ${tier}`,
     );
+  const refresh = refreshWindow(flags);
   const days = positiveInt(flags.days, "--days", location.target?.restoreDays ?? 7, 30000);
   const concurrency = positiveInt(flags.concurrency, "--concurrency", 16, 100);
   const perSecond = positiveInt(flags.rate, "--rate", 500, 1000);
@@ -114,6 +131,19 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
       awsFailure(err, where);
     }
   };
+
+  const spending = { json: flags.json === true, dryRun: flags["dry-run"] === true, yes: flags.yes === true, where };
+  if (refresh) {
+    let plan: StagePlan;
+    try {
+      plan = await listRefreshPlan(s3, { location, tier, days, maxCost, prices, ...refresh }, io);
+    } catch (err) {
+      awsFailure(err, where);
+    }
+    if (stopBeforeSpending(plan, spending, io)) return;
+    const select = (o: ListedObject) => expiringCopy(o, refresh.before);
+    return restoreDirectly(s3, plan, { concurrency, perSecond, select }, spending, io);
+  }
 
   // --direct lists once with HeadObject for Intelligent-Tiering; otherwise list without it first, and
   // ask for the tiers (a second listing) only when the dataset turns out small enough to restore directly.
@@ -145,37 +175,79 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
     }
   }
 
-  const json = flags.json === true;
-  const dryRun = flags["dry-run"] === true;
-  const overBudget = thePlan.usd > maxCost && flags.yes !== true;
-  const nothing = thePlan.mode === "batch" ? (thePlan.jobs ?? []).length === 0 : thePlan.toRestore.objects === 0;
-  if (dryRun || overBudget || nothing) {
-    io.stdout.write(json ? `${JSON.stringify({ plan: thePlan, dryRun })}\n` : planText(thePlan));
-    if (overBudget && !dryRun)
-      throw new GlacierRestoreError(
-        "external",
-        `${where}: the plan costs ${thePlan.usd.toFixed(2)} USD, above --max-cost ${maxCost}: nothing was restored (rerun with --yes, or a higher --max-cost)`,
-      );
-    return;
-  }
-  if (!json) io.stdout.write(planText(thePlan));
-  if (thePlan.mode === "batch") return stageWithJobs(thePlan, await jobRegion(), where, json, io);
+  if (stopBeforeSpending(thePlan, spending, io)) return;
+  if (thePlan.mode === "batch") return stageWithJobs(thePlan, await jobRegion(), where, spending.json, io);
+  return restoreDirectly(s3, thePlan, { concurrency, perSecond }, spending, io);
+}
 
+/** --within and --refresh: the window of copies to renew, or undefined without --refresh. */
+function refreshWindow(flags: Record<string, string | true>): { within: string; before: Date } | undefined {
+  if (!flags.refresh) {
+    if (flags.within !== undefined) throw new GlacierRestoreError("usage", "--within: goes with --refresh");
+    return undefined;
+  }
+  if (flags.batch)
+    throw new GlacierRestoreError(
+      "usage",
+      "--refresh with --batch: a Batch Operations job's generated manifest holds every object of the storage classes (S3 cannot select restored copies by expiry), so it would restore archived objects too; --refresh re-issues directly, one RestoreObject per expiring copy",
+    );
+  const within = typeof flags.within === "string" ? flags.within : "2d";
+  return { within, before: new Date(Date.now() + parseDuration(within, "--within")) };
+}
+
+interface Spending {
+  readonly json: boolean;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly where: string;
+}
+
+/** Prints the plan and stops on --dry-run, on nothing to do, or above --max-cost without --yes (exit 1). */
+function stopBeforeSpending(p: StagePlan, s: Spending, io: Io): boolean {
+  const overBudget = p.usd > p.maxCost && !s.yes;
+  const nothing = p.mode === "batch" ? (p.jobs ?? []).length === 0 : p.toRestore.objects === 0;
+  const text = p.refresh ? refreshPlanText({ ...p, refresh: p.refresh }) : planText(p);
+  if (!s.dryRun && !overBudget && !nothing) {
+    if (!s.json) io.stdout.write(text);
+    return false;
+  }
+  io.stdout.write(s.json ? `${JSON.stringify({ plan: p, dryRun: s.dryRun })}\n` : text);
+  if (overBudget && !s.dryRun)
+    throw new GlacierRestoreError(
+      "external",
+      `${s.where}: the plan costs ${p.usd.toFixed(2)} USD, above --max-cost ${p.maxCost}: nothing was ${p.refresh ? "refreshed" : "restored"} (rerun with --yes, or a higher --max-cost)`,
+    );
+  return true;
+}
+
+/** One RestoreObject per selected object (stage-direct.ts), then the outcome; failures exit 1. */
+async function restoreDirectly(
+  s3: S3Client,
+  p: StagePlan,
+  pace: { concurrency: number; perSecond: number } & Selection,
+  s: Spending,
+  io: Io,
+): Promise<void> {
   let outcome: StageOutcome;
   try {
-    outcome = await restoreAll(s3, thePlan, concurrency, perSecond, io);
+    outcome = await restoreAll(s3, p, pace.concurrency, pace.perSecond, io, {
+      ...(pace.select ? { select: pace.select, deep: false } : {}),
+    });
   } catch (err) {
-    awsFailure(err, where);
+    awsFailure(err, s.where);
   }
+  const { location } = p;
   io.stdout.write(
-    json
-      ? `${JSON.stringify({ plan: thePlan, outcome })}\n`
-      : `started ${outcome.started}, already restored ${outcome.alreadyRestored}, already in progress ${outcome.alreadyInProgress}, failed ${outcome.failed}${outcome.slowDowns ? ` (${outcome.slowDowns} SlowDown answers, concurrency reduced)` : ""}\nnext: glacier-restore wait s3://${location.bucket}/${location.prefix}\n`,
+    s.json
+      ? `${JSON.stringify({ plan: p, outcome })}\n`
+      : p.refresh
+        ? refreshOutcomeText(p, outcome)
+        : `started ${outcome.started}, already restored ${outcome.alreadyRestored}, already in progress ${outcome.alreadyInProgress}, failed ${outcome.failed}${outcome.slowDowns ? ` (${outcome.slowDowns} SlowDown answers, concurrency reduced)` : ""}\nnext: glacier-restore wait s3://${location.bucket}/${location.prefix}\n`,
   );
   if (outcome.failed > 0)
     throw new GlacierRestoreError(
       "external",
-      `${where}: ${outcome.failed} restore requests failed (${outcome.failures
+      `${s.where}: ${outcome.failed} restore requests failed (${outcome.failures
         .slice(0, 3)
         .map((f) => `${f.key}: ${f.code}`)
         .join("; ")}); rerun to retry them`,

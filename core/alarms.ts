@@ -125,7 +125,7 @@ export function targetAlarmSpecs(names: {
     ...(names.restoreRuleName !== undefined
       ? ruleDeliveryAlarms(names.restoreRuleName, "rule", "a failed read's event")
       : []),
-    ...(names.deferredQueueName
+    ...(names.deferredQueueName !== undefined
       ? [
           queueDepthAlarm(
             "deferred",
@@ -134,7 +134,7 @@ export function targetAlarmSpecs(names: {
           ),
         ]
       : []),
-    ...(names.digestFunctionName
+    ...(names.digestFunctionName !== undefined
       ? [
           functionErrorsAlarm(
             "digest-errors",

@@ -169,6 +169,11 @@ export function restoredObjectOf(event: unknown): { bucket: string; key: string 
   return { bucket, key };
 }
 
+/** Whether a log group's stack imports restored files into FSx: an fsx-logs trigger with associations. */
+export function hasFsxImport(g: { readonly type: string; readonly associations?: readonly FsxAssociation[] }): boolean {
+  return g.type === "fsx-logs" && (g.associations?.length ?? 0) > 0;
+}
+
 /**
  * The bucket/prefix scopes whose completed restores can need an import: each target's bucket and prefix
  * intersected with each association linking that bucket (the longer of two nested prefixes). Disjoint

@@ -12,14 +12,14 @@ import { endOnError, GlacierRestoreError } from "../core/errors";
 import {
   DEFAULT_USAGE,
   estimateTarget,
-  LOG_TRIGGER_STACK_ALARMS,
+  logTriggerStackAlarms,
   logTriggerStackCost,
   whatIf,
   type Prices,
   type Usage,
 } from "./estimate";
 import { loadPrices } from "./price-table";
-import { checkFigures, planUsage, SHARE_KEYS, type UsagePlan } from "./usage";
+import { checkFigures, figureProblem, planUsage, type UsagePlan } from "./usage";
 
 const FLAGS: Record<string, { key: keyof Usage }> = {
   "--get-objects": { key: "getObjectsPerMonth" },
@@ -30,6 +30,7 @@ const FLAGS: Record<string, { key: keyof Usage }> = {
   "--deep-archive-share": { key: "deepArchiveShare" },
   "--record-bytes": { key: "cloudTrailRecordBytes" },
   "--lambda-ms": { key: "lambdaMsPerInvocation" },
+  "--directory-expansion": { key: "directoryExpansion" },
 };
 
 export const HELP = `Usage: npm run cost -- [--usage <file.json>] [figure flags] [--help]
@@ -48,6 +49,11 @@ ${Object.entries(FLAGS)
       (targets without a share split what is left equally); other figures apply as given.
   "targets": { "<target>": { <figures for that target only> } }
 The report says which figures each target was estimated with.
+
+The restore policy changes the restores priced: mode "observe" makes none (the line says what restoring
+would cost); restoreScope "directory" multiplies them by directoryExpansion (objects restored per archived
+read, the read one included; default ${DEFAULT_USAGE.directoryExpansion}, an assumption: at most directory.maxObjects); a budget caps the
+month's restores at 30 × maxRestoresPerDay and 30 × maxGBPerDay (a "Daily budget" line says whether it binds).
 
 Exit status: 0 printed, 1 bad figures or configuration, 2 bad usage of the command.
 `;
@@ -114,9 +120,8 @@ function readUsage(
       misused = true;
       continue;
     }
-    if (value < 0) problems.push(`${flag.key}: must be a number of at least 0; got ${value}`);
-    else if (SHARE_KEYS.includes(flag.key) && value > 1)
-      problems.push(`${flag.key}: is a share, from 0 to 1; got ${value}`);
+    const problem = figureProblem(flag.key, value);
+    if (problem) problems.push(problem);
     else values = { ...values, [flag.key]: value };
   }
   return { global: values, file, problems, misused };
@@ -178,10 +183,14 @@ export function report(config: ResolvedConfig, plan: UsagePlan, prices: Prices):
     // Shared by the targets of one log group, so counted once per group (their per-read cost is in each target).
     out.push("## Log-trigger stacks", "", "| stack | per month | basis |", "| --- | ---: | --- |");
     for (const g of config.logTriggers) {
-      const monthly = logTriggerStackCost(prices.prices);
+      const monthly = logTriggerStackCost(g, prices.prices);
+      const alarms = logTriggerStackAlarms(g);
       total += monthly;
+      const fsx = alarms.fsxImport
+        ? ` + ${alarms.fsxImport} of its FSx import (rule deliveries, dead-letter queue, errors)`
+        : "";
       out.push(
-        `| ${g.stackName} | ${usd(monthly)} | ${LOG_TRIGGER_STACK_ALARMS} alarms (router errors, router dead-letter queue); ${g.logGroupName} feeds ${g.routes.map((r) => r.target).join(", ")} |`,
+        `| ${g.stackName} | ${usd(monthly)} | ${alarms.router} alarms (router errors, router dead-letter queue)${fsx}; ${g.logGroupName} feeds ${g.routes.map((r) => r.target).join(", ")} |`,
       );
     }
     out.push("");

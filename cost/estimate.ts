@@ -2,10 +2,11 @@
  * Monthly cost of the generated design, from the resolved configuration, a few usage figures and the
  * reviewed price table (cost/prices.json). Pure: no I/O, so every line can be checked by hand.
  */
-import { alarmCount } from "../core/alarms";
+import { alarmCount, fsxImportAlarmSpecs, logTriggerAlarmSpecs } from "../core/alarms";
+import { hasFsxImport, importScopes } from "../core/fsx-import";
 import { s3RestoreEvents } from "../core/patterns";
 import { TIERS } from "../core/restore-rules";
-import { usesCloudTrail, type ResolvedTarget } from "../config/resolve";
+import { usesCloudTrail, type LogTriggerGroup, type ResolvedTarget } from "../config/resolve";
 import { restoreCost, type PriceList } from "./pricing";
 
 export type { Prices } from "./pricing";
@@ -28,6 +29,12 @@ export interface Usage {
   readonly cloudTrailRecordBytes: number;
   /** Mean billed duration of one invocation, ms. */
   readonly lambdaMsPerInvocation: number;
+  /**
+   * With `restoreScope: "directory"`: objects restored per archived object read — the one read plus the
+   * archived siblings its directory expansion restores that no reader asked for (at least 1). An
+   * assumption about the data's layout: measure it with `glacier-restore status` on a typical directory.
+   */
+  readonly directoryExpansion: number;
 }
 
 export const DEFAULT_USAGE: Usage = {
@@ -39,6 +46,7 @@ export const DEFAULT_USAGE: Usage = {
   deepArchiveShare: 0.2,
   cloudTrailRecordBytes: 1_500,
   lambdaMsPerInvocation: 150,
+  directoryExpansion: 10,
 };
 
 export interface CostLine {
@@ -66,11 +74,37 @@ export function loggedEvents(t: ResolvedTarget, u: Usage): number {
   return t.trail.readerArnPrefixes.length > 0 ? u.getObjectsPerMonth * u.readerShare : u.getObjectsPerMonth;
 }
 
-/** The alarms of one log-trigger stack (router errors, router dead-letter queue): once per log group. */
-export const LOG_TRIGGER_STACK_ALARMS = 2;
+/**
+ * The alarms of one log-trigger stack, counted from the specs the stack builds them from (core/alarms.ts):
+ * its router's, plus its FSx import's (one set of rule delivery alarms per import scope) when it has one.
+ * Names do not change the count, so none are given.
+ */
+export function logTriggerStackAlarms(g: LogTriggerGroup): { router: number; fsxImport: number } {
+  const router = logTriggerAlarmSpecs({ functionName: "", deadLetterQueueName: "" }).length;
+  const fsxImport = hasFsxImport(g)
+    ? fsxImportAlarmSpecs({
+        functionName: "",
+        deadLetterQueueName: "",
+        ruleNames: importScopes(g.routes, g.associations ?? []).map((_, i) => String(i)),
+      }).length
+    : 0;
+  return { router, fsxImport };
+}
 
-export function logTriggerStackCost(p: PriceList): number {
-  return LOG_TRIGGER_STACK_ALARMS * p.cloudwatchAlarmPerMonth;
+/** The alarms of one target stack (none when its alarms are disabled), from the specs the stack uses. */
+export function targetAlarms(t: ResolvedTarget): number {
+  if (!t.alarms.enabled) return 0;
+  const nt = t.notifications;
+  return alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0, !!nt?.digest, {
+    cloudTrail: usesCloudTrail(t),
+    deferredQueue: Object.keys(t.budget).length > 0,
+  });
+}
+
+/** What one log-trigger stack costs (its alarms: the per-read cost is in each target it feeds). */
+export function logTriggerStackCost(g: LogTriggerGroup, p: PriceList): number {
+  const { router, fsxImport } = logTriggerStackAlarms(g);
+  return (router + fsxImport) * p.cloudwatchAlarmPerMonth;
 }
 
 /** Bytes of one reader warning line (an FSx data repository warning or a File Gateway health record). */
@@ -133,27 +167,14 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: PriceList): Targe
   if (t.function.claims)
     add("DynamoDB claims", (failed / 1e6) * p.dynamodbOnDemandWritesPerMillion, `${n(failed)} conditional writes`);
 
-  let restoresUsd = 0;
-  let copyCost = 0;
-  const parts: string[] = [];
-  for (const [archive, share] of [
-    ["GLACIER", 1 - u.deepArchiveShare],
-    ["DEEP_ARCHIVE", u.deepArchiveShare],
-  ] as const) {
-    const objects = u.archivedReadsPerMonth * share;
-    if (objects === 0) continue;
-    const { tier, usd } = restoreCost(archive, t.restoreTier, objects, objects * u.meanObjectSizeGB * GB, p);
-    restoresUsd += usd;
-    copyCost += objects * u.meanObjectSizeGB * p.s3StandardStoragePerGBMonth * (t.restoreDays / 30);
-    parts.push(`${n(objects)} ${archive} (${tier})`);
-  }
-  add("Restores (requests + retrieval)", restoresUsd, `${parts.join(", ")} × ${u.meanObjectSizeGB} GB`);
-  add("Restored copies (S3 Standard)", copyCost, `kept ${t.restoreDays} day${t.restoreDays === 1 ? "" : "s"}`);
-
+  const policy = restorePolicy(t, u, p);
+  for (const line of policy.lines) lines.push(line);
   const nt = t.notifications;
   if (nt) {
-    const published = (nt.initiated ? 1 : 0) + (nt.completed ? 1 : 0) + (nt.expired ? 1 : 0);
-    const messages = u.archivedReadsPerMonth * published;
+    // "Initiated" is published for the object a reader missed only (siblings of a directory expansion get
+    // none); "completed" and "expired" for every restored object. Observe mode restores nothing.
+    const perRestore = (nt.completed ? 1 : 0) + (nt.expired ? 1 : 0);
+    const messages = (nt.initiated ? policy.missedRestored : 0) + policy.restored * perRestore;
     // With a digest, email gets at most one message per window instead of one per object.
     const windows = nt.digest ? MINUTES_PER_MONTH / nt.digest.windowMinutes : 0;
     const emails = nt.digest ? Math.min(messages, windows) : messages;
@@ -175,15 +196,101 @@ export function estimateTarget(t: ResolvedTarget, u: Usage, p: PriceList): Targe
     );
   }
   if (t.alarms.enabled) {
-    const nt = t.notifications;
-    const alarms = alarmCount(nt?.completedVia === "eventbridge" ? s3RestoreEvents(nt).length : 0, !!nt?.digest, {
-      cloudTrail,
-      deferredQueue: Object.keys(t.budget).length > 0,
-    });
+    const alarms = targetAlarms(t);
     add("CloudWatch alarms", alarms * p.cloudwatchAlarmPerMonth, `${alarms} standard-resolution metric alarms`);
   }
   const total = lines.reduce((s, l) => s + l.monthly, 0);
   return { target: t.name, lines, total };
+}
+
+/** What the restore policy makes of the month's archived reads: objects restored, and the lines that say so. */
+interface PolicyOutcome {
+  /** Objects restored a month (siblings included), after the budget. */
+  readonly restored: number;
+  /** Of those, objects a reader missed (each gets a "restore initiated" message). */
+  readonly missedRestored: number;
+  readonly lines: CostLine[];
+}
+
+/**
+ * The month's restores under the target's policy (docs/operations.md, "Restore policy"): a directory
+ * expansion multiplies them by `directoryExpansion` (at most `directory.maxObjects` per miss); a budget caps
+ * them at 30 days of `maxRestoresPerDay` and `maxGBPerDay`, siblings included (they reserve like the missed
+ * object); observe mode makes none, and the lines say what restoring would cost.
+ */
+export function restorePolicy(t: ResolvedTarget, u: Usage, p: PriceList): PolicyOutcome {
+  const lines: CostLine[] = [];
+  const expansion = t.restoreScope === "directory" ? Math.min(u.directoryExpansion, t.directory.maxObjects) : 1;
+  const wanted = u.archivedReadsPerMonth * expansion;
+  const cap = monthlyBudget(t, wanted, wanted * u.meanObjectSizeGB * GB);
+  const restored = wanted * cap.factor;
+  const restores = restoresCost(t, u, restored, p);
+  const scope =
+    t.restoreScope === "directory"
+      ? ` (restoreScope directory: ${n(u.archivedReadsPerMonth)} archived reads × ${n(expansion)} objects each${expansion < u.directoryExpansion ? `, directory.maxObjects caps directoryExpansion ${n(u.directoryExpansion)}` : ""})`
+      : "";
+  const observe = t.mode === "observe";
+  const said = (usd: number, basis: string) =>
+    observe
+      ? { monthly: 0, basis: `mode observe: none made (with mode "restore": ${usd.toFixed(2)} USD; ${basis})` }
+      : { monthly: usd, basis };
+  const requests = said(restores.usd, `${restores.basis}${scope}`);
+  lines.push({ item: "Restores (requests + retrieval)", ...requests });
+  const copies = said(restores.copies, `kept ${t.restoreDays} day${t.restoreDays === 1 ? "" : "s"}`);
+  lines.push({ item: "Restored copies (S3 Standard)", ...copies });
+  if (cap.line) lines.push({ item: "Daily budget", monthly: 0, basis: cap.line });
+  return {
+    restored: observe ? 0 : restored,
+    missedRestored: observe ? 0 : u.archivedReadsPerMonth * cap.factor,
+    lines,
+  };
+}
+
+/** The share of `objects` restores (of `bytes`) a month's budget lets through, and the line that says so. */
+function monthlyBudget(t: ResolvedTarget, objects: number, bytes: number): { factor: number; line?: string } {
+  const { maxRestoresPerDay, maxBytesPerDay } = t.budget;
+  if (maxRestoresPerDay === undefined && maxBytesPerDay === undefined) return { factor: 1 };
+  const limits: string[] = [];
+  let factor = 1;
+  if (maxRestoresPerDay !== undefined) {
+    limits.push(`${n(maxRestoresPerDay * 30)} restores (30 × maxRestoresPerDay ${n(maxRestoresPerDay)})`);
+    if (objects > 0) factor = Math.min(factor, (maxRestoresPerDay * 30) / objects);
+  }
+  if (maxBytesPerDay !== undefined) {
+    limits.push(`${n((maxBytesPerDay * 30) / 1e9)} GB (30 × maxGBPerDay ${n(maxBytesPerDay / 1e9)})`);
+    if (bytes > 0) factor = Math.min(factor, (maxBytesPerDay * 30) / bytes);
+  }
+  const caps = `the budget allows ${limits.join(" and ")} a month`;
+  return factor < 1
+    ? {
+        factor,
+        line: `${caps}: ${n(objects * factor)} of ${n(objects)} restores are made, the rest wait in the deferred queue (redrive them)`,
+      }
+    : { factor: 1, line: `${caps}: all ${n(objects)} restores fit` };
+}
+
+/** Restore requests, retrieval and restored copies for `objects` restores, split by archive. */
+function restoresCost(
+  t: ResolvedTarget,
+  u: Usage,
+  objects: number,
+  p: PriceList,
+): { usd: number; copies: number; basis: string } {
+  let usd = 0;
+  let copies = 0;
+  const parts: string[] = [];
+  for (const [archive, share] of [
+    ["GLACIER", 1 - u.deepArchiveShare],
+    ["DEEP_ARCHIVE", u.deepArchiveShare],
+  ] as const) {
+    const count = objects * share;
+    if (count === 0) continue;
+    const cost = restoreCost(archive, t.restoreTier, count, count * u.meanObjectSizeGB * GB, p);
+    usd += cost.usd;
+    copies += count * u.meanObjectSizeGB * p.s3StandardStoragePerGBMonth * (t.restoreDays / 30);
+    parts.push(`${n(count)} ${archive} (${cost.tier})`);
+  }
+  return { usd, copies, basis: `${parts.length ? parts.join(", ") : "no objects"} × ${u.meanObjectSizeGB} GB` };
 }
 
 function logSources(t: ResolvedTarget) {
@@ -246,6 +353,7 @@ export function whatIf(t: ResolvedTarget, u: Usage, p: PriceList): { choice: str
       choice: "prefix holding half the reads",
       monthly: base(t, { ...u, getObjectsPerMonth: u.getObjectsPerMonth / 2 }),
     });
+  if (t.mode === "observe") rows.push({ choice: 'mode "restore"', monthly: base({ ...t, mode: "restore" }) });
   for (const tier of TIERS)
     if (tier !== t.restoreTier)
       rows.push({ choice: `restore tier ${tier}`, monthly: base({ ...t, restoreTier: tier }) });

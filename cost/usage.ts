@@ -24,6 +24,22 @@ export interface UsagePlan {
   readonly notes: readonly string[];
 }
 
+/** Figures with a floor above 0, and why. */
+export const MINIMUMS: Partial<Record<keyof Usage, { min: number; why: string }>> = {
+  directoryExpansion: { min: 1, why: "the object read is restored too" },
+};
+
+/** What is wrong with one figure's value, if anything (`at` names where it was given). */
+export function figureProblem(key: keyof Usage, value: unknown, at = ""): string | undefined {
+  const name = `${at}${at ? "." : ""}${key}`;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    return `${name}: must be a number of at least 0; got ${JSON.stringify(value)}`;
+  if (SHARE_KEYS.includes(key) && value > 1) return `${name}: is a share, from 0 to 1; got ${value}`;
+  const floor = MINIMUMS[key];
+  if (floor && value < floor.min) return `${name}: must be at least ${floor.min} (${floor.why}); got ${value}`;
+  return undefined;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Checks the usage figures of one object (file top level, a bucket, a target); every problem named. */
@@ -42,11 +58,9 @@ export function checkFigures(
       );
       continue;
     }
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
-      problems.push(`${at}${at ? "." : ""}${key}: must be a number of at least 0; got ${JSON.stringify(value)}`);
-    else if (SHARE_KEYS.includes(key as keyof Usage) && value > 1)
-      problems.push(`${at}${at ? "." : ""}${key}: is a share, from 0 to 1; got ${value}`);
-    else out[key] = value;
+    const problem = figureProblem(key as keyof Usage, value, at);
+    if (problem) problems.push(problem);
+    else out[key] = value as number;
   }
   return out as Partial<Usage>;
 }

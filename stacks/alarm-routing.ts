@@ -1,17 +1,15 @@
-import type { LogTriggerGroup, ResolvedConfig, ResolvedTarget } from "../config/resolve";
+import type { ResolvedConfig, ResolvedTarget } from "../config/resolve";
 import { ConfigError } from "../config/errors";
 import { fsxImportAlarmSpecs, logTriggerAlarmSpecs } from "../core/alarms";
-import { fsxImportNames, importScopes } from "../core/fsx-import";
+import { fsxImportNames, hasFsxImport, importScopes } from "../core/fsx-import";
 import { logTriggerNames, targetNames } from "./names";
 
 /** An alarm action: a topic ARN the configuration names, or a target's own notifications topic by name. */
 export type AlarmDestination =
   { readonly kind: "arn"; readonly arn: string } | { readonly kind: "topic"; readonly topicName: string };
 
-/** Whether a log group's stack imports restored files into FSx (an fsx-logs trigger with associations). */
-export function hasFsxImport(g: LogTriggerGroup): boolean {
-  return g.type === "fsx-logs" && (g.associations?.length ?? 0) > 0;
-}
+/** Whether a log group's stack imports restored files into FSx (core/fsx-import.ts: the cost tool asks too). */
+export { hasFsxImport } from "../core/fsx-import";
 
 /** CloudWatch accepts at most five alarm actions per state (PutMetricAlarm API reference, AlarmActions). */
 export const MAX_ALARM_ACTIONS = 5;

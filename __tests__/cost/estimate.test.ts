@@ -149,7 +149,7 @@ describe("usage input", () => {
         // In the order given on the command line.
         "readerShare: is a share, from 0 to 1; got 1.5",
         "meanObjectSizeGB: must be a number of at least 0; got -1",
-        "--colour: unknown option; allowed: --usage <file>, --get-objects, --reader-share, --archived-reads, --failed-reads-per-object, --object-gb, --deep-archive-share, --record-bytes, --lambda-ms, --help",
+        "--colour: unknown option; allowed: --usage <file>, --get-objects, --reader-share, --archived-reads, --failed-reads-per-object, --object-gb, --deep-archive-share, --record-bytes, --lambda-ms, --directory-expansion, --help",
       ]);
     }
     expect(() => parseUsage(["--usage", "u.json"], () => JSON.stringify({ reads: 1 }))).toThrow(
