@@ -7,19 +7,26 @@ import type { StackWork } from "./stack-run";
  * the product) when DEPLOY_PROOF_SEED names one: the run must then fail, at the step named.
  */
 export const SEEDS: Record<string, { step: string; seed: (stack: any) => boolean }> = {
-  // Two resources own one attribute (the queue's inline policy and aws_sqs_queue_policy). Seen red at apply:
-  // the provider waits for the queue's attributes to equal what it set, which the policy resource undoes.
+  // The role claims exclusive ownership of its inline policies with one empty `inline_policy` block while
+  // aws_iam_role_policy adds one: the provider documents that "both will attempt to manage the role's inline
+  // policies and the provider will show a permanent difference" (Terraform AWS provider, aws_iam_role_policy,
+  // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policy). Neither
+  // create waits for the other, so the apply succeeds and only the re-plan shows it. Seen red (gateway, 189 s):
+  // apply 71 s, re-plan "aws_iam_role.restore-function_role_A275B478 (update: inline_policy)".
   "perpetual-diff": {
-    step: "apply (attribute wait) or plan again",
+    step: "plan again",
     seed: (stack) => {
-      const policy = Object.values<any>(stack.resource?.aws_sqs_queue_policy ?? {})[0];
-      const match = policy && /^\$\{aws_sqs_queue\.([^.]+)\.url\}$/.exec(policy.queue_url);
-      if (!match) return false;
-      stack.resource.aws_sqs_queue[match[1]!].policy = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+      const rolePolicy = Object.values<any>(stack.resource?.aws_iam_role_policy ?? {}).find((p) =>
+        /^\$\{aws_iam_role\.[^.]+\.(id|name)\}$/.test(p.role),
+      );
+      if (!rolePolicy) return false;
+      const roleName = /^\$\{aws_iam_role\.([^.]+)\./.exec(rolePolicy.role)![1]!;
+      stack.resource.aws_iam_role[roleName].inline_policy = [{}];
       return true;
     },
   },
   // EventBridge pattern values must be arrays or objects: valid JSON to the provider, rejected by the API.
+  // Seen red at apply (gateway, 93 s): PutRule InvalidEventPatternException "'source' must be an object or an array".
   "apply-reject": {
     step: "apply",
     seed: (stack) => {
@@ -29,7 +36,8 @@ export const SEEDS: Record<string, { step: string; seed: (stack: any) => boolean
       return true;
     },
   },
-  // A resource that cannot be destroyed: fails the destroy.
+  // A resource that cannot be destroyed: fails the destroy. Seen red at destroy (gateway, 158 s): "Instance
+  // cannot be destroyed" (aws_sqs_queue with lifecycle.prevent_destroy) after a clean apply and re-plan.
   undestroyable: {
     step: "destroy",
     seed: (stack) => {
@@ -39,21 +47,45 @@ export const SEEDS: Record<string, { step: string; seed: (stack: any) => boolean
       return true;
     },
   },
-  // The permission names its function by a literal instead of a reference, so Terraform no longer orders
-  // it after the function. NOT a working seed yet: the provider's aws_lambda_permission create retries
-  // AddPermission on "function not found" until the function exists, so the apply still succeeds (seen
-  // with DEPLOY_PROOF_ONLY=existing); an ordering seed needs a create the provider does not retry.
-  ordering: {
-    step: "apply",
-    seed: (stack) => {
-      const permission = Object.values<any>(stack.resource?.aws_lambda_permission ?? {})[0];
-      const match = permission && /^\$\{aws_lambda_function\.([^.]+)\.function_name\}$/.exec(permission.function_name);
-      if (!match) return false;
-      permission.function_name = stack.resource.aws_lambda_function[match[1]!].function_name;
-      return true;
-    },
-  },
+  ordering: { step: "apply", seed: seedTopicPolicyByLiteral },
 };
+
+/** moto's account (its STS answers it), which a hand-written ARN would spell out. */
+const MOTO_ACCOUNT = "123456789012";
+
+/**
+ * The ordering defect: the topic policy (and the policy document it sets) names its topic by a literal ARN
+ * instead of `aws_sns_topic.X.arn`, so nothing orders it after the topic. It races deterministically: the
+ * topic waits for its KMS key (created with the provider's propagation waits), the policy only for the
+ * event rules its conditions name. The provider's SetTopicAttributes retries InvalidParameter only
+ * (internal/service/sns/topic.go, putTopicAttribute), and SNS answers a missing topic with NotFound
+ * (Amazon SNS API Reference, "SetTopicAttributes", Errors: "NotFound ... the requested resource does not
+ * exist", https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html), so the apply fails. Seen red
+ * at apply twice (gateway, 85 s and 107 s): "setting SNS Topic (arn:aws:sns:us-east-1:123456789012:
+ * glacier-restore-gateway-restores) attribute (Policy): ... 404 ... NotFound: Topic does not exist".
+ */
+function seedTopicPolicyByLiteral(stack: any): boolean {
+  const found = Object.values<any>(stack.resource?.aws_sns_topic_policy ?? {}).find((p) =>
+    /^\$\{aws_sns_topic\.[^.]+\.arn\}$/.test(p.arn),
+  );
+  const docName = found && /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(found.policy)?.[1];
+  if (!found || !docName || found.depends_on) return false;
+  const reference = found.arn as string;
+  const topic = stack.resource.aws_sns_topic[/^\$\{aws_sns_topic\.([^.]+)\./.exec(reference)![1]!];
+  const region = providerRegion(stack, topic.provider);
+  const literal = `arn:aws:sns:${region}:${MOTO_ACCOUNT}:${topic.name}`;
+  const doc = stack.data.aws_iam_policy_document[docName];
+  stack.data.aws_iam_policy_document[docName] = JSON.parse(JSON.stringify(doc).split(reference).join(literal));
+  found.arn = literal;
+  return true;
+}
+
+/** The region of the `aws` provider block a resource names (`aws.<alias>`), or of the default block. */
+function providerRegion(stack: any, provider?: string): string {
+  const alias = provider?.replace(/^aws\./, "");
+  const block = (stack.provider.aws as any[]).find((b) => (alias ? b.alias === alias : !b.alias));
+  return block.region;
+}
 
 /** Seeds the named defect into the first stack that has what it needs; throws when none has. */
 export function seedDefect(name: string, works: StackWork[]): string {
