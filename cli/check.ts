@@ -8,22 +8,25 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/cli
 import { errorCode, httpStatus } from "../aws/aws-errors";
 import { loadConfig } from "../config/load";
 import { usesCloudTrail } from "../config/resolve";
-import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
 import { logTriggerNames, targetNames } from "../core/names";
 import { READER_FILTER_PATTERNS } from "../core/reader-logs";
 import { isS3Url } from "../core/location";
 import { archiveOf, restoreStateOf } from "../core/restore-rules";
-import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import { flagHelp, HELP_FLAG, parseArgs, type FlagTable } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 
-const FLAGS: Record<string, FlagSpec> = {
-  key: { value: true, help: "an archived object under the target's prefix, kept for this test (required)" },
-  timeout: { value: true, help: "how long to wait for the restore to start (default 15m)" },
-  interval: { value: true, help: "how often to look (default 10s)" },
-  json: { help: "print the result as one JSON document" },
-  help: { help: "this text" },
-};
+const FLAGS = {
+  key: {
+    type: "string",
+    placeholder: "key",
+    help: "an archived object under the target's prefix, kept for this test (required)",
+  },
+  timeout: { type: "duration", default: "15m", help: "how long to wait for the restore to start" },
+  interval: { type: "duration", default: "10s", help: "how often to look" },
+  json: { type: "boolean", help: "print the result as one JSON document" },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
 
 export const CHECK_HELP = `Usage: glacier-restore check <target> --key <key> [--timeout 15m] [--interval 10s] [--json]
 
@@ -112,12 +115,13 @@ export interface CheckDeps {
 }
 
 export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {}): Promise<void> {
-  const { positional, flags } = parseArgs(argv, FLAGS, "check");
-  if (flags.help) return void io.stdout.write(CHECK_HELP);
+  const args = parseArgs(argv, FLAGS, "check");
+  if (args.help) return void io.stdout.write(CHECK_HELP);
+  const { positional, flags } = args;
   if (positional[0] !== undefined && isS3Url(positional[0]))
     throw new GlacierRestoreError("usage", "check: needs a configured target name (its stack is what is checked)");
   const location = resolveLocation(positional[0], io, "check");
-  const key = typeof flags.key === "string" ? flags.key : undefined;
+  const key = flags.key;
   if (!key)
     throw new GlacierRestoreError("usage", "check: --key <key> is required: an archived object kept for the test");
   if (!key.startsWith(location.prefix))
@@ -125,13 +129,13 @@ export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {
       "usage",
       `check: --key ${JSON.stringify(key)} is not under the target's prefix ${JSON.stringify(location.prefix)}`,
     );
-  const timeoutMs = parseDuration(typeof flags.timeout === "string" ? flags.timeout : "15m", "--timeout");
-  const intervalMs = parseDuration(typeof flags.interval === "string" ? flags.interval : "10s", "--interval");
+  const timeoutMs = flags.timeout.ms;
+  const intervalMs = flags.interval.ms;
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const s3 = s3Client(location, io);
   const where = `check s3://${location.bucket}/${key}`;
-  const json = flags.json === true;
+  const json = flags.json;
 
   try {
     const before = await head(s3, location.bucket, key);
@@ -182,9 +186,9 @@ export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {
     io.stdout.write(
       json
         ? `${JSON.stringify({ target: location.target!.name, key, readFailedWith: readError, timedOut: true, inspect })}\n`
-        : `no restore started within ${flags.timeout ?? "15m"} of the read; inspect, in the order the event travels:\n${inspect.map((l, i) => `${i + 1}. ${l.link}:\n   ${l.command}`).join("\n")}\nCloudTrail can take several minutes to deliver a data event: rerun with a longer --timeout before concluding.\n`,
+        : `no restore started within ${flags.timeout.text} of the read; inspect, in the order the event travels:\n${inspect.map((l, i) => `${i + 1}. ${l.link}:\n   ${l.command}`).join("\n")}\nCloudTrail can take several minutes to deliver a data event: rerun with a longer --timeout before concluding.\n`,
     );
-    throw new GlacierRestoreError("external", `${where}: no restore started within ${flags.timeout ?? "15m"}`);
+    throw new GlacierRestoreError("external", `${where}: no restore started within ${flags.timeout.text}`);
   } catch (err) {
     if (err instanceof GlacierRestoreError) throw err;
     if (httpStatus(err) === 404) throw new GlacierRestoreError("external", `${where}: no such object`);

@@ -16,15 +16,17 @@ import {
 import { errorCode } from "../aws/aws-errors";
 import { targetNames } from "../core/names";
 import { GlacierRestoreError } from "../core/errors";
-import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import type { ResolvedTarget } from "../config/types";
+import { flagHelp, HELP_FLAG, parseArgs, type FlagTable } from "./args";
 import { awsFailure, clientOptions, progress, resolveLocation, type Io } from "./context";
+import { printResult, type CommandResult } from "./output";
 
-const FLAGS: Record<string, FlagSpec> = {
-  "dry-run": { help: "say how many events wait, and hand none over" },
-  max: { value: true, help: "hand over at most this many events (default: all that wait now)" },
-  json: { help: "print the outcome as one JSON document" },
-  help: { help: "this text" },
-};
+const FLAGS = {
+  "dry-run": { type: "boolean", help: "say how many events wait, and hand none over" },
+  max: { type: "int", min: 1, help: "hand over at most this many events (default: all that wait now)" },
+  json: { type: "boolean", help: "print the outcome as one JSON document" },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
 
 export const REDRIVE_HELP = `Usage: glacier-restore redrive <target> [--dry-run] [--max N] [--json]
 
@@ -40,30 +42,48 @@ ${flagHelp(FLAGS)}
 Exit status: 0 every event taken was handed over, 1 failures, 2 bad usage.
 `;
 
+/** What `--json` prints: with --dry-run what would be handed over, else what was. */
+export type RedriveReport =
+  | { target: string; queue: string; waiting: number; wouldRedrive: number; dryRun: true }
+  | { target: string; queue: string; waiting: number; redriven: number; failed: number };
+
+interface HandOver {
+  readonly result: CommandResult<RedriveReport>;
+  /** The first few failed messages, "<id>: <code>". */
+  readonly failures: readonly string[];
+}
+
 export async function redrive(argv: readonly string[], io: Io): Promise<void> {
-  const { positional, flags } = parseArgs(argv, FLAGS, "redrive");
-  if (flags.help) return void io.stdout.write(REDRIVE_HELP);
+  const args = parseArgs(argv, FLAGS, "redrive");
+  if (args.help) return void io.stdout.write(REDRIVE_HELP);
+  const { positional, flags } = args;
   if (positional[0]?.startsWith("s3://"))
     throw new GlacierRestoreError(
       "usage",
       "redrive: needs a target name (its deferred queue and function), not an S3 URL",
     );
-  const location = resolveLocation(positional[0], io, "redrive");
-  const target = location.target!;
-  const maxText = flags.max;
-  const max = maxText === undefined ? Infinity : Number(maxText);
-  if (maxText !== undefined && (typeof maxText !== "string" || !Number.isInteger(max) || max < 1))
-    throw new GlacierRestoreError("usage", `--max: must be a whole number, at least 1; got ${JSON.stringify(maxText)}`);
+  const target = resolveLocation(positional[0], io, "redrive").target!;
   if (Object.keys(target.budget).length === 0)
     throw new GlacierRestoreError(
       "usage",
       `redrive: target ${target.name} has no budget, so no deferred queue (budget.maxRestoresPerDay / maxGBPerDay)`,
     );
+  const { result, failures } = await handOver(target, flags.max ?? Infinity, flags["dry-run"], io);
+  printResult(io, result, flags.json);
+  if ("failed" in result.data && result.data.failed > 0)
+    throw new GlacierRestoreError(
+      "external",
+      `redrive ${target.name}: ${result.data.failed} events could not be handed over (${failures.join("; ")}); they stay in the queue`,
+    );
+}
+
+/** Receives up to `max` of the messages waiting now and invokes the function with each (none on a dry run). */
+async function handOver(target: ResolvedTarget, max: number, dryRun: boolean, io: Io): Promise<HandOver> {
   const names = targetNames(target.name);
   const sqs = new SQSClient(clientOptions(target.region, io));
   const lambda = new LambdaClient(clientOptions(target.region, io));
   const where = `redrive ${target.name}`;
-  const json = flags.json === true;
+  const base = { target: target.name, queue: names.deferredQueue };
   try {
     const { QueueUrl: queueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.deferredQueue }));
     const attributes = await sqs.send(
@@ -71,14 +91,15 @@ export async function redrive(argv: readonly string[], io: Io): Promise<void> {
     );
     const waiting = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? "0");
     const limit = Math.min(waiting, max);
-    if (flags["dry-run"]) {
-      io.stdout.write(
-        json
-          ? `${JSON.stringify({ target: target.name, queue: names.deferredQueue, waiting, wouldRedrive: limit, dryRun: true })}\n`
-          : `${waiting} events wait in ${names.deferredQueue}; redrive would hand ${limit} to ${names.function}\n`,
-      );
-      return;
-    }
+    if (dryRun)
+      return {
+        result: {
+          data: { ...base, waiting, wouldRedrive: limit, dryRun: true },
+          text: () =>
+            `${waiting} events wait in ${names.deferredQueue}; redrive would hand ${limit} to ${names.function}\n`,
+        },
+        failures: [],
+      };
     const bar = progress(io);
     let handed = 0;
     let failed = 0;
@@ -113,18 +134,15 @@ export async function redrive(argv: readonly string[], io: Io): Promise<void> {
       }
     }
     bar.done();
-    io.stdout.write(
-      json
-        ? `${JSON.stringify({ target: target.name, queue: names.deferredQueue, waiting, redriven: handed, failed })}\n`
-        : `handed ${handed} of ${waiting} deferred events to ${names.function}${failed ? `, ${failed} failed` : ""}\n`,
-    );
-    if (failed)
-      throw new GlacierRestoreError(
-        "external",
-        `${where}: ${failed} events could not be handed over (${failures.join("; ")}); they stay in the queue`,
-      );
+    return {
+      result: {
+        data: { ...base, waiting, redriven: handed, failed },
+        text: () =>
+          `handed ${handed} of ${waiting} deferred events to ${names.function}${failed ? `, ${failed} failed` : ""}\n`,
+      },
+      failures,
+    };
   } catch (err) {
-    if (err instanceof GlacierRestoreError) throw err;
     awsFailure(
       err,
       where,

@@ -9,43 +9,87 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { BATCH_THRESHOLD_OBJECTS, BATCH_TIERS } from "../core/batch-jobs";
 import type { ListedObject } from "../core/dataset";
-import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
-import { TIERS, type Tier } from "../core/restore-rules";
+import { TIERS } from "../core/restore-rules";
 import { loadPrices } from "../cost/price-table";
-import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { batchSettings, createJobs, planJobs, s3ControlClient, type CreatedJob } from "./stage-batch";
 import { restoreAll, type Selection, type StageOutcome } from "./stage-direct";
 import { listPlan, planText, type StagePlan } from "./stage-plan";
 import { expiringCopy, listRefreshPlan, refreshOutcomeText, refreshPlanText } from "./stage-refresh";
 
-const FLAGS: Record<string, FlagSpec> = {
-  tier: { value: true, help: "Expedited | Standard | Bulk (default: the target's restoreTier, else Standard)" },
-  days: { value: true, help: "days the restored copies stay (default: the target's restoreDays, else 7)" },
-  "dry-run": { help: "print the plan and stop: no restore request, no job" },
-  "max-cost": { value: true, help: "refuse to restore above this many USD without --yes (default 50)" },
-  yes: { help: "restore even above --max-cost" },
-  batch: { help: "one S3 Batch Operations job per archive family (default above 10,000 objects)" },
-  direct: { help: "one RestoreObject per object, whatever the size" },
-  "role-arn": { value: true, help: "Batch Operations job role (default: the target stack's batch_role_arn)" },
+const FLAGS = {
+  tier: {
+    type: "enum",
+    values: TIERS,
+    placeholder: "tier",
+    help: "Expedited | Standard | Bulk (default: the target's restoreTier, else Standard)",
+  },
+  days: {
+    type: "int",
+    min: 1,
+    max: 30000,
+    help: "days the restored copies stay (default: the target's restoreDays, else 7)",
+  },
+  "dry-run": { type: "boolean", help: "print the plan and stop: no restore request, no job" },
+  "max-cost": {
+    type: "number",
+    min: 0,
+    unit: "USD",
+    default: 50,
+    placeholder: "USD",
+    help: "refuse to restore above this many USD without --yes",
+  },
+  yes: { type: "boolean", help: "restore even above --max-cost" },
+  batch: {
+    type: "boolean",
+    conflicts: { direct: "--batch and --direct: choose one (default: by the size of the dataset)" },
+    help: "one S3 Batch Operations job per archive family (default above 10,000 objects)",
+  },
+  direct: { type: "boolean", help: "one RestoreObject per object, whatever the size" },
+  "role-arn": {
+    type: "string",
+    placeholder: "ARN",
+    help: "Batch Operations job role (default: the target stack's batch_role_arn)",
+  },
   reports: {
-    value: true,
+    type: "string",
+    placeholder: "url",
     help: "s3://bucket/prefix/ for job manifests and reports (default: batch_reports_location)",
   },
-  "new-job": { help: "make new Batch Operations jobs even if the same ones were made today" },
+  "new-job": { type: "boolean", help: "make new Batch Operations jobs even if the same ones were made today" },
   concurrency: {
-    value: true,
-    help: "restore requests in flight at first (default 16; grows to 100 while S3 keeps up)",
+    type: "int",
+    min: 1,
+    max: 100,
+    default: 16,
+    help: "restore requests in flight at first; grows to 100 while S3 keeps up",
   },
-  rate: { value: true, help: "restore requests per second at most (default 500; S3 allows 1,000 per account)" },
+  rate: {
+    type: "int",
+    min: 1,
+    max: 1000,
+    default: 500,
+    help: "restore requests per second at most; S3 allows 1,000 per account",
+  },
   refresh: {
+    type: "boolean",
+    conflicts: {
+      batch:
+        "--refresh with --batch: a Batch Operations job's generated manifest holds every object of the storage classes (S3 cannot select restored copies by expiry), so it would restore archived objects too; --refresh re-issues directly, one RestoreObject per expiring copy",
+    },
     help: "renew restored copies expiring within --within (RestoreObject with the new --days; no other object)",
   },
-  within: { value: true, help: "with --refresh: copies expiring within this long (default 2d)" },
-  json: { help: "print the plan and the outcome as one JSON document" },
-  help: { help: "this text" },
-};
+  within: {
+    type: "duration",
+    default: "2d",
+    requires: "refresh",
+    help: "with --refresh: copies expiring within this long",
+  },
+  json: { type: "boolean", help: "print the plan and the outcome as one JSON document" },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
 
 export const STAGE_HELP = `Usage: glacier-restore stage <s3://bucket/prefix | target> [--tier T] [--days N] [--dry-run]
                             [--max-cost USD] [--yes] [--batch | --direct] [--role-arn ARN]
@@ -79,44 +123,23 @@ Exit status: 0 every archived object is restoring, restored or in a created job;
 --max-cost; 2 bad usage.
 `;
 
-function positiveInt(text: string | true | undefined, flag: string, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (typeof text !== "string" || !Number.isInteger(n) || n < 1 || n > max)
-    throw new GlacierRestoreError(
-      "usage",
-      `${flag}: must be a whole number from 1 to ${max}; got ${JSON.stringify(text)}`,
-    );
-  return n;
-}
-
 export async function stage(argv: readonly string[], io: Io): Promise<void> {
-  const { positional, flags } = parseArgs(argv, FLAGS, "stage");
-  if (flags.help) return void io.stdout.write(STAGE_HELP);
+  const args = parseArgs(argv, FLAGS, "stage");
+  if (args.help) return void io.stdout.write(STAGE_HELP);
+  const { positional, flags } = args;
   const location = resolveLocation(positional[0], io, "stage");
-  const tierText = flags.tier ?? location.target?.restoreTier ?? "Standard";
-  if (typeof tierText !== "string" || !(TIERS as readonly string[]).includes(tierText))
-    throw new GlacierRestoreError("usage", `--tier: ${JSON.stringify(tierText)}; allowed: ${TIERS.join(", ")}`);
-  const tier = tierText as Tier;
-  if (flags.batch && flags.direct)
-    throw new GlacierRestoreError("usage", "--batch and --direct: choose one (default: by the size of the dataset)");
+  const tier = flags.tier ?? location.target?.restoreTier ?? "Standard";
   if (flags.batch && !(BATCH_TIERS as readonly string[]).includes(tier))
     throw new GlacierRestoreError(
       "usage",
       `--tier ${tier} with --batch: S3 Batch Operations restores with ${BATCH_TIERS.join(" or ")} only (S3InitiateRestoreObjectOperation); use --direct for ${tier}`,
     );
   const refresh = refreshWindow(flags);
-  const days = positiveInt(flags.days, "--days", location.target?.restoreDays ?? 7, 30000);
-  const concurrency = positiveInt(flags.concurrency, "--concurrency", 16, 100);
-  const perSecond = positiveInt(flags.rate, "--rate", 500, 1000);
-  const maxCostText = flags["max-cost"] ?? "50";
-  const maxCost = Number(maxCostText);
-  if (typeof maxCostText !== "string" || !Number.isFinite(maxCost) || maxCost < 0)
-    throw new GlacierRestoreError("usage", `--max-cost: must be a number of USD; got ${JSON.stringify(maxCostText)}`);
-  const text = (name: string) => (typeof flags[name] === "string" ? (flags[name] as string) : undefined);
+  const days = flags.days ?? location.target?.restoreDays ?? 7;
+  const { concurrency, rate: perSecond, "max-cost": maxCost } = flags;
   const batchFlags = {
-    ...(text("role-arn") ? { roleArn: text("role-arn") } : {}),
-    ...(text("reports") ? { reports: text("reports") } : {}),
+    ...(flags["role-arn"] ? { roleArn: flags["role-arn"] } : {}),
+    ...(flags.reports ? { reports: flags.reports } : {}),
   };
   const s3 = s3Client(location, io);
   const where = `stage s3://${location.bucket}/${location.prefix}`;
@@ -132,7 +155,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
     }
   };
 
-  const spending = { json: flags.json === true, dryRun: flags["dry-run"] === true, yes: flags.yes === true, where };
+  const spending = { json: flags.json, dryRun: flags["dry-run"], yes: flags.yes, where };
   if (refresh) {
     let plan: StagePlan;
     try {
@@ -147,11 +170,11 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
 
   // --direct lists once with HeadObject for Intelligent-Tiering; otherwise list without it first, and
   // ask for the tiers (a second listing) only when the dataset turns out small enough to restore directly.
-  let thePlan = await planOf(flags.direct === true);
+  let thePlan = await planOf(flags.direct);
   if (flags.direct) thePlan.modeReason = "--direct";
   else {
     const candidates = thePlan.toRestore.objects + thePlan.unknownTier;
-    const wanted = flags.batch === true || (candidates >= BATCH_THRESHOLD_OBJECTS && tier !== "Expedited");
+    const wanted = flags.batch || (candidates >= BATCH_THRESHOLD_OBJECTS && tier !== "Expedited");
     const settings = wanted ? batchSettings(location, batchFlags, io) : undefined;
     if (settings && !("missing" in settings)) {
       const day = flags["new-job"] ? new Date().toISOString() : new Date().toISOString().slice(0, 10);
@@ -180,19 +203,10 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
   return restoreDirectly(s3, thePlan, { concurrency, perSecond }, spending, io);
 }
 
-/** --within and --refresh: the window of copies to renew, or undefined without --refresh. */
-function refreshWindow(flags: Record<string, string | true>): { within: string; before: Date } | undefined {
-  if (!flags.refresh) {
-    if (flags.within !== undefined) throw new GlacierRestoreError("usage", "--within: goes with --refresh");
-    return undefined;
-  }
-  if (flags.batch)
-    throw new GlacierRestoreError(
-      "usage",
-      "--refresh with --batch: a Batch Operations job's generated manifest holds every object of the storage classes (S3 cannot select restored copies by expiry), so it would restore archived objects too; --refresh re-issues directly, one RestoreObject per expiring copy",
-    );
-  const within = typeof flags.within === "string" ? flags.within : "2d";
-  return { within, before: new Date(Date.now() + parseDuration(within, "--within")) };
+/** With --refresh, the window of copies to renew (--within; the parser checked its pairing). */
+function refreshWindow(flags: FlagValues<typeof FLAGS>): { within: string; before: Date } | undefined {
+  if (!flags.refresh) return undefined;
+  return { within: flags.within.text, before: new Date(Date.now() + flags.within.ms) };
 }
 
 interface Spending {

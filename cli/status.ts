@@ -1,14 +1,15 @@
 /** `glacier-restore status <location>`: how much of a dataset is readable, archived or being restored. */
 import { listDataset, type ListingCounters } from "../aws/listing";
 import { addToSummary, emptySummary, type DatasetSummary } from "../core/dataset";
-import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import { flagHelp, HELP_FLAG, parseArgs, type FlagTable } from "./args";
 import { awsFailure, progress, resolveLocation, s3Client, type Io } from "./context";
+import { printResult, type CommandResult } from "./output";
 
-const FLAGS: Record<string, FlagSpec> = {
-  json: { help: "print one JSON document on stdout, nothing else" },
-  deep: { help: "HeadObject each Intelligent-Tiering object for its access tier (one request each)" },
-  help: { help: "this text" },
-};
+const FLAGS = {
+  json: { type: "boolean", help: "print one JSON document on stdout, nothing else" },
+  deep: { type: "boolean", help: "HeadObject each Intelligent-Tiering object for its access tier (one request each)" },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
 
 export const STATUS_HELP = `Usage: glacier-restore status <s3://bucket/prefix | target> [--json] [--deep]
 
@@ -27,18 +28,19 @@ export async function summarize(
   argv: readonly string[],
   io: Io,
 ): Promise<{ summary: DatasetSummary; counters: ListingCounters; json: boolean } | undefined> {
-  const { positional, flags } = parseArgs(argv, FLAGS, "status");
-  if (flags.help) {
+  const args = parseArgs(argv, FLAGS, "status");
+  if (args.help) {
     io.stdout.write(STATUS_HELP);
     return undefined;
   }
+  const { positional, flags } = args;
   const location = resolveLocation(positional[0], io, "status");
   const s3 = s3Client(location, io);
   const summary = emptySummary(location.bucket, location.prefix);
   const counters: ListingCounters = { list: 0, head: 0 };
   const bar = progress(io);
   try {
-    for await (const o of listDataset(s3, location, { deep: flags.deep === true, counters })) {
+    for await (const o of listDataset(s3, location, { deep: flags.deep, counters })) {
       addToSummary(summary, o);
       if (summary.objects % 1000 === 0)
         bar.update(
@@ -50,7 +52,7 @@ export async function summarize(
   } finally {
     bar.done();
   }
-  return { summary, counters, json: flags.json === true };
+  return { summary, counters, json: flags.json };
 }
 
 /** Bytes in the largest unit that keeps a number of at least 1. */
@@ -83,9 +85,15 @@ export function statusText(s: DatasetSummary): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The summary with the requests it took, as `--json` prints it. */
+export type StatusReport = DatasetSummary & { readonly requests: ListingCounters };
+
+export function statusResult(summary: DatasetSummary, counters: ListingCounters): CommandResult<StatusReport> {
+  return { data: { ...summary, requests: counters }, text: statusText };
+}
+
 export async function status(argv: readonly string[], io: Io): Promise<void> {
-  const result = await summarize(argv, io);
-  if (!result) return;
-  const { summary, counters, json } = result;
-  io.stdout.write(json ? `${JSON.stringify({ ...summary, requests: counters })}\n` : statusText(summary));
+  const found = await summarize(argv, io);
+  if (!found) return;
+  printResult(io, statusResult(found.summary, found.counters), found.json);
 }

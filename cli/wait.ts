@@ -6,27 +6,44 @@
  */
 import { listDataset } from "../aws/listing";
 import { addToSummary, allReadable, emptySummary, type DatasetSummary } from "../core/dataset";
-import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
-import { flagHelp, parseArgs, type FlagSpec } from "./args";
+import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { placementOf, type FsxAssociation } from "../core/fsx-import";
 import { progress, resolveLocation, s3Client, type Io, type ResolvedLocation } from "./context";
 import { describeFailure, isTransient } from "./failure";
 import { size } from "./status";
 
-const FLAGS: Record<string, FlagSpec> = {
-  timeout: { value: true, help: "give up after this long (default 48h: Deep Archive's Bulk tier)" },
-  interval: { value: true, help: "list again after this long (default 5m)" },
-  "max-failures": {
-    value: true,
-    help: "give up after this many failed listings in a row (default 5; each retried with backoff)",
+const FLAGS = {
+  timeout: {
+    type: "duration",
+    default: "48h",
+    help: "give up after this long, enough for Deep Archive's Bulk tier",
   },
-  deep: { help: "HeadObject Intelligent-Tiering objects for their tier (else they count as not ready)" },
-  "print-paths": { value: true, help: "when ready, print <mount>/<key> of each object, for lfs hsm_restore" },
-  print0: { help: "with --print-paths: end each path with NUL instead of a newline (for xargs -0)" },
-  json: { help: "print the final summary as one JSON document" },
-  help: { help: "this text" },
-};
+  interval: { type: "duration", default: "5m", help: "list again after this long" },
+  "max-failures": {
+    type: "int",
+    min: 1,
+    max: 1000,
+    default: 5,
+    help: "give up after this many failed listings in a row, each retried with backoff",
+  },
+  deep: {
+    type: "boolean",
+    help: "HeadObject Intelligent-Tiering objects for their tier (else they count as not ready)",
+  },
+  "print-paths": {
+    type: "string",
+    placeholder: "mount",
+    help: "when ready, print <mount>/<key> of each object, for lfs hsm_restore",
+  },
+  print0: {
+    type: "boolean",
+    requires: "print-paths",
+    help: "with --print-paths: end each path with NUL instead of a newline (for xargs -0)",
+  },
+  json: { type: "boolean", help: "print the final summary as one JSON document" },
+  ...HELP_FLAG,
+} as const satisfies FlagTable;
 
 export const WAIT_HELP = `Usage: glacier-restore wait <s3://bucket/prefix | target> [--timeout 48h] [--interval 5m]
                            [--max-failures 5] [--deep] [--print-paths <mount> [--print0]] [--json]
@@ -118,26 +135,16 @@ interface WaitOptions {
   readonly json: boolean;
 }
 
-function waitOptions(flags: Record<string, string | true>): WaitOptions {
-  const text = (name: string, fallback: string) => (typeof flags[name] === "string" ? flags[name] : fallback);
-  const maxText = text("max-failures", "5");
-  const maxFailures = Number(maxText);
-  if (!Number.isInteger(maxFailures) || maxFailures < 1 || maxFailures > 1000)
-    throw new GlacierRestoreError(
-      "usage",
-      `--max-failures: must be a whole number from 1 to 1000; got ${JSON.stringify(maxText)}`,
-    );
-  if (flags.print0 && typeof flags["print-paths"] !== "string")
-    throw new GlacierRestoreError("usage", "--print0: goes with --print-paths <mount>");
-  const mount = typeof flags["print-paths"] === "string" ? flags["print-paths"].replace(/\/+$/, "") : undefined;
+function waitOptions(flags: FlagValues<typeof FLAGS>): WaitOptions {
+  const mount = flags["print-paths"]?.replace(/\/+$/, "");
   return {
-    timeoutMs: parseDuration(text("timeout", "48h"), "--timeout"),
-    intervalMs: parseDuration(text("interval", "5m"), "--interval"),
-    maxFailures,
+    timeoutMs: flags.timeout.ms,
+    intervalMs: flags.interval.ms,
+    maxFailures: flags["max-failures"],
     ...(mount !== undefined ? { mount } : {}),
     end: flags.print0 ? "\0" : "\n",
-    deep: flags.deep === true,
-    json: flags.json === true,
+    deep: flags.deep,
+    json: flags.json,
   };
 }
 
@@ -171,8 +178,9 @@ function readyOutput(summary: DatasetSummary, keys: string[], location: Resolved
 }
 
 export async function wait(argv: readonly string[], io: Io, deps: WaitDeps = {}): Promise<void> {
-  const { positional, flags } = parseArgs(argv, FLAGS, "wait");
-  if (flags.help) return void io.stdout.write(WAIT_HELP);
+  const args = parseArgs(argv, FLAGS, "wait");
+  if (args.help) return void io.stdout.write(WAIT_HELP);
+  const { positional, flags } = args;
   const o = waitOptions(flags);
   const location = resolveLocation(positional[0], io, "wait");
   const s3 = s3Client(location, io);
