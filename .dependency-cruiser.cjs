@@ -55,9 +55,17 @@ module.exports = {
       to: { path: ["^stacks/", "^functions/", "^aws/", "node_modules/(cdktf|@cdktf|constructs)/"] },
     },
     {
+      name: "policy-generators-pure",
+      comment:
+        "The policy generators work on the resolved configuration and resource types; only policy/cli.ts synthesizes.",
+      severity: "error",
+      from: { path: "^policy/", pathNot: "^policy/cli\\.ts$" },
+      to: { path: ["^stacks/", "^functions/", "^aws/", "node_modules/(cdktf|@cdktf|constructs)/"] },
+    },
+    {
       name: "no-cycles",
       severity: "error",
-      from: { path: "^(core|config|stacks|functions|aws|cli|cost)/" },
+      from: { path: "^(core|config|stacks|functions|aws|cli|cost|policy)/" },
       to: { circular: true },
     },
   ],

@@ -3,6 +3,8 @@
  * shared core, SDK helpers and configuration. Results on stdout (`--json` for machines), progress and
  * diagnostics on stderr, exit 0 ok / 1 failed / 2 bad usage.
  */
+import * as path from "node:path";
+import { CONFIG_ENV_VAR } from "../config/load";
 import { GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
 import { check } from "./check";
@@ -37,10 +39,11 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join("\n")}
 
-Every command takes --region <region>: the region to use, over any other.
-A location is s3://<bucket>/<prefix> or a target name from the configuration (cdktf.json or
-GLACIER_RESTORE_CONFIG). A target is used in its configured region, whatever AWS_REGION says; an s3://
-location in its bucket's region (asked with HeadBucket, said on stderr when it is not AWS_REGION).
+Every command takes --region <region>: the region to use, over any other; and --config <file>: the
+configuration that names the targets (as GLACIER_RESTORE_CONFIG does; without either, cdktf.json in the
+working directory). A location is s3://<bucket>/<prefix> or a target name from that configuration.
+A target is used in its configured region, whatever AWS_REGION says; an s3:// location in its bucket's
+region (asked with HeadBucket, said on stderr when it is not AWS_REGION).
 Credentials and endpoints come from the SDK's default chain (AWS_PROFILE, AWS_ENDPOINT_URL_S3, ...);
 AWS_MAX_ATTEMPTS sets the attempts per request (default 3), GLACIER_RESTORE_HTTP_TIMEOUT the time one
 request may take (default 60s). Every failure ends in one line on stderr; exit 1, or 2 for bad usage.
@@ -48,24 +51,37 @@ For scripts and job steps, run node <install path>/bin/glacier-restore.mjs rathe
 npx's package resolution on every call.
 `;
 
-/** argv without the global --region option, and its value. */
-function takeRegion(argv: readonly string[]): { rest: string[]; region?: string } {
+/** argv without one global option (`--name value` or `--name=value`), and its value. */
+function takeOption(argv: readonly string[], name: string, example: string): { rest: string[]; value?: string } {
   const rest: string[] = [];
-  let region: string | undefined;
+  let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--region" || arg.startsWith("--region=")) {
-      const value = arg === "--region" ? argv[++i] : arg.slice("--region=".length);
-      if (value === undefined || value.startsWith("--"))
-        throw new GlacierRestoreError("usage", "--region needs a value, such as eu-west-1");
-      region = regionFlag(value);
+    if (arg === name || arg.startsWith(`${name}=`)) {
+      value = arg === name ? argv[++i] : arg.slice(name.length + 1);
+      if (value === undefined || value === "" || value.startsWith("--"))
+        throw new GlacierRestoreError("usage", `${name} needs a value, such as ${example}`);
     } else rest.push(arg);
   }
-  return region ? { rest, region } : { rest };
+  return value === undefined ? { rest } : { rest, value };
+}
+
+/**
+ * The io a command gets after the global options: --region, and --config <file>, which stands for
+ * GLACIER_RESTORE_CONFIG (the one place the configuration loader looks) resolved from the working directory.
+ */
+function withGlobalOptions(argv: readonly string[], io: Io): { args: string[]; io: Io } {
+  const region = takeOption(argv, "--region", "eu-west-1");
+  const config = takeOption(region.rest, "--config", "glacier-restore.json");
+  let result = io;
+  if (region.value !== undefined) result = { ...result, region: regionFlag(region.value) };
+  if (config.value !== undefined)
+    result = { ...result, env: { ...result.env, [CONFIG_ENV_VAR]: path.resolve(io.cwd, config.value) } };
+  return { args: config.rest, io: result };
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<void> {
-  const { rest: args, region } = takeRegion(argv);
+  const { args, io: commandIo } = withGlobalOptions(argv, io);
   const [command, ...rest] = args;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     io.stdout.write(HELP);
@@ -77,7 +93,7 @@ export async function main(argv: readonly string[], io: Io): Promise<void> {
       "usage",
       `unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(", ")} (glacier-restore --help)`,
     );
-  await c.run(rest, region ? { ...io, region } : io);
+  await c.run(rest, commandIo);
 }
 
 export { STATUS_HELP };

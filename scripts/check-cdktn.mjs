@@ -107,8 +107,9 @@ function terrainCopy(work) {
     .filter(Boolean);
   for (const f of tracked) if (existsSync(join(root, f))) cpSync(join(root, f), join(scratch, f), { recursive: true });
   const pkg = JSON.parse(readFileSync(join(scratch, "package.json"), "utf8"));
-  pkg.dependencies.cdktf = `npm:cdktn@${CDKTN.cdktn}`;
-  pkg.dependencies.constructs = CDKTN.constructs;
+  // Synth-only packages are devDependencies: the packed operator command does not install them.
+  pkg.devDependencies.cdktf = `npm:cdktn@${CDKTN.cdktn}`;
+  pkg.devDependencies.constructs = CDKTN.constructs;
   // The bindings name cdktf as a peer: the override makes the alias satisfy it.
   pkg.overrides = { ...pkg.overrides, cdktf: "$cdktf" };
   // The cdktf CLI would bring the real cdktf core back beside cdktn's (both in one process crash at synth).

@@ -18,6 +18,7 @@ const SLOW_LAYERS = [
   { pattern: "main\\.test\\.ts$", why: "runs the app (cdktf synth) in its own process" },
   { pattern: "build\\.test\\.ts$", why: "runs the build in a copy of the project" },
   { pattern: "install\\.test\\.ts$", why: "installs the package in a scratch directory" },
+  { pattern: "package\\.test\\.ts$", why: "packs the operator command, installs it globally in a scratch prefix" },
   { pattern: "pipeline\\.test\\.ts$", why: "runs the pipeline scripts and a terraform plan against moto" },
   { pattern: "cdktn\\.test\\.ts$", why: "synthesizes with CDK Terrain in a scratch copy" },
   { pattern: "boundaries\\.test\\.ts$", why: "runs dependency-cruiser over the whole project (about 40 s)" },
