@@ -96,6 +96,46 @@ export function archiveToRestore(o: ListedObject): Archive | undefined {
   return archiveOf({ storageClass: o.storageClass, archiveStatus: o.archiveStatus || undefined });
 }
 
+/** Objects and bytes per archive, as a listing tallies them. */
+export type ArchiveCounts = Partial<Record<Archive, { objects: number; bytes: number }>>;
+
+export function countArchive(counts: ArchiveCounts, archive: Archive, size: number): void {
+  const c = (counts[archive] ??= { objects: 0, bytes: 0 });
+  c.objects++;
+  c.bytes += size;
+}
+
+/** Objects, bytes and USD of a plan: the sums over its priced archives. */
+export function planTotals(archives: StagePlan["archives"]): Pick<StagePlan, "toRestore" | "usd"> {
+  const all = Object.values(archives);
+  return {
+    toRestore: { objects: all.reduce((n, a) => n + a.objects, 0), bytes: all.reduce((n, a) => n + a.bytes, 0) },
+    usd: all.reduce((n, a) => n + a.usd, 0),
+  };
+}
+
+/**
+ * Lists a location once, in listing order, with a progress line on a terminal; returns the requests made.
+ * The one listing loop of every stage plan.
+ */
+export async function forEachListed(
+  s3: S3Client,
+  location: { bucket: string; prefix: string },
+  deep: boolean,
+  io: Io,
+  visit: (o: ListedObject) => void,
+): Promise<{ list: number; head: number }> {
+  const counters = { list: 0, head: 0 };
+  const bar = progress(io);
+  let seen = 0;
+  for await (const o of listDataset(s3, location, { deep, counters })) {
+    if (++seen % 1000 === 0) bar.update(`planning s3://${location.bucket}/${location.prefix}: ${seen} objects`);
+    visit(o);
+  }
+  bar.done();
+  return counters;
+}
+
 /** Lists the location once (HEADing Intelligent-Tiering objects only with `deep`) and prices the restores. */
 export async function listPlan(
   s3: S3Client,
@@ -110,16 +150,12 @@ export async function listPlan(
   io: Io,
 ): Promise<StagePlan> {
   const { location, tier } = options;
-  const counts: Partial<Record<Archive, { objects: number; bytes: number }>> = {};
+  const counts: ArchiveCounts = {};
   const families: StagePlan["families"] = {};
   let alreadyRestoring = 0;
   let alreadyReadable = 0;
   let unknownTier = 0;
-  const counters = { list: 0, head: 0 };
-  const bar = progress(io);
-  let seen = 0;
-  for await (const o of listDataset(s3, location, { deep: options.deep, counters })) {
-    if (++seen % 1000 === 0) bar.update(`planning s3://${location.bucket}/${location.prefix}: ${seen} objects`);
+  const counters = await forEachListed(s3, location, options.deep, io, (o) => {
     // In listing order: the job failure warning judges the prefixes of that order (failureRisk).
     addToFamilies(families, o);
     const state = stateOf(o).state;
@@ -127,16 +163,12 @@ export async function listPlan(
     else if (state === "readable") alreadyReadable++;
     else if (state === "unknown") unknownTier++;
     const archive = archiveToRestore(o);
-    if (!archive) continue;
-    const c = (counts[archive] ??= { objects: 0, bytes: 0 });
-    c.objects++;
-    c.bytes += o.size;
-  }
-  bar.done();
+    if (archive) countArchive(counts, archive, o.size);
+  });
   const archives: StagePlan["archives"] = {};
   for (const [archive, c] of Object.entries(counts) as [Archive, { objects: number; bytes: number }][])
     archives[archive] = priceArchive(archive, tier, c.objects, c.bytes, options.prices);
-  const all = Object.values(archives);
+  const totals = planTotals(archives);
   return {
     location,
     tier,
@@ -144,15 +176,12 @@ export async function listPlan(
     mode: "direct",
     modeReason: "",
     archives,
-    toRestore: {
-      objects: all.reduce((n, a) => n + a.objects, 0),
-      bytes: all.reduce((n, a) => n + a.bytes, 0),
-    },
+    toRestore: totals.toRestore,
     alreadyRestoring,
     alreadyReadable,
     unknownTier,
     families,
-    usd: all.reduce((n, a) => n + a.usd, 0),
+    usd: totals.usd,
     maxCost: options.maxCost,
     listRequests: counters.list,
     headRequests: counters.head,

@@ -8,13 +8,20 @@
  * Intelligent-Tiering restores have no expiry (the object moves back to Frequent Access): skipped.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listDataset } from "../aws/listing";
 import { stateOf, type ListedObject } from "../core/dataset";
 import { archiveOf, type Archive, type Tier } from "../core/restore-rules";
 import type { Prices } from "../cost/pricing";
-import { progress, type Io } from "./context";
+import type { Io } from "./context";
 import type { StageOutcome } from "./stage-direct";
-import { priceArchive, type RefreshFindings, type StagePlan } from "./stage-plan";
+import {
+  countArchive,
+  forEachListed,
+  planTotals,
+  priceArchive,
+  type ArchiveCounts,
+  type RefreshFindings,
+  type StagePlan,
+} from "./stage-plan";
 
 /** The archive of an object whose restored copy expires before `before`, else undefined. */
 export function expiringCopy(o: ListedObject, before: Date): Archive | undefined {
@@ -41,7 +48,7 @@ export async function listRefreshPlan(
   io: Io,
 ): Promise<StagePlan> {
   const { location, tier, before } = options;
-  const counts: Partial<Record<Archive, { objects: number; bytes: number }>> = {};
+  const counts: ArchiveCounts = {};
   const found: RefreshFindings = {
     within: options.within,
     before: before.toISOString(),
@@ -51,26 +58,16 @@ export async function listRefreshPlan(
   };
   let alreadyRestoring = 0;
   let alreadyReadable = 0;
-  const counters = { list: 0, head: 0 };
-  const bar = progress(io);
-  let seen = 0;
-  for await (const o of listDataset(s3, location, { counters })) {
-    if (++seen % 1000 === 0) bar.update(`planning s3://${location.bucket}/${location.prefix}: ${seen} objects`);
+  const counters = await forEachListed(s3, location, false, io, (o) => {
     const state = stateOf(o);
     if (o.storageClass === "INTELLIGENT_TIERING") found.intelligentTieringSkipped++;
     else if (state.state === "restoring") alreadyRestoring++;
     else if (state.state === "archived") found.archived++;
     else if (state.state === "readable") alreadyReadable++;
     const archive = expiringCopy(o, before);
-    if (!archive) {
-      if (state.restoredCopy && o.storageClass !== "INTELLIGENT_TIERING") found.laterCopies++;
-      continue;
-    }
-    const c = (counts[archive] ??= { objects: 0, bytes: 0 });
-    c.objects++;
-    c.bytes += o.size;
-  }
-  bar.done();
+    if (archive) countArchive(counts, archive, o.size);
+    else if (state.restoredCopy && o.storageClass !== "INTELLIGENT_TIERING") found.laterCopies++;
+  });
   const archives: StagePlan["archives"] = {};
   for (const [archive, c] of Object.entries(counts) as [Archive, { objects: number; bytes: number }][])
     archives[archive] = {
@@ -80,7 +77,7 @@ export async function listRefreshPlan(
       readyWithinHours: { min: 0, max: 0 },
       priced: `requests only, no retrieval (S3 API Reference, RestoreObject); cost/prices.json, ${options.prices.region}`,
     };
-  const all = Object.values(archives);
+  const totals = planTotals(archives);
   return {
     location,
     tier,
@@ -88,12 +85,12 @@ export async function listRefreshPlan(
     mode: "direct",
     modeReason: "--refresh: one RestoreObject per expiring copy",
     archives,
-    toRestore: { objects: all.reduce((n, a) => n + a.objects, 0), bytes: all.reduce((n, a) => n + a.bytes, 0) },
+    toRestore: totals.toRestore,
     alreadyRestoring,
     alreadyReadable,
     unknownTier: 0,
     families: {},
-    usd: all.reduce((n, a) => n + a.usd, 0),
+    usd: totals.usd,
     maxCost: options.maxCost,
     listRequests: counters.list,
     headRequests: counters.head,
