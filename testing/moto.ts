@@ -23,17 +23,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** moto's server on 127.0.0.1, started for one test file. */
+/**
+ * moto's server on 127.0.0.1, started for one test file: `python3 -m moto.server` by default, or a launcher
+ * script taking the same flags (the deploy proof's patched one, testing/deploy/moto_server.py).
+ */
 export class MotoServer {
   private child?: ChildProcess;
+  private stderr = "";
   endpoint = "";
+
+  constructor(private readonly launcher: string[] = ["-m", "moto.server"]) {}
 
   async start(): Promise<string> {
     const port = await freePort();
-    this.child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    this.child = spawn("python3", [...this.launcher, "-H", "127.0.0.1", "-p", String(port)], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    // Kept (the last 4 KB) to say why a server did not start.
+    this.child.stderr?.on("data", (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000)));
     this.endpoint = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && this.child.exitCode === null) {
       try {
         const res = await fetch(`${this.endpoint}/moto-api/`);
         if (res.status < 500) return this.endpoint;
@@ -43,7 +53,7 @@ export class MotoServer {
       await new Promise((r) => setTimeout(r, 100));
     }
     this.stop();
-    throw new Error("moto server did not start within 20 s");
+    throw new Error(`moto server (${this.launcher.join(" ")}) did not start within 20 s:\n${this.stderr}`);
   }
 
   stop(): void {
