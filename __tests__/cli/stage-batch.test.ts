@@ -241,15 +241,15 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
     );
   });
 
-  it("uses Batch Operations by itself above 10,000 objects, with the role and reports from the target's stack outputs", async () => {
-    for (let i = 0; i < 10_000; i++)
-      emulator.put("fsx4l-store", `raw/big/${String(i).padStart(5, "0")}.nc`, "GLACIER", undefined, 1);
+  /**
+   * A project directory whose genomics-raw target has batchOperations, and a stand-in for `terraform output
+   * -json` (put `bin` first on PATH): it prints the batch outputs and records how it was called.
+   */
+  function projectWithTerraformOutputs(): { cwd: string; bin: string } {
     const cwd = mkdtempSync(path.join(tmpdir(), "gr-batch-"));
     const config = exampleConfig();
     config.targets[0].batchOperations = true;
     writeFileSync(path.join(cwd, "config.json"), JSON.stringify(config));
-    // A stand-in for `terraform output -json` in the target's stack directory: prints the outputs and
-    // records how it was called.
     const bin = path.join(cwd, "bin");
     mkdirSync(bin);
     const outputs = { batch_role_arn: { value: ROLE }, batch_reports_location: { value: REPORTS } };
@@ -258,6 +258,13 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
       `#!/bin/sh\necho "$@" > "${path.join(cwd, "terraform-args")}"\necho '${JSON.stringify(outputs)}'\n`,
     );
     chmodSync(path.join(bin, "terraform"), 0o755);
+    return { cwd, bin };
+  }
+
+  it("uses Batch Operations by itself above 10,000 objects, with the role and reports from the target's stack outputs", async () => {
+    for (let i = 0; i < 10_000; i++)
+      emulator.put("fsx4l-store", `raw/big/${String(i).padStart(5, "0")}.nc`, "GLACIER", undefined, 1);
+    const { cwd, bin } = projectWithTerraformOutputs();
     const r = await cli(
       // genomics-raw restores on access with Expedited; Batch Operations has no Expedited tier.
       ["stage", "genomics-raw", "--tier", "Standard", "--json"],
@@ -279,18 +286,7 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
 
   it("reads the target's stack outputs where CDKTF_OUTDIR put the synthesized stacks", async () => {
     for (let i = 0; i < 5; i++) emulator.put("fsx4l-store", `raw/small/${i}.nc`, "GLACIER", undefined, 1);
-    const cwd = mkdtempSync(path.join(tmpdir(), "gr-batch-"));
-    const config = exampleConfig();
-    config.targets[0].batchOperations = true;
-    writeFileSync(path.join(cwd, "config.json"), JSON.stringify(config));
-    const bin = path.join(cwd, "bin");
-    mkdirSync(bin);
-    const outputs = { batch_role_arn: { value: ROLE }, batch_reports_location: { value: REPORTS } };
-    writeFileSync(
-      path.join(bin, "terraform"),
-      `#!/bin/sh\necho "$@" > "${path.join(cwd, "terraform-args")}"\necho '${JSON.stringify(outputs)}'\n`,
-    );
-    chmodSync(path.join(bin, "terraform"), 0o755);
+    const { cwd, bin } = projectWithTerraformOutputs();
     const r = await cli(
       ["stage", "genomics-raw", "--batch", "--tier", "Standard", "--dry-run"],
       { GLACIER_RESTORE_CONFIG: "config.json", PATH: `${bin}:${process.env.PATH}`, CDKTF_OUTDIR: "synth/out" },
