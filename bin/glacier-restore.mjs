@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npx glacier-restore <command>` in the project directory: builds what changed (a hash check when
 // nothing did, so no separate build step to remember), then runs the compiled command. In scripts and job
-// steps call this file with node directly (node /opt/glacier-restore/bin/glacier-restore.mjs ...): npx
+// steps call this file with node directly (node <install path>/bin/glacier-restore.mjs ...): npx
 // resolves the package on every call first. Installed from the packed package (npm install -g, npx
 // <tarball>), there are no sources to build: the package ships the built command (package.json "files"),
 // which runs as it is. Failures of the command itself end in cli/failure.ts; a build that cannot run ends

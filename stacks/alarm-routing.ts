@@ -8,9 +8,6 @@ import { logTriggerNames, targetNames } from "./names";
 export type AlarmDestination =
   { readonly kind: "arn"; readonly arn: string } | { readonly kind: "topic"; readonly topicName: string };
 
-/** Whether a log group's stack imports restored files into FSx (core/fsx-import.ts: the cost tool asks too). */
-export { hasFsxImport } from "../core/fsx-import";
-
 /** CloudWatch accepts at most five alarm actions per state (PutMetricAlarm API reference, AlarmActions). */
 export const MAX_ALARM_ACTIONS = 5;
 
