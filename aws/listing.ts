@@ -2,9 +2,17 @@
  * Listing a dataset: ListObjectsV2 with `OptionalObjectAttributes: ["RestoreStatus"]`, one request per
  * 1,000 keys, streamed page by page so memory stays flat however many objects there are. With `deep`,
  * each Intelligent-Tiering object (and only those) gets one HeadObject for its access tier.
+ *
+ * Near the floor of what listing can cost: the next page is asked for as soon as its continuation token is
+ * known, while the caller works through the current one (one page in flight, one being read), and a page's
+ * body is read by core/list-page.ts rather than the SDK's general XML parser. The SDK still signs, retries,
+ * times out and turns error answers into errors; only a 200 body this reader recognises skips its parser.
+ * `listParallel` fans a location out over its common prefixes ("directories") for trees of run or date
+ * directories, each part listed this way.
  */
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client, type _Object } from "@aws-sdk/client-s3";
 import type { ListedObject } from "../core/dataset";
+import { parseListPage, type ListPage } from "../core/list-page";
 import { restoreStateOf } from "../core/restore-rules";
 
 export interface ListingCounters {
@@ -12,9 +20,130 @@ export interface ListingCounters {
   head: number;
 }
 
+export interface Location {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+/** An object as the SDK parsed it (the path a page takes when core/list-page.ts does not recognise it). */
+export function listedFromSdk(c: _Object & { Key: string }): ListedObject {
+  return {
+    key: c.Key,
+    size: c.Size ?? 0,
+    storageClass: c.StorageClass ?? "STANDARD",
+    ...(c.RestoreStatus?.IsRestoreInProgress ? { restoreInProgress: true } : {}),
+    ...(c.RestoreStatus?.RestoreExpiryDate ? { restoreExpiry: c.RestoreStatus.RestoreExpiryDate } : {}),
+  };
+}
+
+/** The raw HTTP answer as the deserialize step sees it. */
+interface RawResponse {
+  statusCode?: number;
+  body?: unknown;
+}
+
+/** What the SDK's own parser gets instead of a page this module has already read. */
+const EMPTY_RESULT = new TextEncoder().encode("<ListBucketResult></ListBucketResult>");
+
+async function bodyText(body: unknown): Promise<string> {
+  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer | string>)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** One page: read by core/list-page.ts when it recognises the body, else by the SDK. */
+export async function listPage(
+  s3: S3Client,
+  location: Location,
+  options: { token?: string; delimiter?: string },
+): Promise<ListPage> {
+  const command = new ListObjectsV2Command({
+    Bucket: location.bucket,
+    Prefix: location.prefix || undefined,
+    ContinuationToken: options.token,
+    ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
+    OptionalObjectAttributes: ["RestoreStatus"],
+  });
+  let read: ListPage | undefined;
+  // Inside the SDK's deserializer (so after signing and within its retries): a 200 body is read here and,
+  // when recognised, the SDK's parser gets an empty result instead. Error answers pass untouched.
+  command.middlewareStack.addRelativeTo(
+    ((next: (args: unknown) => Promise<{ response: RawResponse }>) => async (args: unknown) => {
+      const result = await next(args);
+      const { response } = result;
+      if (response.statusCode !== 200 || response.body === undefined) return result;
+      const text = await bodyText(response.body);
+      read = parseListPage(text);
+      response.body = read ? EMPTY_RESULT : new TextEncoder().encode(text);
+      return result;
+    }) as never,
+    { relation: "after", toMiddleware: "deserializerMiddleware", name: "glacierRestoreListPage" },
+  );
+  const page = await s3.send(command);
+  if (read) return read;
+  return {
+    objects: (page.Contents ?? [])
+      .filter((c): c is _Object & { Key: string } => c.Key !== undefined)
+      .map(listedFromSdk),
+    commonPrefixes: (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix === undefined ? [] : [p.Prefix])),
+    truncated: page.IsTruncated === true && page.NextContinuationToken !== undefined,
+    ...(page.IsTruncated && page.NextContinuationToken ? { nextToken: page.NextContinuationToken } : {}),
+  };
+}
+
+/**
+ * The pages of one location in listing order, the next requested as soon as the current one arrives (so
+ * it is on the network while the caller reads this one). Bounded: one page waiting, one being read.
+ */
+export async function* listPages(
+  s3: S3Client,
+  location: Location,
+  options: { delimiter?: string; counters?: ListingCounters } = {},
+): AsyncGenerator<ListPage> {
+  const counters = options.counters ?? { list: 0, head: 0 };
+  const request = (token?: string): Promise<ListPage> => {
+    counters.list += 1;
+    return listPage(s3, location, {
+      ...(token ? { token } : {}),
+      ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    });
+  };
+  let next: Promise<ListPage> | undefined = request();
+  try {
+    while (next) {
+      const page: ListPage = await next;
+      next = page.truncated && page.nextToken ? request(page.nextToken) : undefined;
+      yield page;
+    }
+  } finally {
+    // A caller that stops early leaves at most one request in flight: its outcome no longer matters.
+    next?.catch(() => undefined);
+  }
+}
+
+/** With `deep`, an Intelligent-Tiering object completed by HeadObject (its access tier, its restore). */
+export async function withAccessTier(
+  s3: S3Client,
+  bucket: string,
+  o: ListedObject,
+  deep: boolean | undefined,
+  counters: ListingCounters,
+): Promise<ListedObject> {
+  if (!deep || o.storageClass !== "INTELLIGENT_TIERING") return o;
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key }));
+  counters.head += 1;
+  return {
+    ...o,
+    archiveStatus: head.ArchiveStatus ?? "",
+    ...(restoreStateOf(head.Restore) === "ongoing" ? { restoreInProgress: true } : {}),
+  };
+}
+
 export async function* listDataset(
   s3: S3Client,
-  location: { bucket: string; prefix: string },
+  location: Location,
   options: {
     deep?: boolean;
     counters?: ListingCounters;
@@ -23,37 +152,140 @@ export async function* listDataset(
   } = {},
 ): AsyncGenerator<ListedObject> {
   const counters = options.counters ?? { list: 0, head: 0 };
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: location.bucket,
-        Prefix: location.prefix || undefined,
-        ContinuationToken: token,
-        ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
-        OptionalObjectAttributes: ["RestoreStatus"],
-      }),
-    );
-    counters.list += 1;
-    for (const c of page.Contents ?? []) {
-      if (c.Key === undefined) continue;
-      const listed: ListedObject = {
-        key: c.Key,
-        size: c.Size ?? 0,
-        storageClass: c.StorageClass ?? "STANDARD",
-        ...(c.RestoreStatus?.IsRestoreInProgress ? { restoreInProgress: true } : {}),
-        ...(c.RestoreStatus?.RestoreExpiryDate ? { restoreExpiry: c.RestoreStatus.RestoreExpiryDate } : {}),
-      };
-      if (options.deep && listed.storageClass === "INTELLIGENT_TIERING") {
-        const head = await s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: c.Key }));
-        counters.head += 1;
-        yield {
-          ...listed,
-          archiveStatus: head.ArchiveStatus ?? "",
-          ...(restoreStateOf(head.Restore) === "ongoing" ? { restoreInProgress: true } : {}),
-        };
-      } else yield listed;
+  for await (const page of listPages(s3, location, { ...options, counters }))
+    for (const o of page.objects) yield await withAccessTier(s3, location.bucket, o, options.deep, counters);
+}
+
+/** How far a parallel listing has got: parts found and finished, objects listed. */
+export interface ListingProgress {
+  parts: number;
+  partsDone: number;
+  objects: number;
+}
+
+/**
+ * Every object under the location, listed by up to `parallel` concurrent streams, in no particular order
+ * (callers that need the listing order use listDataset). The location is split over its common prefixes:
+ * a part's first page is asked with the "/" delimiter, which gives its direct objects and, when they fit
+ * in that page, its sub-directories as new parts, while fewer than `parallel` × 4 parts are known and the
+ * tree is at most 8 levels deep below the location; other parts are listed whole, without a delimiter
+ * (1,000 keys a request). Every object comes once. Each directory costs at least one request, so a split
+ * pays for itself only on directories of many objects; a flat prefix is one stream (no guessed key ranges).
+ * Memory stays bounded: each stream stops asking for pages while `parallel` × 2 pages wait to be read.
+ */
+export async function* listParallel(
+  s3: S3Client,
+  location: Location,
+  options: {
+    parallel: number;
+    deep?: boolean;
+    counters?: ListingCounters;
+    onProgress?: (p: ListingProgress) => void;
+  },
+): AsyncGenerator<ListedObject> {
+  const counters = options.counters ?? { list: 0, head: 0 };
+  const progress: ListingProgress = { parts: 1, partsDone: 0, objects: 0 };
+  const splitWhileBelow = options.parallel * 4;
+  const maxDepth = 8;
+  const parts: { prefix: string; depth: number; split: boolean }[] = [
+    { prefix: location.prefix, depth: 0, split: true },
+  ];
+  const ready: ListPage[] = [];
+  const maxReady = options.parallel * 2;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  let roomWaiters: (() => void)[] = [];
+  let running = 0;
+  let stopped = false;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+
+  const deliver = async (page: ListPage): Promise<void> => {
+    ready.push(page);
+    signal();
+    while (ready.length >= maxReady && !stopped) await new Promise<void>((r) => roomWaiters.push(r));
+  };
+  const listPart = async (part: { prefix: string; depth: number; split: boolean }): Promise<void> => {
+    const where = { bucket: location.bucket, prefix: part.prefix };
+    if (part.split) {
+      // One page with the delimiter shows the directories. More than one page of them (over 1,000): too
+      // wide to split, each would cost a request; the part is listed whole instead, less what that page
+      // already gave (its direct objects).
+      const first = await listPage(s3, where, { delimiter: "/" });
+      counters.list += 1;
+      if (stopped) return;
+      if (!first.truncated) {
+        for (const prefix of first.commonPrefixes) {
+          const depth = part.depth + 1;
+          parts.push({ prefix, depth, split: progress.parts < splitWhileBelow && depth < maxDepth });
+          progress.parts += 1;
+        }
+        return deliver({ ...first, commonPrefixes: [] });
+      }
+      await deliver({ ...first, commonPrefixes: [] });
+      const given = new Set(first.objects.map((o) => o.key));
+      for await (const page of listPages(s3, where, { counters })) {
+        if (stopped) return;
+        await deliver({ ...page, objects: page.objects.filter((o) => !given.has(o.key)) });
+      }
+      return;
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    for await (const page of listPages(s3, where, { counters })) {
+      if (stopped) return;
+      await deliver(page);
+    }
+  };
+  const worker = async (): Promise<void> => {
+    for (let part = parts.shift(); part && !stopped; part = parts.shift()) {
+      await listPart(part);
+      progress.partsDone += 1;
+      options.onProgress?.(progress);
+    }
+  };
+  const workers = new Set<Promise<void>>();
+  const startWorkers = () => {
+    while (!failure && parts.length > 0 && running < options.parallel) {
+      running += 1;
+      const w: Promise<void> = worker()
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => {
+          running -= 1;
+          workers.delete(w);
+          signal();
+        });
+      workers.add(w);
+    }
+  };
+
+  try {
+    startWorkers();
+    for (;;) {
+      const page = ready.shift();
+      if (page) {
+        const waiters = roomWaiters;
+        roomWaiters = [];
+        for (const r of waiters) r();
+        for (const o of page.objects) {
+          progress.objects += 1;
+          yield await withAccessTier(s3, location.bucket, o, options.deep, counters);
+        }
+        options.onProgress?.(progress);
+        startWorkers();
+        continue;
+      }
+      if (failure) throw failure.error;
+      startWorkers();
+      if (running === 0 && parts.length === 0) break;
+      await new Promise<void>((r) => (wake = r));
+    }
+  } finally {
+    stopped = true;
+    for (const r of roomWaiters) r();
+    await Promise.allSettled(workers);
+  }
 }

@@ -1,12 +1,11 @@
 /**
  * The direct path of `glacier-restore stage`: one restore attempt per archived object (the function's own,
  * aws/restore-attempt.ts, without memory, claims or budget), at most `perSecond` request starts a second,
- * with bounded concurrency that halves on S3's SlowDown and grows back while S3 keeps up. The listing
- * streams, so memory stays flat however many objects there are.
+ * with bounded concurrency that halves on S3's SlowDown and grows back while S3 keeps up. The objects
+ * stream (from the plan's spool or a listing), so memory stays flat however many objects there are.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { errorCode } from "../aws/aws-errors";
-import { listDataset } from "../aws/listing";
 import { attemptRestore } from "../aws/restore-attempt";
 import type { Pace } from "../aws/restore-object";
 import type { ListedObject } from "../core/dataset";
@@ -88,15 +87,19 @@ function pacer(limiter: Limiter, gate: RateGate, outcome: StageOutcome): Pace {
   };
 }
 
-/** Which listed objects get a request (default: the archived ones), and whether to HEAD Intelligent-Tiering ones. */
+/** Which of the plan's objects get a request (default: the archived ones). */
 export interface Selection {
   readonly select?: (o: ListedObject) => Archive | undefined;
-  readonly deep?: boolean;
 }
 
+/**
+ * One restore per selected object of `objects` (the plan's own listing read back, or a new listing),
+ * at the plan's tier and days.
+ */
 export async function restoreAll(
   s3: S3Client,
   p: StagePlan,
+  objects: AsyncIterable<ListedObject>,
   concurrency: number,
   perSecond: number,
   io: Io,
@@ -137,7 +140,7 @@ export async function restoreAll(
   const pending = new Set<Promise<void>>();
   try {
     const select = selection.select ?? archiveToRestore;
-    for await (const o of listDataset(s3, p.location, { deep: selection.deep ?? true })) {
+    for await (const o of objects) {
       const archive = select(o);
       if (!archive) continue;
       // Wait for a slot before taking the next object, so memory stays flat however long the listing.

@@ -3,12 +3,14 @@
  * archive, with tier, ready window and cost) and what a Batch Operations job per family would meet.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listDataset } from "../aws/listing";
+import { withAccessTier, type ListingCounters } from "../aws/listing";
 import { addToFamilies, type BatchFamily, type CreateRestoreJobRequest, type FamilyTally } from "../core/batch-jobs";
 import { stateOf, type ListedObject } from "../core/dataset";
 import { archiveOf, expectedReadyHours, type Archive, type Tier } from "../core/restore-rules";
 import { restoreCost, type Prices } from "../cost/pricing";
-import { progress, type Io } from "./context";
+import type { Io } from "./context";
+import { listLocation } from "./listing";
+import type { ListingSpool } from "./spool";
 
 export interface ArchivePlan {
   objects: number;
@@ -64,6 +66,7 @@ export interface StagePlan {
   jobs?: BatchJobPlan[];
   usd: number;
   maxCost: number;
+  /** ListObjectsV2 and HeadObject requests made by the command up to this plan (every pass). */
   listRequests: number;
   headRequests: number;
   /** With --refresh: the window and what the listing left alone. */
@@ -115,25 +118,44 @@ export function planTotals(archives: StagePlan["archives"]): Pick<StagePlan, "to
 }
 
 /**
- * Lists a location once, in listing order, with a progress line on a terminal; returns the requests made.
- * The one listing loop of every stage plan.
+ * Where a plan's objects come from: a listing of the location (by `parallel` streams; in listing order
+ * when 1), or what an earlier pass kept (`from`), read back without a request. Either way, with `deep`
+ * each Intelligent-Tiering object not yet asked gets one HeadObject; `keep` keeps every object visited
+ * so the restores read them back instead of listing again.
  */
+export interface PlanSource {
+  readonly parallel: number;
+  readonly deep: boolean;
+  readonly counters: ListingCounters;
+  readonly from?: ListingSpool;
+  readonly keep?: ListingSpool;
+}
+
+/** The one listing loop of every stage plan: visits each object once, with a progress line on a terminal. */
 export async function forEachListed(
   s3: S3Client,
   location: { bucket: string; prefix: string },
-  deep: boolean,
+  source: PlanSource,
   io: Io,
   visit: (o: ListedObject) => void,
-): Promise<{ list: number; head: number }> {
-  const counters = { list: 0, head: 0 };
-  const bar = progress(io);
-  let seen = 0;
-  for await (const o of listDataset(s3, location, { deep, counters })) {
-    if (++seen % 1000 === 0) bar.update(`planning s3://${location.bucket}/${location.prefix}: ${seen} objects`);
+): Promise<void> {
+  const label = `planning s3://${location.bucket}/${location.prefix}`;
+  const objects = source.from
+    ? source.from.replay()
+    : listLocation(
+        s3,
+        location,
+        { parallel: source.parallel, deep: source.deep, counters: source.counters, label },
+        io,
+      );
+  for await (const listed of objects) {
+    const o =
+      source.from && source.deep && listed.archiveStatus === undefined
+        ? await withAccessTier(s3, location.bucket, listed, true, source.counters)
+        : listed;
+    source.keep?.add(o);
     visit(o);
   }
-  bar.done();
-  return counters;
 }
 
 /** Lists the location once (HEADing Intelligent-Tiering objects only with `deep`) and prices the restores. */
@@ -144,9 +166,9 @@ export async function listPlan(
     tier: Tier;
     days: number;
     maxCost: number;
-    deep: boolean;
     prices: Prices;
   },
+  source: PlanSource,
   io: Io,
 ): Promise<StagePlan> {
   const { location, tier } = options;
@@ -155,9 +177,11 @@ export async function listPlan(
   let alreadyRestoring = 0;
   let alreadyReadable = 0;
   let unknownTier = 0;
-  const counters = await forEachListed(s3, location, options.deep, io, (o) => {
+  // Fanned out, objects arrive in no fixed order: the failure warning then judges the totals only.
+  const ordered = source.parallel <= 1;
+  await forEachListed(s3, location, source, io, (o) => {
     // In listing order: the job failure warning judges the prefixes of that order (failureRisk).
-    addToFamilies(families, o);
+    addToFamilies(families, o, ordered);
     const state = stateOf(o).state;
     if (state === "restoring") alreadyRestoring++;
     else if (state === "readable") alreadyReadable++;
@@ -183,8 +207,8 @@ export async function listPlan(
     families,
     usd: totals.usd,
     maxCost: options.maxCost,
-    listRequests: counters.list,
-    headRequests: counters.head,
+    listRequests: source.counters.list,
+    headRequests: source.counters.head,
   };
 }
 

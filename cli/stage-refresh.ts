@@ -19,6 +19,7 @@ import {
   planTotals,
   priceArchive,
   type ArchiveCounts,
+  type PlanSource,
   type RefreshFindings,
   type StagePlan,
 } from "./stage-plan";
@@ -45,6 +46,7 @@ export async function listRefreshPlan(
     within: string;
     before: Date;
   },
+  source: PlanSource,
   io: Io,
 ): Promise<StagePlan> {
   const { location, tier, before } = options;
@@ -58,7 +60,7 @@ export async function listRefreshPlan(
   };
   let alreadyRestoring = 0;
   let alreadyReadable = 0;
-  const counters = await forEachListed(s3, location, false, io, (o) => {
+  await forEachListed(s3, location, source, io, (o) => {
     const state = stateOf(o);
     if (o.storageClass === "INTELLIGENT_TIERING") found.intelligentTieringSkipped++;
     else if (state.state === "restoring") alreadyRestoring++;
@@ -92,8 +94,8 @@ export async function listRefreshPlan(
     families: {},
     usd: totals.usd,
     maxCost: options.maxCost,
-    listRequests: counters.list,
-    headRequests: counters.head,
+    listRequests: source.counters.list,
+    headRequests: source.counters.head,
     refresh: found,
   };
 }

@@ -7,6 +7,7 @@
  * skips what is restoring or restored, so an interrupted stage simply resumes.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { ListingCounters } from "../aws/listing";
 import { BATCH_THRESHOLD_OBJECTS, BATCH_TIERS } from "../core/batch-jobs";
 import type { ListedObject } from "../core/dataset";
 import { GlacierRestoreError } from "../core/errors";
@@ -15,8 +16,10 @@ import { loadPrices } from "../cost/price-table";
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { batchSettings, createJobs, planJobs, s3ControlClient, type CreatedJob } from "./stage-batch";
+import { listLocation, parallelFlag } from "./listing";
+import { ListingSpool, SPOOL_LIMIT } from "./spool";
 import { restoreAll, type Selection, type StageOutcome } from "./stage-direct";
-import { listPlan, planText, type StagePlan } from "./stage-plan";
+import { listPlan, planText, type PlanSource, type StagePlan } from "./stage-plan";
 import { expiringCopy, listRefreshPlan, refreshOutcomeText, refreshPlanText } from "./stage-refresh";
 
 const FLAGS = {
@@ -88,12 +91,16 @@ const FLAGS = {
     help: "with --refresh: copies expiring within this long",
   },
   json: { type: "boolean", help: "print the plan and the outcome as one JSON document" },
+  ...parallelFlag(1),
   ...HELP_FLAG,
 } as const satisfies FlagTable;
+
+const SPOOL_LIMIT_TEXT = SPOOL_LIMIT.toLocaleString("en-US");
 
 export const STAGE_HELP = `Usage: glacier-restore stage <s3://bucket/prefix | target> [--tier T] [--days N] [--dry-run]
                             [--max-cost USD] [--yes] [--batch | --direct] [--role-arn ARN]
                             [--reports s3://bucket/prefix/] [--new-job] [--concurrency N] [--rate N] [--json]
+                            [--parallel N]
        glacier-restore stage <location> --refresh [--within 2d] [--days N] [--dry-run] [--max-cost USD] [--yes]
 
 Restores every archived object under the location. Plans first (objects and bytes per archive, the tier
@@ -109,6 +116,11 @@ each gets, when they should be readable, the cost from cost/prices.json), then e
 Objects already restoring or restored are skipped, so rerunning an interrupted stage resumes it (a batch
 job made today for the same dataset, tier and days is not made twice). Follow with:
 glacier-restore wait <location>.
+
+The location is listed once: the restores read back what the plan listed (kept in a private temporary
+file, removed at the end; above ${SPOOL_LIMIT_TEXT} objects it is listed again). --parallel N lists a tree of
+directories by N streams; the plan's Batch Operations failure warning then judges totals, not windows of
+the listing order. --json says the requests made (requests.list, requests.head).
 
 --refresh keeps a dataset a job still uses: for each object whose restored copy expires within --within
 (default 2d), RestoreObject again with --days, which S3 counts from now and charges as a request only (no
@@ -147,60 +159,95 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
   // Jobs are created in the bucket's region: the target's or --region, else the one the listing client
   // found for the bucket (cli/region.ts), asked after the listing so no second lookup is made.
   const jobRegion = async () => location.region ?? (await s3.config.region());
-  const planOf = async (deep: boolean): Promise<StagePlan> => {
+  const counters: ListingCounters = { list: 0, head: 0 };
+  const source = (deep: boolean, more: Pick<PlanSource, "from" | "keep"> = {}): PlanSource => ({
+    parallel: flags.parallel,
+    deep,
+    counters,
+    ...more,
+  });
+  const planOf = async (from: PlanSource): Promise<StagePlan> => {
     try {
-      return await listPlan(s3, { location, tier, days, maxCost, deep, prices }, io);
+      return await listPlan(s3, { location, tier, days, maxCost, prices }, from, io);
     } catch (err) {
       awsFailure(err, where);
     }
   };
-
-  const spending = { json: flags.json, dryRun: flags["dry-run"], yes: flags.yes, where };
-  if (refresh) {
-    let plan: StagePlan;
-    try {
-      plan = await listRefreshPlan(s3, { location, tier, days, maxCost, prices, ...refresh }, io);
-    } catch (err) {
-      awsFailure(err, where);
+  // What the plan listed, kept so that the restores read it back rather than list again; --batch restores
+  // nothing directly, so it keeps nothing.
+  let kept = flags.batch ? undefined : new ListingSpool();
+  const spending = { json: flags.json, dryRun: flags["dry-run"], yes: flags.yes, where, requests: counters };
+  try {
+    if (refresh) {
+      let plan: StagePlan;
+      try {
+        plan = await listRefreshPlan(
+          s3,
+          { location, tier, days, maxCost, prices, ...refresh },
+          source(false, { keep: kept }),
+          io,
+        );
+      } catch (err) {
+        awsFailure(err, where);
+      }
+      if (stopBeforeSpending(plan, spending, io)) return;
+      const select = (o: ListedObject) => expiringCopy(o, refresh.before);
+      return await restoreDirectly(s3, plan, objectsToRestore(false), { concurrency, perSecond, select }, spending, io);
     }
-    if (stopBeforeSpending(plan, spending, io)) return;
-    const select = (o: ListedObject) => expiringCopy(o, refresh.before);
-    return restoreDirectly(s3, plan, { concurrency, perSecond, select }, spending, io);
+
+    // --direct lists once with HeadObject for Intelligent-Tiering; otherwise list without it first, and
+    // ask for the tiers (reading back what was listed) only when the dataset turns out small enough to
+    // restore directly.
+    let thePlan = await planOf(source(flags.direct, { keep: kept }));
+    if (flags.direct) thePlan.modeReason = "--direct";
+    else {
+      const candidates = thePlan.toRestore.objects + thePlan.unknownTier;
+      const wanted = flags.batch || (candidates >= BATCH_THRESHOLD_OBJECTS && tier !== "Expedited");
+      const settings = wanted ? batchSettings(location, batchFlags, io) : undefined;
+      if (settings && !("missing" in settings)) {
+        const day = flags["new-job"] ? new Date().toISOString() : new Date().toISOString().slice(0, 10);
+        thePlan.mode = "batch";
+        thePlan.modeReason = flags.batch
+          ? `--batch, role and reports from ${settings.from}`
+          : `${candidates} objects, above ${BATCH_THRESHOLD_OBJECTS}; role and reports from ${settings.from}`;
+        thePlan.jobs = planJobs(thePlan, settings, await jobRegion(), prices, day);
+        thePlan.usd = thePlan.jobs.reduce((n, j) => n + j.usd, 0);
+      } else {
+        if (flags.batch)
+          throw new GlacierRestoreError(
+            "usage",
+            `--batch: ${settings && "missing" in settings ? settings.missing : ""}`,
+          );
+        const reason =
+          candidates >= BATCH_THRESHOLD_OBJECTS
+            ? tier === "Expedited"
+              ? `${candidates} objects, but Batch Operations has no Expedited tier`
+              : `${candidates} objects: Batch Operations would take one job per family, but ${settings && "missing" in settings ? settings.missing : ""}`
+            : `${candidates} objects, under ${BATCH_THRESHOLD_OBJECTS}`;
+        if (thePlan.unknownTier > 0) {
+          // The tiers of the Intelligent-Tiering objects: from what was kept (HeadObject only), else a new listing.
+          const deeper = new ListingSpool();
+          thePlan = await planOf(source(true, { keep: deeper, ...(kept?.complete ? { from: kept } : {}) }));
+          kept?.dispose();
+          kept = deeper;
+        }
+        thePlan.modeReason = reason;
+      }
+    }
+
+    if (stopBeforeSpending(thePlan, spending, io)) return;
+    if (thePlan.mode === "batch") return await stageWithJobs(thePlan, await jobRegion(), spending, io);
+    return await restoreDirectly(s3, thePlan, objectsToRestore(true), { concurrency, perSecond }, spending, io);
+  } finally {
+    kept?.dispose();
   }
 
-  // --direct lists once with HeadObject for Intelligent-Tiering; otherwise list without it first, and
-  // ask for the tiers (a second listing) only when the dataset turns out small enough to restore directly.
-  let thePlan = await planOf(flags.direct);
-  if (flags.direct) thePlan.modeReason = "--direct";
-  else {
-    const candidates = thePlan.toRestore.objects + thePlan.unknownTier;
-    const wanted = flags.batch || (candidates >= BATCH_THRESHOLD_OBJECTS && tier !== "Expedited");
-    const settings = wanted ? batchSettings(location, batchFlags, io) : undefined;
-    if (settings && !("missing" in settings)) {
-      const day = flags["new-job"] ? new Date().toISOString() : new Date().toISOString().slice(0, 10);
-      thePlan.mode = "batch";
-      thePlan.modeReason = flags.batch
-        ? `--batch, role and reports from ${settings.from}`
-        : `${candidates} objects, above ${BATCH_THRESHOLD_OBJECTS}; role and reports from ${settings.from}`;
-      thePlan.jobs = planJobs(thePlan, settings, await jobRegion(), prices, day);
-      thePlan.usd = thePlan.jobs.reduce((n, j) => n + j.usd, 0);
-    } else {
-      if (flags.batch)
-        throw new GlacierRestoreError("usage", `--batch: ${settings && "missing" in settings ? settings.missing : ""}`);
-      const reason =
-        candidates >= BATCH_THRESHOLD_OBJECTS
-          ? tier === "Expedited"
-            ? `${candidates} objects, but Batch Operations has no Expedited tier`
-            : `${candidates} objects: Batch Operations would take one job per family, but ${settings && "missing" in settings ? settings.missing : ""}`
-          : `${candidates} objects, under ${BATCH_THRESHOLD_OBJECTS}`;
-      if (thePlan.unknownTier > 0) thePlan = await planOf(true);
-      thePlan.modeReason = reason;
-    }
+  /** The plan's objects read back, or (past the spool's limit) listed again, with tiers when `deep`. */
+  function objectsToRestore(deep: boolean): AsyncIterable<ListedObject> {
+    if (kept?.complete) return kept.replay();
+    const label = `listing s3://${location.bucket}/${location.prefix} again (over ${SPOOL_LIMIT_TEXT} objects)`;
+    return listLocation(s3, location, { parallel: flags.parallel, deep, counters, label }, io);
   }
-
-  if (stopBeforeSpending(thePlan, spending, io)) return;
-  if (thePlan.mode === "batch") return stageWithJobs(thePlan, await jobRegion(), where, spending.json, io);
-  return restoreDirectly(s3, thePlan, { concurrency, perSecond }, spending, io);
 }
 
 /** With --refresh, the window of copies to renew (--within; the parser checked its pairing). */
@@ -214,6 +261,8 @@ interface Spending {
   readonly dryRun: boolean;
   readonly yes: boolean;
   readonly where: string;
+  /** ListObjectsV2 and HeadObject requests of the whole command, for --json. */
+  readonly requests: ListingCounters;
 }
 
 /** Prints the plan and stops on --dry-run, on nothing to do, or above --max-cost without --yes (exit 1). */
@@ -225,7 +274,7 @@ function stopBeforeSpending(p: StagePlan, s: Spending, io: Io): boolean {
     if (!s.json) io.stdout.write(text);
     return false;
   }
-  io.stdout.write(s.json ? `${JSON.stringify({ plan: p, dryRun: s.dryRun })}\n` : text);
+  io.stdout.write(s.json ? `${JSON.stringify({ plan: p, dryRun: s.dryRun, requests: s.requests })}\n` : text);
   if (overBudget && !s.dryRun)
     throw new GlacierRestoreError(
       "external",
@@ -238,14 +287,15 @@ function stopBeforeSpending(p: StagePlan, s: Spending, io: Io): boolean {
 async function restoreDirectly(
   s3: S3Client,
   p: StagePlan,
+  objects: AsyncIterable<ListedObject>,
   pace: { concurrency: number; perSecond: number } & Selection,
   s: Spending,
   io: Io,
 ): Promise<void> {
   let outcome: StageOutcome;
   try {
-    outcome = await restoreAll(s3, p, pace.concurrency, pace.perSecond, io, {
-      ...(pace.select ? { select: pace.select, deep: false } : {}),
+    outcome = await restoreAll(s3, p, objects, pace.concurrency, pace.perSecond, io, {
+      ...(pace.select ? { select: pace.select } : {}),
     });
   } catch (err) {
     awsFailure(err, s.where);
@@ -253,7 +303,7 @@ async function restoreDirectly(
   const { location } = p;
   io.stdout.write(
     s.json
-      ? `${JSON.stringify({ plan: p, outcome })}\n`
+      ? `${JSON.stringify({ plan: p, outcome, requests: s.requests })}\n`
       : p.refresh
         ? refreshOutcomeText(p, outcome)
         : `started ${outcome.started}, already restored ${outcome.alreadyRestored}, already in progress ${outcome.alreadyInProgress}, failed ${outcome.failed}${outcome.slowDowns ? ` (${outcome.slowDowns} SlowDown answers, concurrency reduced)` : ""}\nnext: glacier-restore wait s3://${location.bucket}/${location.prefix}\n`,
@@ -268,7 +318,8 @@ async function restoreDirectly(
     );
 }
 
-async function stageWithJobs(p: StagePlan, region: string, where: string, json: boolean, io: Io): Promise<void> {
+async function stageWithJobs(p: StagePlan, region: string, s: Spending, io: Io): Promise<void> {
+  const { where, json } = s;
   const client = s3ControlClient(region, io);
   const jobs = await createJobs(client, p.jobs ?? [], region, (err, created: CreatedJob[]) => {
     // A job already created is named, so a failure of the next one loses nothing.
@@ -284,7 +335,7 @@ async function stageWithJobs(p: StagePlan, region: string, where: string, json: 
   const url = `s3://${p.location.bucket}/${p.location.prefix}`;
   io.stdout.write(
     json
-      ? `${JSON.stringify({ plan: p, jobs })}\n`
+      ? `${JSON.stringify({ plan: p, jobs, requests: s.requests })}\n`
       : `${jobs
           .map(
             (j) =>

@@ -1,22 +1,27 @@
 /** `glacier-restore status <location>`: how much of a dataset is readable, archived or being restored. */
-import { listDataset, type ListingCounters } from "../aws/listing";
+import type { ListingCounters } from "../aws/listing";
 import { addToSummary, emptySummary, type DatasetSummary } from "../core/dataset";
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable } from "./args";
-import { awsFailure, progress, resolveLocation, s3Client, type Io } from "./context";
+import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
+import { inClassOrder, listLocation, parallelFlag } from "./listing";
 import { printResult, type CommandResult } from "./output";
 
 const FLAGS = {
   json: { type: "boolean", help: "print one JSON document on stdout, nothing else" },
   deep: { type: "boolean", help: "HeadObject each Intelligent-Tiering object for its access tier (one request each)" },
+  ...parallelFlag(1),
   ...HELP_FLAG,
 } as const satisfies FlagTable;
 
-export const STATUS_HELP = `Usage: glacier-restore status <s3://bucket/prefix | target> [--json] [--deep]
+export const STATUS_HELP = `Usage: glacier-restore status <s3://bucket/prefix | target> [--json] [--deep] [--parallel N]
 
 Lists the location with ListObjectsV2 (one request per 1,000 keys, with each object's restore status) and
 reports objects and bytes per state: readable (not archived, or a restored copy exists; "restored" is the
 part readable because of a restored copy, with the earliest expiry), archived (needs a restore), restoring,
 and unknown (Intelligent-Tiering objects, whose access tier a listing does not show: --deep asks).
+--parallel N lists a tree of large directories (runs, dates) by up to N streams at once, one directory
+each; every directory then costs at least one request, so it pays off for directories of thousands of
+objects. The figures are the same for any N.
 
 ${flagHelp(FLAGS)}
 
@@ -38,21 +43,14 @@ export async function summarize(
   const s3 = s3Client(location, io);
   const summary = emptySummary(location.bucket, location.prefix);
   const counters: ListingCounters = { list: 0, head: 0 };
-  const bar = progress(io);
+  const label = `listing s3://${location.bucket}/${location.prefix}`;
   try {
-    for await (const o of listDataset(s3, location, { deep: flags.deep, counters })) {
-      addToSummary(summary, o);
-      if (summary.objects % 1000 === 0)
-        bar.update(
-          `listing s3://${location.bucket}/${location.prefix}: ${summary.objects.toLocaleString("en-US")} objects`,
-        );
-    }
+    const options = { parallel: flags.parallel, deep: flags.deep, counters, label };
+    for await (const o of listLocation(s3, location, options, io)) addToSummary(summary, o);
   } catch (err) {
     awsFailure(err, `status s3://${location.bucket}/${location.prefix}`);
-  } finally {
-    bar.done();
   }
-  return { summary, counters, json: flags.json };
+  return { summary: inClassOrder(summary), counters, json: flags.json };
 }
 
 /** Bytes in the largest unit that keeps a number of at least 1. */

@@ -4,13 +4,13 @@
  * 1 when the timeout passes first or listings keep failing. A failed listing (network, throttling, 5xx)
  * does not end it: it says so on stderr and lists again after a backoff.
  */
-import { listDataset } from "../aws/listing";
 import { addToSummary, allReadable, emptySummary, type DatasetSummary } from "../core/dataset";
 import { GlacierRestoreError } from "../core/errors";
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { placementOf, type FsxAssociation } from "../core/fsx-import";
 import { progress, resolveLocation, s3Client, type Io, type ResolvedLocation } from "./context";
 import { describeFailure, isTransient } from "./failure";
+import { inClassOrder, inListingOrder, listLocation, parallelFlag } from "./listing";
 import { size } from "./status";
 
 const FLAGS = {
@@ -42,11 +42,13 @@ const FLAGS = {
     help: "with --print-paths: end each path with NUL instead of a newline (for xargs -0)",
   },
   json: { type: "boolean", help: "print the final summary as one JSON document" },
+  ...parallelFlag(1),
   ...HELP_FLAG,
 } as const satisfies FlagTable;
 
 export const WAIT_HELP = `Usage: glacier-restore wait <s3://bucket/prefix | target> [--timeout 48h] [--interval 5m]
                            [--max-failures 5] [--deep] [--print-paths <mount> [--print0]] [--json]
+                           [--parallel N]
 
 Lists the location every interval until every object is readable (not archived, or restored), then exits
 0; exits 1 when the timeout passes first. A listing that fails (network, timeout, throttling, HTTP 5xx) is
@@ -133,6 +135,7 @@ interface WaitOptions {
   readonly end: string;
   readonly deep: boolean;
   readonly json: boolean;
+  readonly parallel: number;
 }
 
 function waitOptions(flags: FlagValues<typeof FLAGS>): WaitOptions {
@@ -145,6 +148,7 @@ function waitOptions(flags: FlagValues<typeof FLAGS>): WaitOptions {
     end: flags.print0 ? "\0" : "\n",
     deep: flags.deep,
     json: flags.json,
+    parallel: flags.parallel,
   };
 }
 
@@ -153,14 +157,19 @@ async function listOnce(
   s3: ReturnType<typeof s3Client>,
   location: ResolvedLocation,
   o: WaitOptions,
+  io: Io,
 ): Promise<{ summary: DatasetSummary; keys: string[] }> {
   const summary: DatasetSummary = emptySummary(location.bucket, location.prefix);
   const keys: string[] = [];
-  for await (const obj of listDataset(s3, location, { deep: o.deep })) {
+  // The live line is wait's own (readable/total): the listing's would overwrite it.
+  const quiet: Io = { ...io, stderr: { write: (t: string) => io.stderr.write(t) } };
+  const options = { parallel: o.parallel, deep: o.deep, counters: { list: 0, head: 0 }, label: "" };
+  for await (const obj of listLocation(s3, location, options, quiet)) {
     addToSummary(summary, obj);
     if (o.mount !== undefined) keys.push(obj.key);
   }
-  return { summary, keys };
+  // Fanned out, objects arrive in no fixed order: paths print in listing order whatever --parallel is.
+  return { summary: inClassOrder(summary), keys: o.parallel > 1 ? inListingOrder(keys) : keys };
 }
 
 /** What to print once everything is readable. */
@@ -194,7 +203,7 @@ export async function wait(argv: readonly string[], io: Io, deps: WaitDeps = {})
   for (;;) {
     let listed: { summary: DatasetSummary; keys: string[] };
     try {
-      listed = await listOnce(s3, location, o);
+      listed = await listOnce(s3, location, o, io);
       failures = 0;
     } catch (err) {
       bar.done();

@@ -96,10 +96,15 @@ function worseWindow(w: TaskWindow | undefined, tasks: number, failures: number)
 }
 
 /**
- * Adds one listed object to the tallies of the family it belongs to (if any). Objects must come in listing
- * order: the windows of `failureRisk` are prefixes of that order.
+ * Adds one listed object to the tallies of the family it belongs to (if any). With `ordered`, objects come
+ * in listing order and the windows of `failureRisk` are prefixes of that order; without (a listing fanned
+ * out over directories), no window is kept and `failureRisk` judges the totals, as for any task order.
  */
-export function addToFamilies(tallies: Partial<Record<BatchFamily, FamilyTally>>, o: ListedObject): void {
+export function addToFamilies(
+  tallies: Partial<Record<BatchFamily, FamilyTally>>,
+  o: ListedObject,
+  ordered = true,
+): void {
   const family = familyOf(o.storageClass);
   if (!family) return;
   const t = (tallies[family] ??= emptyTally());
@@ -116,6 +121,7 @@ export function addToFamilies(tallies: Partial<Record<BatchFamily, FamilyTally>>
     c.bytes += o.size;
   }
   // A Glacier object with a restored copy: its task succeeds and moves the copy's expiry.
+  if (!ordered) return;
   t.worstWindow = worseWindow(t.worstWindow, t.tasks, t.expectedFailures);
   t.worstWindowIfUnknownFail = worseWindow(t.worstWindowIfUnknownFail, t.tasks, t.expectedFailures + t.unknownTier);
 }
@@ -144,6 +150,13 @@ export function failureRisk(t: FamilyTally): string | undefined {
   const orderProofLimit = JOB_FAILURE_MIN_TASKS * JOB_FAILURE_RATE;
   if (t.tasks >= JOB_FAILURE_MIN_TASKS && t.expectedFailures > orderProofLimit)
     return `${t.expectedFailures} of its ${t.tasks} tasks will fail (restore already running, or Intelligent-Tiering objects not archived); S3 runs tasks in no guaranteed order and fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on, so the job may fail if they run early; restore these with --direct, or stage again once they are restored`;
+  // Without windows (an unordered listing), the unknown tiers are judged on the totals too.
+  if (
+    !t.worstWindowIfUnknownFail &&
+    t.tasks >= JOB_FAILURE_MIN_TASKS &&
+    t.expectedFailures + t.unknownTier > orderProofLimit
+  )
+    return `${t.unknownTier} Intelligent-Tiering objects have an access tier the listing does not show; if they are not archived, ${t.expectedFailures + t.unknownTier} of its ${t.tasks} tasks fail, and S3 runs tasks in no guaranteed order and fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on: --deep counts them first`;
   return undefined;
 }
 

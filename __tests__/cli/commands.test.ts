@@ -120,7 +120,7 @@ describe("glacier-restore status", () => {
     [
       ["status", "s3://fsx4l-store/", "--colour"],
       2,
-      "status: unknown option --colour; allowed: --json, --deep, --help",
+      "status: unknown option --colour; allowed: --json, --deep, --parallel, --help",
     ],
     [["restore-everything"], 2, 'unknown command "restore-everything"'],
     [["stage"], 2, "stage: needs a location: s3://<bucket>/<prefix> or a target name"],
