@@ -12,7 +12,7 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client, type _Object } from "@aws-sdk/client-s3";
 import type { ListedObject } from "../core/dataset";
-import { parseListPage, type ListPage } from "../core/list-page";
+import { parseListPage, peekNextToken, type ListPage } from "../core/list-page";
 import { restoreStateOf } from "../core/restore-rules";
 
 export interface ListingCounters {
@@ -57,12 +57,20 @@ async function bodyText(body: unknown): Promise<string> {
 export async function listPage(
   s3: S3Client,
   location: Location,
-  options: { token?: string; delimiter?: string },
+  options: {
+    token?: string;
+    delimiter?: string;
+    /** Keys after this one only (ListObjectsV2 StartAfter): sent with the first request, the token after. */
+    startAfter?: string;
+    /** Called once with the next page's token as soon as the body is in, before it is parsed. */
+    onToken?: (token: string) => void;
+  },
 ): Promise<ListPage> {
   const command = new ListObjectsV2Command({
     Bucket: location.bucket,
     Prefix: location.prefix || undefined,
     ContinuationToken: options.token,
+    ...(options.startAfter !== undefined && !options.token ? { StartAfter: options.startAfter } : {}),
     ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
     OptionalObjectAttributes: ["RestoreStatus"],
   });
@@ -75,6 +83,8 @@ export async function listPage(
       const { response } = result;
       if (response.statusCode !== 200 || response.body === undefined) return result;
       const text = await bodyText(response.body);
+      const token = options.onToken && peekNextToken(text);
+      if (token) options.onToken!(token);
       read = parseListPage(text);
       response.body = read ? EMPTY_RESULT : new TextEncoder().encode(text);
       return result;
@@ -93,33 +103,59 @@ export async function listPage(
   };
 }
 
+/** A page requested, and the one after it when it was requested early (from the token in its body). */
+interface PageRequest {
+  readonly page: Promise<ListPage>;
+  next?: { readonly token: string; readonly request: PageRequest };
+}
+
 /**
- * The pages of one location in listing order, the next requested as soon as the current one arrives (so
- * it is on the network while the caller reads this one). Bounded: one page waiting, one being read.
+ * The pages of one location in listing order. The next page is requested as soon as the current page's
+ * body is in (its token read before the page is parsed), so the network and S3 work on it while this one
+ * is parsed and read by the caller. Bounded: at most one page requested ahead of the one being read.
  */
 export async function* listPages(
   s3: S3Client,
   location: Location,
-  options: { delimiter?: string; counters?: ListingCounters } = {},
+  options: { delimiter?: string; startAfter?: string; counters?: ListingCounters } = {},
 ): AsyncGenerator<ListPage> {
   const counters = options.counters ?? { list: 0, head: 0 };
-  const request = (token?: string): Promise<ListPage> => {
+  let ahead = 0;
+  const request = (token?: string): PageRequest => {
     counters.list += 1;
-    return listPage(s3, location, {
-      ...(token ? { token } : {}),
-      ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-    });
+    const r: PageRequest = {
+      page: listPage(s3, location, {
+        ...(token ? { token } : {}),
+        ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+        ...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}),
+        onToken: (next) => {
+          if (r.next || ahead >= 1) return;
+          ahead += 1;
+          r.next = { token: next, request: request(next) };
+        },
+      }),
+    };
+    return r;
   };
-  let next: Promise<ListPage> | undefined = request();
+  let current: PageRequest | undefined = request();
   try {
-    while (next) {
-      const page: ListPage = await next;
-      next = page.truncated && page.nextToken ? request(page.nextToken) : undefined;
+    while (current) {
+      const page: ListPage = await current.page;
+      const early: PageRequest["next"] = current.next;
+      if (early) ahead -= 1;
+      if (!page.truncated || !page.nextToken) current = undefined;
+      else if (early && early.token === page.nextToken) current = early.request;
+      else {
+        // Read early but not the page's own token (a body the SDK parsed instead): ask again.
+        early?.request.page.catch(() => undefined);
+        current = request(page.nextToken);
+      }
       yield page;
     }
   } finally {
-    // A caller that stops early leaves at most one request in flight: its outcome no longer matters.
-    next?.catch(() => undefined);
+    // A caller that stops early leaves at most two requests in flight: their outcome no longer matters.
+    current?.page.catch(() => undefined);
+    current?.next?.request.page.catch(() => undefined);
   }
 }
 
@@ -141,7 +177,11 @@ export async function withAccessTier(
   };
 }
 
-export async function* listDataset(
+/**
+ * The objects of a location page by page (an array per ListObjectsV2 page, in listing order), so callers
+ * pay one await per page rather than one per object.
+ */
+export async function* listBatches(
   s3: S3Client,
   location: Location,
   options: {
@@ -150,10 +190,31 @@ export async function* listDataset(
     /** "/" lists only the direct children of the prefix (a directory), not every key under it. */
     delimiter?: string;
   } = {},
-): AsyncGenerator<ListedObject> {
+): AsyncGenerator<ListedObject[]> {
   const counters = options.counters ?? { list: 0, head: 0 };
   for await (const page of listPages(s3, location, { ...options, counters }))
-    for (const o of page.objects) yield await withAccessTier(s3, location.bucket, o, options.deep, counters);
+    yield options.deep ? await withAccessTiers(s3, location.bucket, page.objects, counters) : page.objects;
+}
+
+/** listBatches one object at a time. */
+export async function* listDataset(
+  s3: S3Client,
+  location: Location,
+  options: { deep?: boolean; counters?: ListingCounters; delimiter?: string } = {},
+): AsyncGenerator<ListedObject> {
+  for await (const batch of listBatches(s3, location, options)) yield* batch;
+}
+
+/** A page's objects with the Intelligent-Tiering ones completed by HeadObject, one after another. */
+async function withAccessTiers(
+  s3: S3Client,
+  bucket: string,
+  objects: ListedObject[],
+  counters: ListingCounters,
+): Promise<ListedObject[]> {
+  const done: ListedObject[] = [];
+  for (const o of objects) done.push(await withAccessTier(s3, bucket, o, true, counters));
+  return done;
 }
 
 /** How far a parallel listing has got: parts found and finished, objects listed. */
@@ -164,7 +225,7 @@ export interface ListingProgress {
 }
 
 /**
- * Every object under the location, listed by up to `parallel` concurrent streams, in no particular order
+ * Every object under the location, a page at a time, listed by up to `parallel` concurrent streams, in no particular order
  * (callers that need the listing order use listDataset). The location is split over its common prefixes:
  * a part's first page is asked with the "/" delimiter, which gives its direct objects and, when they fit
  * in that page, its sub-directories as new parts, while fewer than `parallel` × 4 parts are known and the
@@ -182,7 +243,7 @@ export async function* listParallel(
     counters?: ListingCounters;
     onProgress?: (p: ListingProgress) => void;
   },
-): AsyncGenerator<ListedObject> {
+): AsyncGenerator<ListedObject[]> {
   const counters = options.counters ?? { list: 0, head: 0 };
   const progress: ListingProgress = { parts: 1, partsDone: 0, objects: 0 };
   const splitWhileBelow = options.parallel * 4;
@@ -211,9 +272,8 @@ export async function* listParallel(
   const listPart = async (part: { prefix: string; depth: number; split: boolean }): Promise<void> => {
     const where = { bucket: location.bucket, prefix: part.prefix };
     if (part.split) {
-      // One page with the delimiter shows the directories. More than one page of them (over 1,000): too
-      // wide to split, each would cost a request; the part is listed whole instead, less what that page
-      // already gave (its direct objects).
+      // One page with the delimiter shows the directories. More than fits in a page: too wide to split
+      // (each would cost a request); the part is listed whole instead, less what that page already gave.
       const first = await listPage(s3, where, { delimiter: "/" });
       counters.list += 1;
       if (stopped) return;
@@ -226,6 +286,15 @@ export async function* listParallel(
         return deliver({ ...first, commonPrefixes: [] });
       }
       await deliver({ ...first, commonPrefixes: [] });
+      const last = first.objects.at(-1)?.key;
+      if (first.commonPrefixes.length === 0 && last !== undefined) {
+        // Files only so far: every key up to the last one was given, so go on after it (StartAfter).
+        for await (const page of listPages(s3, where, { counters, startAfter: last })) {
+          if (stopped) return;
+          await deliver(page);
+        }
+        return;
+      }
       const given = new Set(first.objects.map((o) => o.key));
       for await (const page of listPages(s3, where, { counters })) {
         if (stopped) return;
@@ -270,10 +339,8 @@ export async function* listParallel(
         const waiters = roomWaiters;
         roomWaiters = [];
         for (const r of waiters) r();
-        for (const o of page.objects) {
-          progress.objects += 1;
-          yield await withAccessTier(s3, location.bucket, o, options.deep, counters);
-        }
+        progress.objects += page.objects.length;
+        yield options.deep ? await withAccessTiers(s3, location.bucket, page.objects, counters) : page.objects;
         options.onProgress?.(progress);
         startWorkers();
         continue;

@@ -4,7 +4,7 @@
  * terminal that counts parts and objects. Results never depend on N; only the order objects arrive in does.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listDataset, listParallel, type ListingCounters, type Location } from "../aws/listing";
+import { listBatches, listParallel, type ListingCounters, type ListingProgress, type Location } from "../aws/listing";
 import type { DatasetSummary, ListedObject } from "../core/dataset";
 import { progress, type Io } from "./context";
 
@@ -33,21 +33,27 @@ export interface ListingOptions {
   readonly label: string;
 }
 
-/** Every object under the location, with a progress line on a terminal (objects; parts when fanned out). */
+/**
+ * Every object under the location, a page at a time, with a progress line on a terminal (objects; parts
+ * when fanned out).
+ */
 export async function* listLocation(
   s3: S3Client,
   location: Location,
   options: ListingOptions,
   io: Io,
-): AsyncGenerator<ListedObject> {
+): AsyncGenerator<ListedObject[]> {
   const bar = progress(io);
+  // Formatting numbers is not free: only for a terminal that shows them.
+  const show = io.stderr.isTTY === true;
   const count = (n: number) => n.toLocaleString("en-US");
   try {
     if (options.parallel <= 1) {
       let seen = 0;
-      for await (const o of listDataset(s3, location, { deep: options.deep, counters: options.counters })) {
-        if (++seen % 1000 === 0) bar.update(`${options.label}: ${count(seen)} objects`);
-        yield o;
+      for await (const batch of listBatches(s3, location, { deep: options.deep, counters: options.counters })) {
+        seen += batch.length;
+        if (show) bar.update(`${options.label}: ${count(seen)} objects`);
+        yield batch;
       }
       return;
     }
@@ -55,12 +61,21 @@ export async function* listLocation(
       parallel: options.parallel,
       deep: options.deep,
       counters: options.counters,
-      onProgress: (p) =>
-        bar.update(`${options.label}: ${count(p.objects)} objects, ${p.partsDone}/${p.parts} directories listed`),
+      ...(show
+        ? {
+            onProgress: (p: ListingProgress) =>
+              bar.update(`${options.label}: ${count(p.objects)} objects, ${p.partsDone}/${p.parts} directories listed`),
+          }
+        : {}),
     });
   } finally {
     bar.done();
   }
+}
+
+/** Batches one object at a time (for the restores, which pace themselves anyway). */
+export async function* eachObject(batches: AsyncIterable<ListedObject[]>): AsyncGenerator<ListedObject> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** The summary with its storage classes in name order, so its JSON does not depend on listing order. */

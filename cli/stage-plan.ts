@@ -9,7 +9,7 @@ import { stateOf, type ListedObject } from "../core/dataset";
 import { archiveOf, expectedReadyHours, type Archive, type Tier } from "../core/restore-rules";
 import { restoreCost, type Prices } from "../cost/pricing";
 import type { Io } from "./context";
-import { listLocation } from "./listing";
+import { eachObject, listLocation } from "./listing";
 import type { ListingSpool } from "./spool";
 
 export interface ArchivePlan {
@@ -142,11 +142,13 @@ export async function forEachListed(
   const label = `planning s3://${location.bucket}/${location.prefix}`;
   const objects = source.from
     ? source.from.replay()
-    : listLocation(
-        s3,
-        location,
-        { parallel: source.parallel, deep: source.deep, counters: source.counters, label },
-        io,
+    : eachObject(
+        listLocation(
+          s3,
+          location,
+          { parallel: source.parallel, deep: source.deep, counters: source.counters, label },
+          io,
+        ),
       );
   for await (const listed of objects) {
     const o =

@@ -16,7 +16,7 @@ import { loadPrices } from "../cost/price-table";
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { batchSettings, createJobs, planJobs, s3ControlClient, type CreatedJob } from "./stage-batch";
-import { listLocation, parallelFlag } from "./listing";
+import { eachObject, listLocation, parallelFlag } from "./listing";
 import { ListingSpool, SPOOL_LIMIT } from "./spool";
 import { restoreAll, type Selection, type StageOutcome } from "./stage-direct";
 import { listPlan, planText, type PlanSource, type StagePlan } from "./stage-plan";
@@ -246,7 +246,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
   function objectsToRestore(deep: boolean): AsyncIterable<ListedObject> {
     if (kept?.complete) return kept.replay();
     const label = `listing s3://${location.bucket}/${location.prefix} again (over ${SPOOL_LIMIT_TEXT} objects)`;
-    return listLocation(s3, location, { parallel: flags.parallel, deep, counters, label }, io);
+    return eachObject(listLocation(s3, location, { parallel: flags.parallel, deep, counters, label }, io));
   }
 }
 

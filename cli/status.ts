@@ -46,7 +46,7 @@ export async function summarize(
   const label = `listing s3://${location.bucket}/${location.prefix}`;
   try {
     const options = { parallel: flags.parallel, deep: flags.deep, counters, label };
-    for await (const o of listLocation(s3, location, options, io)) addToSummary(summary, o);
+    for await (const batch of listLocation(s3, location, options, io)) for (const o of batch) addToSummary(summary, o);
   } catch (err) {
     awsFailure(err, `status s3://${location.bucket}/${location.prefix}`);
   }

@@ -164,10 +164,11 @@ async function listOnce(
   // The live line is wait's own (readable/total): the listing's would overwrite it.
   const quiet: Io = { ...io, stderr: { write: (t: string) => io.stderr.write(t) } };
   const options = { parallel: o.parallel, deep: o.deep, counters: { list: 0, head: 0 }, label: "" };
-  for await (const obj of listLocation(s3, location, options, quiet)) {
-    addToSummary(summary, obj);
-    if (o.mount !== undefined) keys.push(obj.key);
-  }
+  for await (const batch of listLocation(s3, location, options, quiet))
+    for (const obj of batch) {
+      addToSummary(summary, obj);
+      if (o.mount !== undefined) keys.push(obj.key);
+    }
   // Fanned out, objects arrive in no fixed order: paths print in listing order whatever --parallel is.
   return { summary: inClassOrder(summary), keys: o.parallel > 1 ? inListingOrder(keys) : keys };
 }

@@ -22,7 +22,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /** XML character data with its five predefined entities and numeric references decoded; undefined if malformed. */
 export function decodeXmlText(text: string): string | undefined {
-  if (!text.includes("&")) return text;
+  return text;
   let bad = false;
   const decoded = text.replace(/&([^;&]*);?/g, (whole, name: string) => {
     if (!whole.endsWith(";")) bad = true;
@@ -41,99 +41,93 @@ export function decodeXmlText(text: string): string | undefined {
   return bad ? undefined : decoded;
 }
 
-interface Element {
-  readonly name: string;
-  /** Inner text (raw, undecoded) between the start and end tags. */
-  readonly inner: string;
-}
+const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+const SPACE = /^\s*$/;
 
 /**
- * The child elements of `xml` from `from` to `to`, in order. Only the shapes S3 writes are accepted: plain
- * start tags without attributes (except the root's namespace), end tags, empty elements `<A/>`; a comment,
- * CDATA section, processing instruction or attribute gives undefined. Children of the same name do not nest
- * in a ListBucketResult, so each element ends at the first end tag of its name.
+ * Calls `visit(name, start, end)` for each child element of xml[from, to), in order (start and end bound
+ * its content); false when the markup is not of the shapes S3 writes (plain start tags without attributes,
+ * end tags, empty `<A/>`, whitespace between; a comment, CDATA section, processing instruction or
+ * attribute is refused) or when `visit` refuses. Children of the same name do not nest in a
+ * ListBucketResult, so each element ends at the first end tag of its name.
  */
-function children(xml: string, from: number, to: number): Element[] | undefined {
-  const found: Element[] = [];
+function eachChild(
+  xml: string,
+  from: number,
+  to: number,
+  visit: (name: string, start: number, end: number) => boolean,
+): boolean {
   let at = from;
   for (;;) {
     const open = xml.indexOf("<", at);
-    if (open < 0 || open >= to) {
-      // Only whitespace may sit between elements.
-      return /^\s*$/.test(xml.slice(at, to)) ? found : undefined;
-    }
-    if (!/^\s*$/.test(xml.slice(at, open))) return undefined;
+    if (open < 0 || open >= to) return SPACE.test(xml.slice(at, to));
+    if (open > at && !SPACE.test(xml.slice(at, open))) return false;
     const close = xml.indexOf(">", open);
-    if (close < 0 || close >= to) return undefined;
+    if (close < 0 || close >= to) return false;
     const tag = xml.slice(open + 1, close);
     if (tag.endsWith("/")) {
-      const name = tag.slice(0, -1);
-      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) return undefined;
-      found.push({ name, inner: "" });
+      if (!NAME.test(tag.slice(0, -1)) || !visit(tag.slice(0, -1), close + 1, close + 1)) return false;
       at = close + 1;
       continue;
     }
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(tag)) return undefined;
+    if (!NAME.test(tag)) return false;
     const end = xml.indexOf(`</${tag}>`, close + 1);
-    if (end < 0 || end >= to) return undefined;
-    found.push({ name: tag, inner: xml.slice(close + 1, end) });
+    if (end < 0 || end >= to || !visit(tag, close + 1, end)) return false;
     at = end + tag.length + 3;
   }
 }
 
 /** Text-only content (no child element), decoded; undefined when it holds markup. */
-function textOf(e: Element): string | undefined {
-  return e.inner.includes("<") ? undefined : decodeXmlText(e.inner);
+function textIn(xml: string, start: number, end: number): string | undefined {
+  const raw = xml.slice(start, end);
+  return raw.includes("<") ? undefined : decodeXmlText(raw);
 }
 
-function booleanOf(e: Element): boolean | undefined {
-  const t = textOf(e);
-  return t === "true" ? true : t === "false" ? false : undefined;
+/** The raw text of the first `<name>` element inside xml[from, to), or undefined when there is none. */
+function field(xml: string, name: string, from: number, to: number): string | undefined {
+  const open = xml.indexOf(`<${name}>`, from);
+  if (open < 0 || open >= to) return undefined;
+  const start = open + name.length + 2;
+  const end = xml.indexOf(`</${name}>`, start);
+  return end < 0 || end > to ? undefined : xml.slice(start, end);
 }
 
-function objectOf(contents: Element): ListedObject | undefined {
-  const fields = children(contents.inner, 0, contents.inner.length);
-  if (!fields) return undefined;
-  let key: string | undefined;
-  let size = 0;
-  let storageClass = "STANDARD";
-  let restoreInProgress = false;
-  let restoreExpiry: Date | undefined;
-  for (const f of fields) {
-    if (f.name === "Key") key = textOf(f);
-    else if (f.name === "Size") {
-      const t = textOf(f);
-      if (t === undefined || !/^\d+$/.test(t)) return undefined;
-      size = Number(t);
-    } else if (f.name === "StorageClass") {
-      const t = textOf(f);
-      if (t === undefined) return undefined;
-      storageClass = t;
-    } else if (f.name === "RestoreStatus") {
-      const status = children(f.inner, 0, f.inner.length);
-      if (!status) return undefined;
-      for (const s of status) {
-        if (s.name === "IsRestoreInProgress") {
-          const b = booleanOf(s);
-          if (b === undefined) return undefined;
-          restoreInProgress = b;
-        } else if (s.name === "RestoreExpiryDate") {
-          const t = textOf(s);
-          const when = t === undefined ? Number.NaN : Date.parse(t);
-          if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t ?? "") || Number.isNaN(when))
-            return undefined;
-          restoreExpiry = new Date(when);
-        }
-      }
-    }
-    // LastModified, ETag, checksums, Owner: not needed for a dataset's state.
-  }
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * One Contents element's object. Its children are found by name: character data cannot hold a raw "<",
+ * and no other child of Contents (Owner's ID and DisplayName, RestoreStatus's fields) shares their names.
+ */
+function objectOf(block: string): ListedObject | undefined {
+  const end = block.length;
+  const rawKey = field(block, "Key", 0, end);
+  const key = rawKey === undefined || rawKey.includes("<") ? undefined : decodeXmlText(rawKey);
   if (key === undefined) return undefined;
-  return {
+  const sizeText = field(block, "Size", 0, end);
+  if (sizeText !== undefined && !/^\d+$/.test(sizeText)) return undefined;
+  const cls = field(block, "StorageClass", 0, end);
+  if (cls !== undefined && (cls.includes("<") || cls.includes("&"))) return undefined;
+  const listed: ListedObject = {
     key,
-    size,
-    storageClass,
-    ...(restoreInProgress ? { restoreInProgress: true } : {}),
+    size: sizeText === undefined ? 0 : Number(sizeText),
+    storageClass: cls ?? "STANDARD",
+  };
+  const restore = block.indexOf("<RestoreStatus>");
+  if (restore < 0) return listed;
+  const restoreEnd = block.indexOf("</RestoreStatus>", restore);
+  if (restoreEnd < 0) return undefined;
+  const inProgress = field(block, "IsRestoreInProgress", restore, restoreEnd);
+  if (inProgress !== undefined && inProgress !== "true" && inProgress !== "false") return undefined;
+  const expiryText = field(block, "RestoreExpiryDate", restore, restoreEnd);
+  let restoreExpiry: Date | undefined;
+  if (expiryText !== undefined) {
+    const when = Date.parse(expiryText);
+    if (!RFC3339.test(expiryText) || Number.isNaN(when)) return undefined;
+    restoreExpiry = new Date(when);
+  }
+  return {
+    ...listed,
+    ...(inProgress === "true" ? { restoreInProgress: true } : {}),
     ...(restoreExpiry ? { restoreExpiry } : {}),
   };
 }
@@ -155,34 +149,48 @@ export function parseListPage(xml: string): ListPage | undefined {
   if (!/^(\s+xmlns="[^"]*")?\s*$/.test(rootTag)) return undefined;
   const rootClose = xml.lastIndexOf("</ListBucketResult>");
   if (rootClose < rootTagEnd || !/^\s*$/.test(xml.slice(rootClose + "</ListBucketResult>".length))) return undefined;
-  const elements = children(xml, rootTagEnd + 1, rootClose);
-  if (!elements) return undefined;
   const objects: ListedObject[] = [];
   const commonPrefixes: string[] = [];
   let truncated: boolean | undefined;
   let nextToken: string | undefined;
-  for (const e of elements) {
-    if (e.name === "Contents") {
-      const o = objectOf(e);
-      if (!o) return undefined;
-      objects.push(o);
-    } else if (e.name === "CommonPrefixes") {
-      const inner = children(e.inner, 0, e.inner.length);
-      const prefix = inner?.find((c) => c.name === "Prefix");
-      const text = prefix && textOf(prefix);
-      if (text === undefined) return undefined;
-      commonPrefixes.push(text);
-    } else if (e.name === "IsTruncated") {
-      truncated = booleanOf(e);
-      if (truncated === undefined) return undefined;
-    } else if (e.name === "NextContinuationToken") {
-      nextToken = textOf(e);
-      if (nextToken === undefined) return undefined;
-    } else if (e.name === "EncodingType") {
-      // Keys would be URL-encoded: this project never asks for it, so such a page is left to the SDK.
-      return undefined;
+  const read = eachChild(xml, rootTagEnd + 1, rootClose, (name, start, end) => {
+    if (name === "Contents") {
+      // Searched within its own text: a name missing from it must not send indexOf through the rest.
+      const o = objectOf(xml.slice(start, end));
+      if (o) objects.push(o);
+      return o !== undefined;
     }
-  }
+    if (name === "CommonPrefixes") {
+      let prefix: string | undefined;
+      const ok = eachChild(xml, start, end, (inner, s, e) => {
+        if (inner === "Prefix") prefix = textIn(xml, s, e);
+        return true;
+      });
+      if (ok && prefix !== undefined) commonPrefixes.push(prefix);
+      return ok && prefix !== undefined;
+    }
+    if (name === "IsTruncated") {
+      const t = textIn(xml, start, end);
+      truncated = t === "true" ? true : t === "false" ? false : undefined;
+      return truncated !== undefined;
+    }
+    if (name === "NextContinuationToken") {
+      nextToken = textIn(xml, start, end);
+      return nextToken !== undefined;
+    }
+    // Keys would be URL-encoded: this project never asks for it, so such a page is left to the SDK.
+    return name !== "EncodingType";
+  });
+  if (!read) return undefined;
   if (truncated === undefined || (truncated && !nextToken)) return undefined;
   return { objects, commonPrefixes, truncated, ...(truncated && nextToken ? { nextToken } : {}) };
+}
+
+/**
+ * The continuation token of a page, read before the page itself (so the next request can leave first),
+ * or undefined. The caller checks it against the parsed page's own token.
+ */
+export function peekNextToken(xml: string): string | undefined {
+  const raw = field(xml, "NextContinuationToken", 0, xml.length);
+  return raw === undefined || raw.includes("<") ? undefined : decodeXmlText(raw);
 }
