@@ -7,17 +7,8 @@
  */
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Provider } from "@smithy/types";
-import { GlacierRestoreError } from "../core/errors";
 
-/** Region codes as AWS writes them (us-east-1, eu-central-2, us-gov-west-1, cn-north-1). */
-const REGION_CODE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
-
-/** A --region value, checked. */
-export function regionFlag(text: string): string {
-  if (!REGION_CODE.test(text))
-    throw new GlacierRestoreError("usage", `--region: ${JSON.stringify(text)} is not a region code such as eu-west-1`);
-  return text;
-}
+export { regionFlag } from "./region-flag";
 
 /** The region the environment names (what the SDK's chain would take first), if any. */
 export function environmentRegion(env: Readonly<Record<string, string | undefined>>): string | undefined {

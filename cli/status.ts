@@ -4,16 +4,27 @@ import { addToSummary, emptySummary, type DatasetSummary } from "../core/dataset
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { inClassOrder, listLocation, parallelFlag } from "./listing";
-import { printResult, type CommandResult } from "./output";
+import { printResult, size, type CommandResult } from "./output";
+import { inventoryStatus } from "./inventory-status";
 
 const FLAGS = {
   json: { type: "boolean", help: "print one JSON document on stdout, nothing else" },
   deep: { type: "boolean", help: "HeadObject each Intelligent-Tiering object for its access tier (one request each)" },
   ...parallelFlag(1),
+  inventory: {
+    type: "string",
+    placeholder: "manifest",
+    conflicts: {
+      deep: "--inventory with --deep: the report already holds the Intelligent-Tiering access tier; --deep is for a listing",
+      parallel: "--inventory with --parallel: a report is read, not listed",
+    },
+    help: "read the S3 Inventory report at s3://bucket/.../manifest.json instead of listing (docs/inventory.md)",
+  },
   ...HELP_FLAG,
 } as const satisfies FlagTable;
 
 export const STATUS_HELP = `Usage: glacier-restore status <s3://bucket/prefix | target> [--json] [--deep] [--parallel N]
+       glacier-restore status <s3://bucket/prefix | target> --inventory <s3://bucket/.../manifest.json> [--json]
 
 Lists the location with ListObjectsV2 (one request per 1,000 keys, with each object's restore status) and
 reports objects and bytes per state: readable (not archived, or a restored copy exists; "restored" is the
@@ -22,6 +33,10 @@ and unknown (Intelligent-Tiering objects, whose access tier a listing does not s
 --parallel N lists a tree of large directories (runs, dates) by up to N streams at once, one directory
 each; every directory then costs at least one request, so it pays off for directories of thousands of
 objects. The figures are the same for any N.
+
+--inventory reads an S3 Inventory report (CSV) instead of listing, for archives too large to list: objects
+and bytes per storage class and Intelligent-Tiering access tier, as of the report's date. A report holds
+no restore status, so archived objects with a restore running or a restored copy count as archived.
 
 ${flagHelp(FLAGS)}
 
@@ -53,18 +68,6 @@ export async function summarize(
   return { summary: inClassOrder(summary), counters, json: flags.json };
 }
 
-/** Bytes in the largest unit that keeps a number of at least 1. */
-export function size(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-
 /** The summary for people: one line per state, then per storage class. */
 export function statusText(s: DatasetSummary): string {
   const lines = [`s3://${s.location.bucket}/${s.location.prefix}: ${s.objects} objects, ${size(s.bytes)}`];
@@ -91,6 +94,12 @@ export function statusResult(summary: DatasetSummary, counters: ListingCounters)
 }
 
 export async function status(argv: readonly string[], io: Io): Promise<void> {
+  const args = parseArgs(argv, FLAGS, "status");
+  if (!args.help && args.flags.inventory !== undefined)
+    return inventoryStatus(
+      { location: args.positional[0], inventory: args.flags.inventory, json: args.flags.json },
+      io,
+    );
   const found = await summarize(argv, io);
   if (!found) return;
   printResult(io, statusResult(found.summary, found.counters), found.json);

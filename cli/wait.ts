@@ -11,7 +11,7 @@ import { placementOf, type FsxAssociation } from "../core/fsx-import";
 import { progress, resolveLocation, s3Client, type Io, type ResolvedLocation } from "./context";
 import { describeFailure, isTransient } from "./failure";
 import { inClassOrder, inListingOrder, listLocation, parallelFlag } from "./listing";
-import { size } from "./status";
+import { size } from "./output";
 
 const FLAGS = {
   timeout: {

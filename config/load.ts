@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseJson } from "../core/json";
+import { CONFIG_ENV_VAR } from "./config-env-var";
 import { ConfigError, resolveConfig, type ResolvedConfig } from "./resolve";
 
-/** The environment variable naming a JSON config file that replaces cdktf.json's `context.glacierRestore`. */
-export const CONFIG_ENV_VAR = "GLACIER_RESTORE_CONFIG";
+export { CONFIG_ENV_VAR };
 
 function readJson(file: string, what: string): unknown {
   let text: string;

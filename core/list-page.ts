@@ -22,7 +22,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /** XML character data with its five predefined entities and numeric references decoded; undefined if malformed. */
 export function decodeXmlText(text: string): string | undefined {
-  return text;
+  if (!text.includes("&")) return text;
   let bad = false;
   const decoded = text.replace(/&([^;&]*);?/g, (whole, name: string) => {
     if (!whole.endsWith(";")) bad = true;

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { exampleConfig } from "../../testing/config";
-import { size } from "../../cli/status";
+import { size } from "../../cli/output";
 import { localAwsEnv, runProcess } from "../../testing/process";
 import { S3Emulator } from "../../testing/s3-emulator";
 
@@ -120,7 +120,7 @@ describe("glacier-restore status", () => {
     [
       ["status", "s3://fsx4l-store/", "--colour"],
       2,
-      "status: unknown option --colour; allowed: --json, --deep, --parallel, --help",
+      "status: unknown option --colour; allowed: --json, --deep, --parallel, --inventory, --help",
     ],
     [["restore-everything"], 2, 'unknown command "restore-everything"'],
     [["stage"], 2, "stage: needs a location: s3://<bucket>/<prefix> or a target name"],

@@ -35,8 +35,11 @@ function commandsSentByCli(): Set<string> {
     if (files.has(file)) return;
     files.add(file);
     const text = readFileSync(path.join(ROOT, file), "utf8");
-    for (const m of text.matchAll(/^import (?!type )[^;]*? from "(\.{1,2}\/[^"]+)";/gms)) {
-      const next = path.posix.normalize(path.posix.join(path.posix.dirname(file), `${m[1]}.ts`));
+    // Static imports, and the commands cli/main.ts loads with import("./x") only when they run.
+    for (const m of text.matchAll(
+      /^import (?!type )[^;]*? from "(\.{1,2}\/[^"]+)";|\bimport\("(\.{1,2}\/[^"]+)"\)/gms,
+    )) {
+      const next = path.posix.normalize(path.posix.join(path.posix.dirname(file), `${m[1] ?? m[2]}.ts`));
       if (/^(cli|aws)\//.test(next)) visit(next);
     }
   };
