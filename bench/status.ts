@@ -6,13 +6,13 @@
 import * as path from "node:path";
 import { localAwsEnv, runProcess } from "../testing/process";
 import { S3Emulator } from "../testing/s3-emulator";
-import { fmt } from "./stats";
+import { fmt, summary } from "./stats";
 import { out, quick, root, row } from "./report";
 
 /** The command's JSON result, read by field. */
 interface CliJson {
   objects: number;
-  requests: { list: number };
+  requests: { list: number; head: number };
   outcome: { started: number };
   jobs: { family: string; tasks: number }[];
 }
@@ -38,10 +38,168 @@ async function runCli(endpoint: string, args: string[]): Promise<{ ms: number; r
   return { ms, rssMiB: kib / 1024, json: JSON.parse(stdout) as CliJson };
 }
 
+/** Wall time of the bare keep-alive pager over the same pages (bench/floor.mjs), and the pages it read. */
+async function floor(endpoint: string, bucket: string, prefix: string): Promise<{ ms: number; pages: number }> {
+  const started = process.hrtime.bigint();
+  const r = await runProcess(process.execPath, [path.join(root, "bench", "floor.mjs"), endpoint, bucket, prefix], {
+    env: process.env,
+  });
+  if (r.code !== 0) throw new Error(`floor pager failed: ${r.stderr}`);
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, pages: Number(r.stdout.trim()) };
+}
+
+function flat(emulator: S3Emulator, bucket: string, n: number): void {
+  for (let i = 0; i < n; i++)
+    emulator.put(bucket, `d/${String(i).padStart(7, "0")}.nc`, i % 5 === 0 ? "STANDARD" : "GLACIER", undefined, 4096);
+}
+
+/** Issue #27's goals, each side by side with what it is measured against in the same run. */
+async function scaleSection(emulator: S3Emulator, endpoint: string): Promise<void> {
+  const runs = quick ? 3 : 5;
+  out("## Listing at scale (issue #27)");
+  out(
+    `Spawned processes against the emulator on 127.0.0.1 (2 cores shared by the emulator and the command); ${runs} runs each, min / median. ` +
+      "The floor is bench/floor.mjs: a bare keep-alive pager over the same ListObjectsV2 pages that reads only the continuation token.",
+  );
+  out();
+  out(
+    row(["what", "objects", "ListObjectsV2", "wall s (min / median)", "peak RSS MiB", "against", "goal", "measured"]),
+  );
+  out(row(["---", "---:", "---:", "---:", "---:", "---", "---", "---:"]));
+
+  // 1. status of one flat prefix against the floor.
+  emulator.reset();
+  flat(emulator, "bench-scale", 100_000);
+  const floors: number[] = [];
+  const statuses: number[] = [];
+  let statusRun: Awaited<ReturnType<typeof runCli>> | undefined;
+  let floorPages = 0;
+  for (let i = 0; i < runs; i++) {
+    const f = await floor(endpoint, "bench-scale", "d/");
+    floors.push(f.ms);
+    floorPages = f.pages;
+    statusRun = await runCli(endpoint, ["status", "s3://bench-scale/d/", "--json"]);
+    statuses.push(statusRun.ms);
+  }
+  const f = summary(floors);
+  const st = summary(statuses);
+  out(
+    row([
+      "bare pager (floor)",
+      100_000,
+      floorPages,
+      `${fmt(f.min / 1000, 2)} / ${fmt(f.median / 1000, 2)}`,
+      "-",
+      "-",
+      "-",
+      "-",
+    ]),
+  );
+  out(
+    row([
+      "`status` (one stream, pipelined)",
+      statusRun!.json.objects,
+      statusRun!.json.requests.list,
+      `${fmt(st.min / 1000, 2)} / ${fmt(st.median / 1000, 2)}`,
+      fmt(statusRun!.rssMiB),
+      "floor",
+      "≤ 1.5 ×",
+      `${fmt(st.median / f.median, 2)} ×`,
+    ]),
+  );
+  const rss100k = statusRun!.rssMiB;
+
+  // 2. 1,000,000 objects: memory stays flat.
+  emulator.reset();
+  flat(emulator, "bench-scale", 1_000_000);
+  const million = await runCli(endpoint, ["status", "s3://bench-scale/d/", "--json"]);
+  if (million.json.objects !== 1_000_000) throw new Error(`status saw ${million.json.objects} objects`);
+  out(
+    row([
+      "`status`, 1,000,000 objects",
+      million.json.objects,
+      million.json.requests.list,
+      fmt(million.ms / 1000, 2),
+      fmt(million.rssMiB),
+      "RSS at 100,000",
+      "≤ 1.2 ×",
+      `${fmt(million.rssMiB / rss100k, 2)} ×`,
+    ]),
+  );
+
+  // 3. A tree of run directories at a real network's latency: --parallel 16 against one stream.
+  emulator.reset();
+  for (let d = 0; d < 80; d++)
+    for (let i = 0; i < 1500; i++)
+      emulator.put(
+        "bench-tree",
+        `runs/run-${String(d).padStart(3, "0")}/${String(i).padStart(5, "0")}.nc`,
+        i % 3 ? "GLACIER" : "STANDARD",
+        undefined,
+        4096,
+      );
+  emulator.latencyMs = 25;
+  const one = await runCli(endpoint, ["status", "s3://bench-tree/runs/", "--json"]);
+  const sixteen = await runCli(endpoint, ["status", "s3://bench-tree/runs/", "--json", "--parallel", "16"]);
+  emulator.latencyMs = 0;
+  const same =
+    JSON.stringify({ ...one.json, requests: undefined }) === JSON.stringify({ ...sixteen.json, requests: undefined });
+  out(
+    row([
+      "`status`, 80 directories × 1,500, 25 ms a request",
+      one.json.objects,
+      one.json.requests.list,
+      fmt(one.ms / 1000, 2),
+      fmt(one.rssMiB),
+      "-",
+      "-",
+      "-",
+    ]),
+  );
+  out(
+    row([
+      "`status --parallel 16`, same tree",
+      sixteen.json.objects,
+      sixteen.json.requests.list,
+      fmt(sixteen.ms / 1000, 2),
+      fmt(sixteen.rssMiB),
+      "one stream",
+      "≥ 4 × faster, same counts",
+      `${fmt(one.ms / sixteen.ms, 2)} × faster, counts ${same ? "identical" : "DIFFER"}`,
+    ]),
+  );
+
+  // 4. stage --direct lists once: the restores read the plan's listing back.
+  emulator.reset();
+  for (let i = 0; i < 100_000; i++)
+    emulator.put(
+      "bench-once",
+      `d/${String(i).padStart(7, "0")}.nc`,
+      i % 100 === 0 ? "GLACIER" : "STANDARD",
+      undefined,
+      4096,
+    );
+  const staged = await runCli(endpoint, ["stage", "s3://bench-once/d/", "--direct", "--yes", "--json"]);
+  out(
+    row([
+      "`stage --direct` (1 % archived: 1,000 restores)",
+      100_000,
+      staged.json.requests.list,
+      fmt(staged.ms / 1000, 2),
+      fmt(staged.rssMiB),
+      "⌈N/1000⌉ = 100",
+      "100, not 200",
+      `${emulator.count("list")} ListObjectsV2, ${emulator.count("restore")} RestoreObject`,
+    ]),
+  );
+  out();
+}
+
 export async function statusSection(): Promise<void> {
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000];
   const emulator = new S3Emulator();
   const endpoint = await emulator.start();
+  await scaleSection(emulator, endpoint);
   out("## `glacier-restore status` over a large prefix");
   out("Emulator on 127.0.0.1, no added latency; 1 run per size. Goal: at most ⌈N/1000⌉ + 1 requests, flat memory.");
   out();

@@ -167,7 +167,8 @@ async function listOnce(
   for await (const batch of listLocation(s3, location, options, quiet))
     for (const obj of batch) {
       addToSummary(summary, obj);
-      if (o.mount !== undefined) keys.push(obj.key);
+      // A key read from a page may share the page's memory: keep a copy, not the page.
+      if (o.mount !== undefined) keys.push(` ${obj.key}`.slice(1));
     }
   // Fanned out, objects arrive in no fixed order: paths print in listing order whatever --parallel is.
   return { summary: inClassOrder(summary), keys: o.parallel > 1 ? inListingOrder(keys) : keys };
