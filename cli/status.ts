@@ -5,7 +5,6 @@ import { flagHelp, HELP_FLAG, parseArgs, type FlagTable } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { inClassOrder, listLocation, parallelFlag } from "./listing";
 import { printResult, size, type CommandResult } from "./output";
-import { inventoryStatus } from "./inventory-status";
 
 const FLAGS = {
   json: { type: "boolean", help: "print one JSON document on stdout, nothing else" },
@@ -96,7 +95,8 @@ export function statusResult(summary: DatasetSummary, counters: ListingCounters)
 export async function status(argv: readonly string[], io: Io): Promise<void> {
   const args = parseArgs(argv, FLAGS, "status");
   if (!args.help && args.flags.inventory !== undefined)
-    return inventoryStatus(
+    // Loaded only for a report: a listing needs none of its readers (gzip, CSV).
+    return (await import("./inventory-status")).inventoryStatus(
       { location: args.positional[0], inventory: args.flags.inventory, json: args.flags.json },
       io,
     );
