@@ -4,9 +4,10 @@
  * (`<account>.s3-control.<region>.amazonaws.com`); the SDK derives it, or takes AWS_ENDPOINT_URL_S3_CONTROL.
  */
 import { CreateJobCommand, DescribeJobCommand, type S3ControlClient } from "@aws-sdk/client-s3-control";
-import type { CreateRestoreJobRequest } from "../core/batch-jobs";
+import type { AnyRestoreJobRequest } from "../core/batch-jobs";
 
-export async function createRestoreJob(client: S3ControlClient, request: CreateRestoreJobRequest): Promise<string> {
+/** CreateJob with a generated manifest, or with one written beforehand (`Manifest`). */
+export async function createRestoreJob(client: S3ControlClient, request: AnyRestoreJobRequest): Promise<string> {
   const out = await client.send(new CreateJobCommand(request));
   if (!out.JobId) throw new Error("CreateJob answered without a JobId");
   return out.JobId;

@@ -102,12 +102,7 @@ export async function summarizeInventory(
   counters: InventoryCounters,
   onFile: (done: number, total: number, summary: InventorySummary) => void = () => undefined,
 ): Promise<InventorySummary> {
-  const manifest = await readManifest(s3, manifestAt, counters);
-  if (manifest.sourceBucket !== location.bucket)
-    throw new GlacierRestoreError(
-      "usage",
-      `--inventory s3://${manifestAt.bucket}/${manifestAt.key}: the report lists bucket ${manifest.sourceBucket}, not ${location.bucket}; give the manifest of an inventory of ${location.bucket}`,
-    );
+  const manifest = await readManifestOf(s3, manifestAt, location, counters);
   let summary = emptyInventorySummary(manifest, location);
   for (const [i, file] of manifest.files.entries()) {
     const part = emptyInventorySummary(manifest, location);
@@ -116,4 +111,33 @@ export async function summarizeInventory(
     onFile(i + 1, manifest.files.length, summary);
   }
   return summary;
+}
+
+/** GETs the manifest at `manifestAt` and checks that the report lists `location`'s bucket. */
+export async function readManifestOf(
+  s3: S3Client,
+  manifestAt: { bucket: string; key: string },
+  location: { bucket: string },
+  counters: InventoryCounters,
+): Promise<InventoryManifest> {
+  const manifest = await readManifest(s3, manifestAt, counters);
+  if (manifest.sourceBucket !== location.bucket)
+    throw new GlacierRestoreError(
+      "usage",
+      `--inventory s3://${manifestAt.bucket}/${manifestAt.key}: the report lists bucket ${manifest.sourceBucket}, not ${location.bucket}; give the manifest of an inventory of ${location.bucket}`,
+    );
+  return manifest;
+}
+
+/** Every row of a report, data file after data file in the manifest's order; `onFile` hears of each file read. */
+export async function* inventoryRows(
+  s3: S3Client,
+  manifest: InventoryManifest,
+  counters: InventoryCounters,
+  onFile: (done: number, total: number) => void = () => undefined,
+): AsyncGenerator<InventoryRow> {
+  for (const [i, file] of manifest.files.entries()) {
+    yield* dataFileRows(s3, manifest, file.key, counters);
+    onFile(i + 1, manifest.files.length);
+  }
 }

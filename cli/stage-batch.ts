@@ -13,10 +13,12 @@ import {
   jobToken,
   parseReportsLocation,
   restoreJobRequest,
+  type AnyRestoreJobRequest,
+  type FamilyTally,
   type ReportsLocation,
 } from "../core/batch-jobs";
 import { GlacierRestoreError } from "../core/errors";
-import { tierFor, type Archive } from "../core/restore-rules";
+import { tierFor, type Archive, type Tier } from "../core/restore-rules";
 import { batchJobCost, type Prices } from "../cost/pricing";
 import { clientOptions, stackDirectory, type Io, type ResolvedLocation } from "./context";
 import { priceArchive, type BatchJobPlan, type StagePlan } from "./stage-plan";
@@ -91,6 +93,14 @@ export function batchSettings(
   return { roleArn, accountId, reports, from };
 }
 
+/** What one family's job costs: the job's fees (per job and per task) and the restores of its archives. */
+export function familyJobUsd(t: FamilyTally, tier: Tier, prices: Prices): number {
+  let usd = batchJobCost(t.tasks, prices.prices);
+  for (const [archive, c] of Object.entries(t.toRestore) as [Archive, { objects: number; bytes: number }][])
+    usd += priceArchive(archive, tierFor(archive, tier), c.objects, c.bytes, prices).usd;
+  return usd;
+}
+
 /** One job per family that has anything a job could restore, with its CreateJob request and cost. */
 export function planJobs(
   p: StagePlan,
@@ -106,9 +116,7 @@ export function planJobs(
     if (!t) continue;
     const restoring = Object.values(t.toRestore).reduce((n, c) => n + c.objects, 0);
     if (restoring === 0 && t.unknownTier === 0) continue;
-    let usd = batchJobCost(t.tasks, prices.prices);
-    for (const [archive, c] of Object.entries(t.toRestore) as [Archive, { objects: number; bytes: number }][])
-      usd += priceArchive(archive, tierFor(archive, p.tier), c.objects, c.bytes, prices).usd;
+    const usd = familyJobUsd(t, p.tier, prices);
     const token = jobToken({
       bucket: p.location.bucket,
       prefix: p.location.prefix,
@@ -158,7 +166,7 @@ export interface CreatedJob {
 /** Creates the planned jobs in order; a failure names the jobs already created, so none is lost. */
 export async function createJobs(
   client: S3ControlClient,
-  jobs: readonly BatchJobPlan[],
+  jobs: readonly { family: string; tasks: number; request: AnyRestoreJobRequest }[],
   region: string,
   onFailure: (err: unknown, created: CreatedJob[]) => never,
 ): Promise<CreatedJob[]> {

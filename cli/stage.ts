@@ -18,6 +18,7 @@ import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { batchSettings, createJobs, planJobs, s3ControlClient, type CreatedJob } from "./stage-batch";
 import { eachObject, listLocation, parallelFlag } from "./listing";
 import { ListingSpool, SPOOL_LIMIT } from "./spool";
+import { stageFromInventory } from "./stage-inventory";
 import { restoreAll, type Selection, type StageOutcome } from "./stage-direct";
 import { listPlan, planText, type PlanSource, type StagePlan } from "./stage-plan";
 import { expiringCopy, listRefreshPlan, refreshOutcomeText, refreshPlanText } from "./stage-refresh";
@@ -61,6 +62,19 @@ const FLAGS = {
     placeholder: "url",
     help: "s3://bucket/prefix/ for job manifests and reports (default: batch_reports_location)",
   },
+  inventory: {
+    type: "string",
+    placeholder: "manifest",
+    // Required, not implied: the report path makes Batch Operations jobs only, and --batch says so.
+    requires: "batch",
+    conflicts: {
+      refresh:
+        "--inventory with --refresh: a report has no restore expiry, so it cannot tell which copies to renew; --refresh lists the location",
+      direct: "--inventory with --direct: the report feeds Batch Operations jobs; --direct restores from a listing",
+      parallel: "--inventory with --parallel: a report is read, not listed",
+    },
+    help: "with --batch: plan from the S3 Inventory report at s3://bucket/.../manifest.json instead of listing, and give each job a manifest made from it (docs/inventory.md)",
+  },
   "new-job": { type: "boolean", help: "make new Batch Operations jobs even if the same ones were made today" },
   concurrency: {
     type: "int",
@@ -102,6 +116,8 @@ export const STAGE_HELP = `Usage: glacier-restore stage <s3://bucket/prefix | ta
                             [--reports s3://bucket/prefix/] [--new-job] [--concurrency N] [--rate N] [--json]
                             [--parallel N]
        glacier-restore stage <location> --refresh [--within 2d] [--days N] [--dry-run] [--max-cost USD] [--yes]
+       glacier-restore stage <location> --batch --inventory <s3://bucket/.../manifest.json> [--tier T] [--days N]
+                            [--dry-run] [--max-cost USD] [--yes] [--role-arn ARN] [--reports url] [--json]
 
 Restores every archived object under the location. Plans first (objects and bytes per archive, the tier
 each gets, when they should be readable, the cost from cost/prices.json), then either
@@ -153,6 +169,23 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
     ...(flags["role-arn"] ? { roleArn: flags["role-arn"] } : {}),
     ...(flags.reports ? { reports: flags.reports } : {}),
   };
+  if (flags.inventory !== undefined)
+    return stageFromInventory(
+      {
+        location,
+        inventory: flags.inventory,
+        tier,
+        days,
+        maxCost,
+        prices: loadPrices(),
+        batchFlags,
+        newJob: flags["new-job"],
+        dryRun: flags["dry-run"],
+        yes: flags.yes,
+        json: flags.json,
+      },
+      io,
+    );
   const s3 = s3Client(location, io);
   const where = `stage s3://${location.bucket}/${location.prefix}`;
   const prices = loadPrices();

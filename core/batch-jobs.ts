@@ -232,9 +232,12 @@ export function jobToken(parts: {
   tier: Tier;
   days: number;
   day: string;
+  /** What the job's objects come from when not a generated manifest (an inventory report's URL). */
+  source?: string;
 }): string {
+  const what = [parts.bucket, parts.prefix, parts.family, parts.tier, parts.days, parts.day];
   return createHash("sha256")
-    .update(JSON.stringify([parts.bucket, parts.prefix, parts.family, parts.tier, parts.days, parts.day]))
+    .update(JSON.stringify(parts.source === undefined ? what : [...what, parts.source]))
     .digest("hex");
 }
 
@@ -243,14 +246,13 @@ export function accountOfRoleArn(roleArn: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/.exec(roleArn)?.[1];
 }
 
-export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobRequest {
+/** What every restore job request holds, whatever its manifest: operation, report, token, role. */
+type RestoreJobCommon = Omit<CreateRestoreJobRequest, "ManifestGenerator">;
+
+function restoreJobCommon(input: Omit<RestoreJobInput, "storageClasses">): RestoreJobCommon {
   if (!(BATCH_TIERS as readonly string[]).includes(input.tier))
     throw new Error(`Batch Operations restores with Standard or Bulk only, not ${input.tier}`);
-  const classes = FAMILY_STORAGE_CLASSES[input.family].filter((c) => input.storageClasses.includes(c));
-  // An empty filter would let the generated manifest hold every storage class of the prefix.
-  if (classes.length === 0) throw new Error(`a ${input.family} job needs at least one of its storage classes`);
-  const partition = partitionOf(input.region);
-  const reportsArn = bucketArn(partition, input.reports.bucket);
+  const reportsArn = bucketArn(partitionOf(input.region), input.reports.bucket);
   // Glacier jobs need ExpirationInDays; Intelligent-Tiering jobs must not send it (the rule of restoreDaysFor).
   const days = restoreDaysFor(input.family === "glacier" ? "GLACIER" : "INTELLIGENT_TIERING_ARCHIVE", input.days);
   const description = `glacier-restore stage s3://${input.bucket}/${input.prefix} (${input.family}, ${input.tier}${days !== undefined ? `, ${days} days` : ""})`;
@@ -273,6 +275,26 @@ export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobReque
       Format: "Report_CSV_20180820",
       ReportScope: "AllTasks",
     },
+    ClientRequestToken: input.token,
+    Description:
+      description.length <= JOB_DESCRIPTION_MAX_CHARS
+        ? description
+        : `${description.slice(0, JOB_DESCRIPTION_MAX_CHARS - 1)}…`,
+    Priority: 10,
+    RoleArn: input.roleArn,
+  };
+}
+
+export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobRequest {
+  const common = restoreJobCommon(input);
+  const classes = FAMILY_STORAGE_CLASSES[input.family].filter((c) => input.storageClasses.includes(c));
+  // An empty filter would let the generated manifest hold every storage class of the prefix.
+  if (classes.length === 0) throw new Error(`a ${input.family} job needs at least one of its storage classes`);
+  const partition = partitionOf(input.region);
+  const reportsArn = bucketArn(partition, input.reports.bucket);
+  const { ClientRequestToken, Description, Priority, RoleArn, ...head } = common;
+  return {
+    ...head,
     ManifestGenerator: {
       S3JobManifestGenerator: {
         ExpectedBucketOwner: input.accountId,
@@ -287,17 +309,58 @@ export function restoreJobRequest(input: RestoreJobInput): CreateRestoreJobReque
         },
         Filter: {
           ...(input.prefix ? { KeyNameConstraint: { MatchAnyPrefix: [input.prefix] } } : {}),
-          MatchAnyStorageClass: FAMILY_STORAGE_CLASSES[input.family].filter((c) => input.storageClasses.includes(c)),
+          MatchAnyStorageClass: classes,
         },
       },
     },
-    ClientRequestToken: input.token,
-    Description:
-      description.length <= JOB_DESCRIPTION_MAX_CHARS
-        ? description
-        : `${description.slice(0, JOB_DESCRIPTION_MAX_CHARS - 1)}…`,
-    Priority: 10,
-    RoleArn: input.roleArn,
+    ClientRequestToken,
+    Description,
+    Priority,
+    RoleArn,
+  };
+}
+
+/**
+ * A CSV manifest this command wrote (S3 User Guide, "Specifying a manifest"; S3 API reference, JobManifest,
+ * JobManifestSpec, JobManifestLocation): format S3BatchOperations_CSV_20180820, columns Bucket,Key and
+ * VersionId when the manifest gives version IDs (for all objects or for none), and the ETag S3 answered
+ * when it was written, which the job checks.
+ */
+export interface JobManifest {
+  Spec: { Format: "S3BatchOperations_CSV_20180820"; Fields: ("Bucket" | "Key" | "VersionId")[] };
+  Location: { ObjectArn: string; ETag: string };
+}
+
+/** CreateJob with a manifest written beforehand (from an inventory report) instead of a generated one. */
+export type CreateManifestRestoreJobRequest = RestoreJobCommon & { Manifest: JobManifest };
+
+/** Either kind of restore job request, as CreateJob takes it. */
+export type AnyRestoreJobRequest = CreateRestoreJobRequest | CreateManifestRestoreJobRequest;
+
+/** Where this job's manifest goes: beside the generated ones, one object per job and family. */
+export function manifestKey(reports: ReportsLocation, token: string, family: BatchFamily): string {
+  return `${reports.prefix}manifests/${token}-${family}.csv`;
+}
+
+/** The columns of a manifest that gives version IDs, or not (S3 User Guide, "Specifying a manifest"). */
+export function manifestFields(versioned: boolean): JobManifest["Spec"]["Fields"] {
+  return versioned ? ["Bucket", "Key", "VersionId"] : ["Bucket", "Key"];
+}
+
+export function manifestRestoreJobRequest(
+  input: Omit<RestoreJobInput, "storageClasses">,
+  manifest: { key: string; etag: string; versioned: boolean },
+): CreateManifestRestoreJobRequest {
+  // The User Guide's CreateJob example gives the ETag without the quotes S3 writes around it in headers.
+  const etag = manifest.etag.replace(/^"(.*)"$/, "$1");
+  if (etag === "") throw new Error("a manifest's ETag is required (JobManifestLocation)");
+  const objectArn = `${bucketArn(partitionOf(input.region), input.reports.bucket)}/${manifest.key}`;
+  return {
+    ...restoreJobCommon(input),
+    Manifest: {
+      Spec: { Format: "S3BatchOperations_CSV_20180820", Fields: manifestFields(manifest.versioned) },
+      Location: { ObjectArn: objectArn, ETag: etag },
+    },
   };
 }
 

@@ -10,7 +10,7 @@
 import { GlacierRestoreError } from "./errors";
 import { JsonSyntaxError, parseJson } from "./json";
 import { isS3Url, parseS3Url } from "./location";
-import { archiveOf } from "./restore-rules";
+import { archiveOf, type Archive } from "./restore-rules";
 
 /** One data file the manifest lists (`files[]`: `key`, `size`, `MD5checksum`). */
 export interface InventoryFile {
@@ -241,6 +241,12 @@ const ARCHIVE_STATUS_OF_TIER: Readonly<Record<string, string>> = {
 
 export type InventoryState = "readable" | "archived" | "unknown";
 
+/** The archive a row's object is in (undefined: not archived, or the inventory cannot tell). */
+export function archiveOfRow(row: InventoryRow): Archive | undefined {
+  const archiveStatus = row.accessTier === undefined ? undefined : ARCHIVE_STATUS_OF_TIER[row.accessTier];
+  return archiveOf({ storageClass: row.storageClass, archiveStatus });
+}
+
 /** Whether a row's object needs a restore before it can be read, as far as the inventory tells. */
 export function inventoryStateOf(row: InventoryRow): { state: InventoryState; why?: string } {
   if (row.storageClass === "") return { state: "unknown", why: "no storage class in the inventory row" };
@@ -420,8 +426,25 @@ export function batchManifestCsv(objects: readonly ManifestObject[]): string[] {
       "usage",
       `batch manifest: ${versioned} of ${objects.length} objects have a version ID; a Batch Operations manifest gives version IDs for all objects or for none`,
     );
-  return objects.map((o) =>
-    // Version IDs as S3 gives them: the User Guide's example writes them as they are.
-    [o.bucket, batchManifestKey(o.key), ...(o.versionId ? [o.versionId] : [])].join(","),
-  );
+  return objects.map(batchManifestLine);
+}
+
+/** One line of a Batch Operations CSV manifest (without its line break). */
+export function batchManifestLine(o: ManifestObject): string {
+  // Version IDs as S3 gives them: the User Guide's example writes them as they are.
+  return [o.bucket, batchManifestKey(o.key), ...(o.versionId ? [o.versionId] : [])].join(",");
+}
+
+/**
+ * The manifest object of a row, with a version ID when the manifest gives them (`versioned`). S3 Inventory
+ * writes an empty version ID for an object stored before versioning was enabled; Batch Operations fails a
+ * task with an empty version ID and reads the string "null" as that object's version (S3 User Guide,
+ * "Converting empty version ID strings in Amazon S3 Inventory reports to null strings").
+ */
+export function manifestObjectOf(row: InventoryRow, versioned: boolean): ManifestObject {
+  return {
+    bucket: row.bucket,
+    key: row.key,
+    ...(versioned ? { versionId: row.versionId ?? "null" } : {}),
+  };
 }

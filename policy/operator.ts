@@ -12,6 +12,7 @@
  * __tests__/policy checks every action and resource type here against the simulator's copy of that reference.
  */
 import type { ResolvedConfig, ResolvedTarget } from "../config/types";
+import { BATCH_REPORTS_PREFIX } from "../core/batch-jobs";
 import { GlacierRestoreError } from "../core/errors";
 import { targetNames } from "../core/names";
 import { bucketArn, partitionOf, regionalArn } from "../core/partition";
@@ -19,7 +20,8 @@ import { startsWithPatterns } from "../core/policy-text";
 import { policyOf, sid, type IamPolicy, type IamStatement } from "./iam";
 
 /** What a call is made on; each kind is one resource ARN pattern per target. */
-export type OperatorResource = "bucket" | "objects" | "any" | "jobs" | "batchRole" | "deferredQueue" | "function";
+export type OperatorResource =
+  "bucket" | "objects" | "any" | "jobs" | "batchRole" | "batchManifests" | "deferredQueue" | "function";
 
 /** One SDK call the operator command makes, the command(s) making it and the IAM action it needs. */
 export interface OperatorCall {
@@ -42,6 +44,31 @@ export const OPERATOR_CALLS: readonly OperatorCall[] = [
   { api: "CreateJob", commands: ["stage"], action: "s3:CreateJob", on: "any", when: "batchOperations" },
   { api: "CreateJob", commands: ["stage"], action: "iam:PassRole", on: "batchRole", when: "batchOperations" },
   { api: "DescribeJob", commands: ["stage"], action: "s3:DescribeJob", on: "jobs", when: "batchOperations" },
+  // stage --batch --inventory writes each job's CSV manifest (aws/manifest-upload.ts): one PutObject, or a
+  // multipart upload (the S3 page's operation table maps its calls to s3:PutObject, Abort to its own action).
+  { api: "PutObject", commands: ["stage"], action: "s3:PutObject", on: "batchManifests", when: "batchOperations" },
+  {
+    api: "CreateMultipartUpload",
+    commands: ["stage"],
+    action: "s3:PutObject",
+    on: "batchManifests",
+    when: "batchOperations",
+  },
+  { api: "UploadPart", commands: ["stage"], action: "s3:PutObject", on: "batchManifests", when: "batchOperations" },
+  {
+    api: "CompleteMultipartUpload",
+    commands: ["stage"],
+    action: "s3:PutObject",
+    on: "batchManifests",
+    when: "batchOperations",
+  },
+  {
+    api: "AbortMultipartUpload",
+    commands: ["stage"],
+    action: "s3:AbortMultipartUpload",
+    on: "batchManifests",
+    when: "batchOperations",
+  },
   { api: "GetQueueUrl", commands: ["redrive"], action: "sqs:GetQueueUrl", on: "deferredQueue", when: "budget" },
   {
     api: "GetQueueAttributes",
@@ -71,6 +98,9 @@ export function operatorResources(target: ResolvedTarget, on: OperatorResource):
       return [regionalArn(p, "s3", target.region, "*", "job/*")];
     case "batchRole":
       return [`arn:${p.name}:iam::*:role/${names.batchRole}`];
+    case "batchManifests":
+      // The stack's reports bucket (named from its prefix by Terraform), where jobs' manifests are kept.
+      return [`${bucketArn(p, `${names.batchReportsBucketPrefix}*`)}/${BATCH_REPORTS_PREFIX}manifests/*`];
     case "deferredQueue":
       return [regionalArn(p, "sqs", target.region, "*", names.deferredQueue)];
     case "function":

@@ -21,6 +21,10 @@ export interface StoredObject {
   versionId: string;
   /** Bytes, as listed (default 1 MiB). */
   size: number;
+  /** The object's content, when a test or a PutObject gave one (GetObject serves it). */
+  body?: Buffer;
+  /** The ETag S3 would answer for `body`: its MD5, quoted. */
+  etag?: string;
 }
 
 export interface Fault {
@@ -58,6 +62,7 @@ export interface RequestRecord {
     | "receive"
     | "delete-message"
     | "invoke"
+    | "put"
     | "other";
   bucket: string;
   key: string;
@@ -65,6 +70,9 @@ export interface RequestRecord {
   tier?: string;
   days?: number;
   status: number;
+  /** PutObject: its x-amz-server-side-encryption and x-amz-expected-bucket-owner headers. */
+  sse?: string;
+  expectedOwner?: string;
 }
 
 /** One S3 Batch Operations job as the emulator ran it. */
@@ -155,6 +163,15 @@ export class S3Emulator {
     return version;
   }
 
+  /** Adds a new (current) version of an object with content, as PutObject does (inventory files, manifests). */
+  putBody(bucket: string, key: string, body: Buffer | string, storageClass: StorageClass = "STANDARD"): StoredObject {
+    const bytes = Buffer.from(body);
+    const version = this.put(bucket, key, storageClass, undefined, bytes.length);
+    version.body = bytes;
+    version.etag = `"${createHash("md5").update(bytes).digest("hex")}"`;
+    return version;
+  }
+
   get(bucket: string, key: string, versionId?: string): StoredObject | undefined {
     const versions = this.buckets.get(bucket)?.get(key);
     if (!versions) return undefined;
@@ -215,11 +232,12 @@ export class S3Emulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await new Promise<string>((resolve) => {
+    const raw = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      req.on("end", () => resolve(Buffer.concat(chunks)));
     });
+    const body = raw.toString("utf8");
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const signedFor = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
     this.signingRegions.push(signedFor);
@@ -314,8 +332,35 @@ export class S3Emulator {
           this.onArchivedRead?.(bucket, key);
         });
       record({ op: "get", status: 200 });
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "4" });
-      res.end("data");
+      const content = obj.body ?? Buffer.from("data");
+      res.writeHead(200, {
+        "content-type": "application/octet-stream",
+        "content-length": String(content.length),
+        ...(obj.etag ? { etag: obj.etag } : {}),
+      });
+      res.end(content);
+      return;
+    }
+
+    // PutObject (S3 API reference): stores the body, answers its ETag. An expected bucket owner that is not
+    // 12 digits is refused; every emulated bucket belongs to the caller's account.
+    // The SDK names the operation in an `x-id` query parameter; any other parameter is another call.
+    if (req.method === "PUT" && key !== "" && [...url.searchParams.keys()].every((k) => k === "x-id")) {
+      const owner = req.headers["x-amz-expected-bucket-owner"];
+      const sse = req.headers["x-amz-server-side-encryption"];
+      const put = (status: number) =>
+        record({
+          op: "put",
+          status,
+          ...(typeof sse === "string" ? { sse } : {}),
+          ...(typeof owner === "string" ? { expectedOwner: owner } : {}),
+        });
+      if (typeof owner === "string" && !/^\d{12}$/.test(owner))
+        return this.fail(res, 400, "InvalidArgument", false, () => put(400));
+      const stored = this.putBody(bucket, key, decodeChunked(raw, req.headers["content-encoding"]));
+      put(200);
+      res.writeHead(200, { etag: stored.etag!, "x-amz-version-id": stored.versionId, "content-length": "0" });
+      res.end();
       return;
     }
 
@@ -427,14 +472,21 @@ export class S3Emulator {
     if (jobTier !== "STANDARD" && jobTier !== "BULK")
       return error("create-job", 400, "InvalidRequest", `GlacierJobTier ${jobTier}: STANDARD or BULK only`);
     const generator = request.child("ManifestGenerator")?.child("S3JobManifestGenerator");
-    if (!generator || !request.child("Report"))
-      return error("create-job", 400, "InvalidRequest", "this emulator runs generated-manifest jobs with a report");
-    const owners = expectedOwners(generator, request.child("Report")!);
+    const manifest = request.child("Manifest");
+    if ((!generator && !manifest) || !request.child("Report"))
+      return error(
+        "create-job",
+        400,
+        "InvalidRequest",
+        "this emulator runs jobs with a manifest or a generator, and a report",
+      );
+    if (manifest) return this.manifestJob(accountId, token ?? "", request, manifest, reply, error);
+    const owners = expectedOwners(generator!, request.child("Report")!);
     const malformed = owners.find(([, v]) => v !== undefined && !/^\d{12}$/.test(v));
     if (malformed)
       return error("create-job", 400, "InvalidRequest", `${malformed[0]} ${malformed[1]}: not a 12-digit account ID`);
-    const sourceBucket = (generator.text("SourceBucket") ?? "").replace(/^arn:[^:]+:s3:::/, "");
-    const filter = generator.child("Filter");
+    const sourceBucket = (generator!.text("SourceBucket") ?? "").replace(/^arn:[^:]+:s3:::/, "");
+    const filter = generator!.child("Filter");
     const prefixes = filter?.child("KeyNameConstraint")?.child("MatchAnyPrefix")?.texts("member") ?? [];
     const classes = filter?.child("MatchAnyStorageClass")?.texts("member") ?? [];
     const daysText = operation.text("ExpirationInDays");
@@ -477,6 +529,102 @@ export class S3Emulator {
         status: answer.status,
       });
     }
+    if (job.tasks >= 1000 && job.failed / job.tasks > 0.5) {
+      job.status = "Failed";
+      job.failureReasons.push({ code: "TaskFailureThresholdExceeded", reason: "more than 50 % of tasks failed" });
+    }
+    this.jobs.set(id, job);
+    reply("create-job", 200, `<CreateJobResult><JobId>${id}</JobId></CreateJobResult>`, id);
+  }
+
+  /**
+   * CreateJob with a CSV manifest (S3 User Guide, "Specifying a manifest"; S3 API reference, JobManifestSpec,
+   * JobManifestLocation): format S3BatchOperations_CSV_20180820 with fields Bucket,Key[,VersionId]; the
+   * manifest object named by ObjectArn must exist with the given ETag (quotes aside), else the job fails
+   * (the emulator's failure code); each line's key is URL-decoded and becomes a RestoreObject task on that
+   * object (the version named, or the current one). Rate rule and report as for generated manifests.
+   */
+  private manifestJob(
+    accountId: string,
+    token: string,
+    request: XmlNode,
+    manifest: XmlNode,
+    reply: (op: RequestRecord["op"], status: number, xmlBody: string, key?: string) => void,
+    error: (op: RequestRecord["op"], status: number, code: string, message: string) => void,
+  ): void {
+    const spec = manifest.child("Spec");
+    const format = spec?.text("Format");
+    const fields = spec?.child("Fields")?.texts("member") ?? [];
+    if (format !== "S3BatchOperations_CSV_20180820" || !fields.includes("Bucket") || !fields.includes("Key"))
+      return error(
+        "create-job",
+        400,
+        "InvalidRequest",
+        `this emulator reads S3BatchOperations_CSV_20180820 manifests with Bucket and Key, not ${format} ${fields.join(",")}`,
+      );
+    const owner = request.child("Report")!.text("ExpectedBucketOwner");
+    if (owner !== undefined && !/^\d{12}$/.test(owner))
+      return error(
+        "create-job",
+        400,
+        "InvalidRequest",
+        `JobReport.ExpectedBucketOwner ${owner}: not a 12-digit account ID`,
+      );
+    const location = manifest.child("Location");
+    const arn = /^arn:[^:]+:s3:::([^/]+)\/(.+)$/.exec(location?.text("ObjectArn") ?? "");
+    const etag = location?.text("ETag") ?? "";
+    const operation = request.child("Operation")!.child("S3InitiateRestoreObject")!;
+    const daysText = operation.text("ExpirationInDays");
+    const days = daysText === undefined ? undefined : Number(daysText);
+    const tier = operation.text("GlacierJobTier") === "BULK" ? "Bulk" : "Standard";
+    const id = `job-${String(this.jobs.size + 1).padStart(4, "0")}`;
+    const job: EmulatedJob = {
+      id,
+      accountId,
+      token,
+      status: "Complete",
+      request,
+      tasks: 0,
+      succeeded: 0,
+      failed: 0,
+      failureReasons: [],
+    };
+    const stored = arn ? this.get(arn[1]!, arn[2]!) : undefined;
+    if (!stored?.body || stored.etag?.replace(/"/g, "") !== etag.replace(/"/g, "")) {
+      job.status = "Failed";
+      job.failureReasons.push({
+        code: "ManifestNotReadable",
+        reason: `no manifest ${arn?.[2] ?? ""} with ETag ${etag}`,
+      });
+    } else if (owner !== undefined && owner !== accountId) {
+      job.status = "Failed";
+      job.failureReasons.push({
+        code: "ExpectedBucketOwner",
+        reason: `JobReport.ExpectedBucketOwner ${owner} does not own it`,
+      });
+    } else
+      for (const line of stored.body.toString("utf8").split("\n")) {
+        if (line === "") continue;
+        const cells = line.split(",");
+        const cell = (name: string) => cells[fields.indexOf(name)];
+        const bucket = cell("Bucket") ?? "";
+        const key = decodeURIComponent(cell("Key") ?? "");
+        const versionId = fields.includes("VersionId") ? cell("VersionId") : undefined;
+        const obj = this.get(bucket, key, versionId);
+        const answer = obj ? this.restoreStored(obj, tier, days) : { status: 404, code: "NoSuchKey" };
+        job.tasks += 1;
+        if (answer.code) job.failed += 1;
+        else job.succeeded += 1;
+        this.requests.push({
+          op: "batch-task",
+          bucket,
+          key,
+          ...(versionId ? { versionId } : {}),
+          tier,
+          ...(days ? { days } : {}),
+          status: answer.status,
+        });
+      }
     if (job.tasks >= 1000 && job.failed / job.tasks > 0.5) {
       job.status = "Failed";
       job.failureReasons.push({ code: "TaskFailureThresholdExceeded", reason: "more than 50 % of tasks failed" });
@@ -882,4 +1030,24 @@ export function parseXml(text: string): XmlNode {
     } else stack.at(-1)!.value += token;
   }
   return stack[0]!.children[0] ?? node("#empty", [], "");
+}
+
+/**
+ * A request body as sent: the SDK may send a streamed body with `Content-Encoding: aws-chunked` (chunks of
+ * `<hex size>[;chunk-signature=…]\r\n<data>\r\n`, ending with a zero chunk and trailers; S3 API reference,
+ * "Signature calculations for the Authorization header: Transferring payload in multiple chunks").
+ */
+function decodeChunked(raw: Buffer, encoding: string | string[] | undefined): Buffer {
+  if (!String(encoding ?? "").includes("aws-chunked")) return raw;
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = raw.indexOf("\r\n", at);
+    if (lineEnd < 0) break;
+    const size = parseInt(raw.subarray(at, lineEnd).toString("latin1").split(";")[0]!, 16);
+    if (!(size > 0)) break;
+    parts.push(raw.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
 }

@@ -66,6 +66,8 @@ function resourceOf(target: ResolvedTarget, call: OperatorCall): string {
       return `arn:${p}:s3:${r}:${ACCOUNT}:job/4a1b2c3d-0000-4000-8000-000000000001`;
     case "batchRole":
       return `arn:${p}:iam::${ACCOUNT}:role/${names.batchRole}`;
+    case "batchManifests":
+      return `arn:${p}:s3:::${names.batchReportsBucketPrefix}20261128/batch/manifests/0a1b-glacier.csv`;
     case "deferredQueue":
       return `arn:${p}:sqs:${r}:${ACCOUNT}:${names.deferredQueue}`;
     case "function":
@@ -111,6 +113,7 @@ describe("operator policy", () => {
       ["s3:GetObject", "arn:aws:s3:::fsx4l-store/rawdata/file.dat"],
       ["s3:ListBucket", "arn:aws:s3:::another-bucket"],
       ["s3:PutObject", "arn:aws:s3:::fsx4l-store/raw/file.dat"],
+      ["s3:PutObject", `arn:aws:s3:::${targetNames("lab").batchReportsBucketPrefix}20261128/batch/reports/x.csv`],
       ["s3:RestoreObject", "arn:aws:s3:::lab-data/cold data/file.dat"],
       ["iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/admin`],
       ["sqs:DeleteMessage", `arn:aws:sqs:eu-west-1:${ACCOUNT}:${targetNames("lab").deadLetterQueue}`],
