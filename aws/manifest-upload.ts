@@ -112,7 +112,11 @@ export class ManifestUpload {
 
   private async sendPart(): Promise<void> {
     if (this.uploadId === undefined) {
-      const out = await this.s3.send(new CreateMultipartUploadCommand({ ...this.common(), ContentType: "text/csv" }));
+      // One checksum algorithm named for the whole upload, and for each part: CompleteMultipartUpload then
+      // names each part's CRC32 (S3 API Reference, CompleteMultipartUpload; "Checking object integrity").
+      const out = await this.s3.send(
+        new CreateMultipartUploadCommand({ ...this.common(), ContentType: "text/csv", ChecksumAlgorithm: "CRC32" }),
+      );
       this.counters.put += 1;
       if (!out.UploadId) throw new Error("CreateMultipartUpload answered without an UploadId");
       this.uploadId = out.UploadId;
@@ -128,6 +132,7 @@ export class ManifestUpload {
         ExpectedBucketOwner,
         UploadId: this.uploadId,
         PartNumber,
+        ChecksumAlgorithm: "CRC32",
         Body: this.take(),
       }),
     );
@@ -136,7 +141,7 @@ export class ManifestUpload {
     this.parts.push({
       PartNumber,
       ETag: out.ETag,
-      // The part's checksum, when the SDK sent one, is named again when the upload completes.
+      // The part's checksum is named again when the upload completes.
       ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}),
     });
   }

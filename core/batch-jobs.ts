@@ -150,9 +150,8 @@ export function failureRisk(t: FamilyTally): string | undefined {
   const orderProofLimit = JOB_FAILURE_MIN_TASKS * JOB_FAILURE_RATE;
   if (t.tasks >= JOB_FAILURE_MIN_TASKS && t.expectedFailures > orderProofLimit)
     return `${t.expectedFailures} of its ${t.tasks} tasks will fail (restore already running, or Intelligent-Tiering objects not archived); S3 runs tasks in no guaranteed order and fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on, so the job may fail if they run early; restore these with --direct, or stage again once they are restored`;
-  // Without windows (an unordered listing), the unknown tiers are judged on the totals too.
+  // The same for the objects of unknown tier, in any task order (listed in order or not).
   if (
-    !t.worstWindowIfUnknownFail &&
     t.tasks >= JOB_FAILURE_MIN_TASKS &&
     t.expectedFailures + t.unknownTier > orderProofLimit
   )

@@ -228,13 +228,19 @@ export function inventoryRow(line: string, columns: readonly string[], where: st
 }
 
 /**
- * The archive status (HeadObject's `x-amz-archive-status`, what core/restore-rules.ts reads) an inventory's
- * access tier stands for. Only S3's documented names of the two archive tiers are mapped (HeadObject
- * ArchiveStatus and Tiering.AccessTier: ARCHIVE_ACCESS | DEEP_ARCHIVE_ACCESS). The inventory page documents
- * the column ("access tier … of the object if stored in S3 Intelligent-Tiering") but not its values, so any
- * other value is not guessed at: such an object is "unknown", not counted as readable.
+ * What an inventory's `IntelligentTieringAccessTier` value means, as HeadObject's `x-amz-archive-status`
+ * (what core/restore-rules.ts reads; "" is a tier read without a restore). The S3 User Guide ("Cataloging
+ * and analyzing your data with S3 Inventory", S3 Intelligent-Tiering access tier) lists the values a report
+ * writes: FREQUENT, INFREQUENT, ARCHIVE_INSTANT_ACCESS, ARCHIVE, DEEP_ARCHIVE. The archive tiers are named
+ * differently from HeadObject's ArchiveStatus (ARCHIVE_ACCESS | DEEP_ARCHIVE_ACCESS), which are accepted
+ * too. Any other value is not guessed at: such an object is "unknown", never counted as readable.
  */
 const ARCHIVE_STATUS_OF_TIER: Readonly<Record<string, string>> = {
+  FREQUENT: "",
+  INFREQUENT: "",
+  ARCHIVE_INSTANT_ACCESS: "",
+  ARCHIVE: "ARCHIVE_ACCESS",
+  DEEP_ARCHIVE: "DEEP_ARCHIVE_ACCESS",
   ARCHIVE_ACCESS: "ARCHIVE_ACCESS",
   DEEP_ARCHIVE_ACCESS: "DEEP_ARCHIVE_ACCESS",
 };
@@ -244,7 +250,7 @@ export type InventoryState = "readable" | "archived" | "unknown";
 /** The archive a row's object is in (undefined: not archived, or the inventory cannot tell). */
 export function archiveOfRow(row: InventoryRow): Archive | undefined {
   const archiveStatus = row.accessTier === undefined ? undefined : ARCHIVE_STATUS_OF_TIER[row.accessTier];
-  return archiveOf({ storageClass: row.storageClass, archiveStatus });
+  return archiveOf({ storageClass: row.storageClass, archiveStatus: archiveStatus || undefined });
 }
 
 /** Whether a row's object needs a restore before it can be read, as far as the inventory tells. */
@@ -258,11 +264,15 @@ export function inventoryStateOf(row: InventoryRow): { state: InventoryState; wh
       why: "Intelligent-Tiering objects: the inventory has no IntelligentTieringAccessTier field; add it to the inventory configuration, or use status --deep",
     };
   const archiveStatus = ARCHIVE_STATUS_OF_TIER[row.accessTier];
-  if (archiveStatus)
-    return { state: archiveOf({ storageClass: row.storageClass, archiveStatus }) ? "archived" : "readable" };
+  if (archiveStatus !== undefined)
+    return {
+      state: archiveOf({ storageClass: row.storageClass, archiveStatus: archiveStatus || undefined })
+        ? "archived"
+        : "readable",
+    };
   return {
     state: "unknown",
-    why: `Intelligent-Tiering access tier ${JSON.stringify(row.accessTier)}: not a documented tier name (ARCHIVE_ACCESS, DEEP_ARCHIVE_ACCESS), so not counted as readable; status --deep asks HeadObject`,
+    why: `Intelligent-Tiering access tier ${JSON.stringify(row.accessTier)}: not a documented value (FREQUENT, INFREQUENT, ARCHIVE_INSTANT_ACCESS, ARCHIVE, DEEP_ARCHIVE), so not counted as readable; status --deep asks HeadObject`,
   };
 }
 

@@ -19,7 +19,7 @@ function summary() {
   );
   addInventoryRow(s, row("data/a", 2048, "GLACIER"));
   addInventoryRow(s, row("data/b", 10, "STANDARD"));
-  addInventoryRow(s, row("data/c", 5, "INTELLIGENT_TIERING", "DEEP_ARCHIVE_ACCESS"));
+  addInventoryRow(s, row("data/c", 5, "INTELLIGENT_TIERING", "DEEP_ARCHIVE"));
   return s;
 }
 
@@ -41,7 +41,7 @@ describe("status --inventory output", () => {
       "  INTELLIGENT_TIERING             1 objects          5 B",
       "  STANDARD                        1 objects         10 B",
       "Intelligent-Tiering access tiers:",
-      "  DEEP_ARCHIVE_ACCESS             1 objects          5 B",
+      "  DEEP_ARCHIVE                    1 objects          5 B",
       "read with 3 GetObject requests (0 rows outside the location)",
       "the inventory cannot tell:",
       ...summary().cannotTell.map((t) => `  - ${t}`),

@@ -198,6 +198,20 @@ describe("addToFamilies and failureRisk", () => {
     expect(itRisk([700, unknown], [2000, itArchived])).toMatch(
       /^700 Intelligent-Tiering objects .* 700 of the first 1000 tasks in listing order fail/,
     );
+    // Unknown tiers last in listing order: no window passes half, but S3 runs tasks in no guaranteed order
+    // ("Tracking job failure"), so more than 500 possible failures still warn.
+    expect(itRisk([2000, itArchived], [501, unknown])).toMatch(
+      /^501 Intelligent-Tiering objects .* 501 of its 2501 tasks fail, .* no guaranteed order/,
+    );
+    expect(itRisk([2000, itArchived], [500, unknown])).toBeUndefined();
+  });
+
+  it("without listing order (a fanned-out listing) keeps no windows and judges the totals", () => {
+    const t: Partial<Record<BatchFamily, FamilyTally>> = {};
+    for (let i = 0; i < 600; i++) addToFamilies(t, restoring, false);
+    for (let i = 0; i < 1400; i++) addToFamilies(t, archived, false);
+    expect(t.glacier!.worstWindow).toBeUndefined();
+    expect(failureRisk(t.glacier!)).toMatch(/^600 of its 2000 tasks will fail .* no guaranteed order/);
   });
 });
 

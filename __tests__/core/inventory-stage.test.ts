@@ -27,9 +27,9 @@ describe("the rows an inventory puts in a stage manifest", () => {
       family: "glacier",
       archive: "DEEP_ARCHIVE",
     });
-    expect(
-      inventoryTaskOf(row({ storageClass: "INTELLIGENT_TIERING", accessTier: "DEEP_ARCHIVE_ACCESS" }), LOCATION),
-    ).toEqual({ family: "intelligent-tiering", archive: "INTELLIGENT_TIERING_DEEP_ARCHIVE" });
+    expect(inventoryTaskOf(row({ storageClass: "INTELLIGENT_TIERING", accessTier: "DEEP_ARCHIVE" }), LOCATION)).toEqual(
+      { family: "intelligent-tiering", archive: "INTELLIGENT_TIERING_DEEP_ARCHIVE" },
+    );
   });
 
   it.each([
@@ -51,10 +51,7 @@ describe("the rows an inventory puts in a stage manifest", () => {
     );
     addInventoryStageRow(t, row({ versionId: "v1" }));
     addInventoryStageRow(t, row({ key: "data/b.nc", storageClass: "DEEP_ARCHIVE", size: 5 }));
-    addInventoryStageRow(
-      t,
-      row({ key: "data/c.nc", storageClass: "INTELLIGENT_TIERING", accessTier: "ARCHIVE_ACCESS" }),
-    );
+    addInventoryStageRow(t, row({ key: "data/c.nc", storageClass: "INTELLIGENT_TIERING", accessTier: "ARCHIVE" }));
     addInventoryStageRow(t, row({ key: "data/d.nc", storageClass: "STANDARD" }));
     expect(t.families.glacier).toMatchObject({
       tasks: 2,

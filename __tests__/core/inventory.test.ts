@@ -180,7 +180,7 @@ describe("inventoryRow", () => {
   it("maps fields by the manifest's column names, decoding the key", () => {
     expect(
       inventoryRow(
-        '"src","raw/a+b%2C1.nc","v1","true","false","42","INTELLIGENT_TIERING","ARCHIVE_ACCESS"',
+        '"src","raw/a+b%2C1.nc","v1","true","false","42","INTELLIGENT_TIERING","ARCHIVE"',
         VERSIONED,
         "f line 1",
       ),
@@ -190,7 +190,7 @@ describe("inventoryRow", () => {
       versionId: "v1",
       size: 42,
       storageClass: "INTELLIGENT_TIERING",
-      accessTier: "ARCHIVE_ACCESS",
+      accessTier: "ARCHIVE",
       isLatest: true,
       isDeleteMarker: false,
     });
@@ -251,10 +251,17 @@ describe("inventoryStateOf", () => {
     ["GLACIER_IR", undefined, "readable"],
     ["GLACIER", undefined, "archived"],
     ["DEEP_ARCHIVE", undefined, "archived"],
+    // The values the S3 Inventory page lists for IntelligentTieringAccessTier.
+    ["INTELLIGENT_TIERING", "ARCHIVE", "archived"],
+    ["INTELLIGENT_TIERING", "DEEP_ARCHIVE", "archived"],
+    ["INTELLIGENT_TIERING", "FREQUENT", "readable"],
+    ["INTELLIGENT_TIERING", "INFREQUENT", "readable"],
+    ["INTELLIGENT_TIERING", "ARCHIVE_INSTANT_ACCESS", "readable"],
+    // HeadObject's names for the archive tiers are read the same way.
     ["INTELLIGENT_TIERING", "ARCHIVE_ACCESS", "archived"],
     ["INTELLIGENT_TIERING", "DEEP_ARCHIVE_ACCESS", "archived"],
     // Values the docs do not name are not taken as readable.
-    ["INTELLIGENT_TIERING", "FREQUENT", "unknown"],
+    ["INTELLIGENT_TIERING", "GLACIER_TIER", "unknown"],
     ["INTELLIGENT_TIERING", "", "unknown"],
     ["INTELLIGENT_TIERING", undefined, "unknown"],
     ["", undefined, "unknown"],
@@ -283,8 +290,8 @@ describe("inventory summaries", () => {
     row("GLACIER", { size: 100 }),
     row("DEEP_ARCHIVE", { size: 200 }),
     row("STANDARD", { size: 5 }),
-    row("INTELLIGENT_TIERING", { size: 7, accessTier: "ARCHIVE_ACCESS" }),
-    row("INTELLIGENT_TIERING", { size: 11, accessTier: "FREQUENT" }),
+    row("INTELLIGENT_TIERING", { size: 7, accessTier: "ARCHIVE" }),
+    row("INTELLIGENT_TIERING", { size: 11, accessTier: "COLD_STORAGE" }),
     row("GLACIER", { size: 1000, isLatest: false }),
     row("", { size: undefined, isDeleteMarker: true }),
     row("GLACIER", { key: "reference/outside.bam", size: 999 }),
@@ -315,10 +322,10 @@ describe("inventory summaries", () => {
         STANDARD: { objects: 1, bytes: 5 },
         INTELLIGENT_TIERING: { objects: 2, bytes: 18 },
       },
-      accessTiers: { ARCHIVE_ACCESS: { objects: 1, bytes: 7 }, FREQUENT: { objects: 1, bytes: 11 } },
+      accessTiers: { ARCHIVE: { objects: 1, bytes: 7 }, COLD_STORAGE: { objects: 1, bytes: 11 } },
       skipped: { noncurrentVersions: 1, deleteMarkers: 1, outsidePrefix: 2 },
     });
-    expect(s.unknownReasons).toEqual([expect.stringContaining('Intelligent-Tiering access tier "FREQUENT"')]);
+    expect(s.unknownReasons).toEqual([expect.stringContaining('Intelligent-Tiering access tier "COLD_STORAGE"')]);
   });
 
   it("state what an inventory cannot tell: restore status, later changes, its schedule; and a missing Size", () => {
