@@ -120,7 +120,7 @@ export async function check(argv: readonly string[], io: Io, deps: CheckDeps = {
   const { positional, flags } = args;
   if (positional[0] !== undefined && isS3Url(positional[0]))
     throw new GlacierRestoreError("usage", "check: needs a configured target name (its stack is what is checked)");
-  const location = resolveLocation(positional[0], io, "check");
+  const location = await resolveLocation(positional[0], io, "check");
   const key = flags.key;
   if (!key)
     throw new GlacierRestoreError("usage", "check: --key <key> is required: an archived object kept for the test");

@@ -6,7 +6,6 @@
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { RestoreRetryStrategy, maxAttemptsFrom } from "../aws/retry";
-import { loadConfig } from "../config/load";
 import type { ResolvedTarget } from "../config/types";
 import { parseDuration } from "../core/duration";
 import { GlacierRestoreError } from "../core/errors";
@@ -30,11 +29,16 @@ export interface ResolvedLocation extends S3Location {
   readonly region?: string;
 }
 
-/** `s3://bucket/prefix`, or a target name from the configuration (its bucket, prefix and region). */
-export function resolveLocation(text: string | undefined, io: Io, command: string): ResolvedLocation {
+/**
+ * `s3://bucket/prefix`, or a target name from the configuration (its bucket, prefix and region). The
+ * configuration's loader (and its schema library) is loaded only for a target name: an s3:// location
+ * starts without it.
+ */
+export async function resolveLocation(text: string | undefined, io: Io, command: string): Promise<ResolvedLocation> {
   if (!text)
     throw new GlacierRestoreError("usage", `${command}: needs a location: s3://<bucket>/<prefix> or a target name`);
   if (isS3Url(text)) return { ...parseS3Url(text), ...(io.region ? { region: io.region } : {}) };
+  const { loadConfig } = await import("../config/load");
   const config = loadConfig(io.cwd, io.env);
   const target = config.targets.find((t) => t.name === text);
   if (!target)

@@ -55,7 +55,7 @@ export function inventoryStatusResult(
 
 /** Reads the report for the location and prints the summary (text, or one JSON document with --json). */
 export async function inventoryStatus(args: InventoryStatusArgs, io: Io): Promise<void> {
-  const location = resolveLocation(args.location, io, "status");
+  const location = await resolveLocation(args.location, io, "status");
   const manifestAt = parseManifestUrl(args.inventory);
   // The destination bucket is in the source bucket's region (S3 User Guide, "Amazon S3 Inventory").
   const s3 = s3Client({ ...location, bucket: manifestAt.bucket }, io);

@@ -62,7 +62,7 @@ export async function redrive(argv: readonly string[], io: Io): Promise<void> {
       "usage",
       "redrive: needs a target name (its deferred queue and function), not an S3 URL",
     );
-  const target = resolveLocation(positional[0], io, "redrive").target!;
+  const target = (await resolveLocation(positional[0], io, "redrive")).target!;
   if (Object.keys(target.budget).length === 0)
     throw new GlacierRestoreError(
       "usage",

@@ -155,7 +155,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
   const args = parseArgs(argv, FLAGS, "stage");
   if (args.help) return void io.stdout.write(STAGE_HELP);
   const { positional, flags } = args;
-  const location = resolveLocation(positional[0], io, "stage");
+  const location = await resolveLocation(positional[0], io, "stage");
   const tier = flags.tier ?? location.target?.restoreTier ?? "Standard";
   if (flags.batch && !(BATCH_TIERS as readonly string[]).includes(tier))
     throw new GlacierRestoreError(

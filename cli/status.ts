@@ -53,7 +53,7 @@ export async function summarize(
     return undefined;
   }
   const { positional, flags } = args;
-  const location = resolveLocation(positional[0], io, "status");
+  const location = await resolveLocation(positional[0], io, "status");
   const s3 = s3Client(location, io);
   const summary = emptySummary(location.bucket, location.prefix);
   const counters: ListingCounters = { list: 0, head: 0 };

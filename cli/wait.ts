@@ -193,7 +193,7 @@ export async function wait(argv: readonly string[], io: Io, deps: WaitDeps = {})
   if (args.help) return void io.stdout.write(WAIT_HELP);
   const { positional, flags } = args;
   const o = waitOptions(flags);
-  const location = resolveLocation(positional[0], io, "wait");
+  const location = await resolveLocation(positional[0], io, "wait");
   const s3 = s3Client(location, io);
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
