@@ -12,7 +12,7 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client, type _Object } from "@aws-sdk/client-s3";
 import type { ListedObject } from "../core/dataset";
-import { parseListPage, peekNextToken, type ListPage } from "../core/list-page";
+import { pageBody, parseListPageBody, peekNextToken, type ListPage } from "../core/list-page";
 import { restoreStateOf } from "../core/restore-rules";
 
 export interface ListingCounters {
@@ -45,12 +45,12 @@ interface RawResponse {
 /** What the SDK's own parser gets instead of a page this module has already read. */
 const EMPTY_RESULT = new TextEncoder().encode("<ListBucketResult></ListBucketResult>");
 
-async function bodyText(body: unknown): Promise<string> {
-  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
+async function bodyBytes(body: unknown): Promise<Uint8Array> {
+  if (body instanceof Uint8Array) return body;
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer | string>)
     chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** One page: read by core/list-page.ts when it recognises the body, else by the SDK. */
@@ -82,11 +82,12 @@ export async function listPage(
       const result = await next(args);
       const { response } = result;
       if (response.statusCode !== 200 || response.body === undefined) return result;
-      const text = await bodyText(response.body);
-      const token = options.onToken && peekNextToken(text);
+      const bytes = await bodyBytes(response.body);
+      const body = pageBody(bytes);
+      const token = body && options.onToken && peekNextToken(body.outer);
       if (token) options.onToken!(token);
-      read = parseListPage(text);
-      response.body = read ? EMPTY_RESULT : new TextEncoder().encode(text);
+      read = body && parseListPageBody(body);
+      response.body = read ? EMPTY_RESULT : bytes;
       return result;
     }) as never,
     { relation: "after", toMiddleware: "deserializerMiddleware", name: "glacierRestoreListPage" },

@@ -132,8 +132,46 @@ function objectOf(block: string): ListedObject | undefined {
   };
 }
 
-/** The page, or undefined when the body is not a ListBucketResult this reader fully recognises. */
-export function parseListPage(xml: string): ListPage | undefined {
+/** What a page's elements add up to while they are read. */
+interface PageParts {
+  readonly objects: ListedObject[];
+  readonly commonPrefixes: string[];
+  truncated?: boolean;
+  nextToken?: string;
+}
+
+/** Reads one child element of ListBucketResult into `parts`; false when it is not one this reader knows. */
+function readElement(xml: string, name: string, start: number, end: number, parts: PageParts): boolean {
+  if (name === "Contents") {
+    // Searched within its own text: a name missing from it must not send indexOf through the rest.
+    const o = objectOf(xml.slice(start, end));
+    if (o) parts.objects.push(o);
+    return o !== undefined;
+  }
+  if (name === "CommonPrefixes") {
+    let prefix: string | undefined;
+    const ok = eachChild(xml, start, end, (inner, s, e) => {
+      if (inner === "Prefix") prefix = textIn(xml, s, e);
+      return true;
+    });
+    if (ok && prefix !== undefined) parts.commonPrefixes.push(prefix);
+    return ok && prefix !== undefined;
+  }
+  if (name === "IsTruncated") {
+    const t = textIn(xml, start, end);
+    parts.truncated = t === "true" ? true : t === "false" ? false : undefined;
+    return parts.truncated !== undefined;
+  }
+  if (name === "NextContinuationToken") {
+    parts.nextToken = textIn(xml, start, end);
+    return parts.nextToken !== undefined;
+  }
+  // Keys would be URL-encoded: this project never asks for it, so such a page is left to the SDK.
+  return name !== "EncodingType";
+}
+
+/** The root's content range [start, end) in a document, or undefined when it is not a ListBucketResult. */
+function rootOf(xml: string): { start: number; end: number } | undefined {
   let at = 0;
   if (xml.startsWith("<?xml")) {
     at = xml.indexOf("?>");
@@ -141,49 +179,103 @@ export function parseListPage(xml: string): ListPage | undefined {
     at += 2;
   }
   const rootOpen = xml.indexOf("<ListBucketResult", at);
-  if (rootOpen < 0 || !/^\s*$/.test(xml.slice(at, rootOpen))) return undefined;
+  if (rootOpen < 0 || !SPACE.test(xml.slice(at, rootOpen))) return undefined;
   const rootTagEnd = xml.indexOf(">", rootOpen);
   if (rootTagEnd < 0) return undefined;
   const rootTag = xml.slice(rootOpen + "<ListBucketResult".length, rootTagEnd);
   // The root carries S3's namespace declaration, nothing else.
   if (!/^(\s+xmlns="[^"]*")?\s*$/.test(rootTag)) return undefined;
   const rootClose = xml.lastIndexOf("</ListBucketResult>");
-  if (rootClose < rootTagEnd || !/^\s*$/.test(xml.slice(rootClose + "</ListBucketResult>".length))) return undefined;
-  const objects: ListedObject[] = [];
-  const commonPrefixes: string[] = [];
-  let truncated: boolean | undefined;
-  let nextToken: string | undefined;
-  const read = eachChild(xml, rootTagEnd + 1, rootClose, (name, start, end) => {
-    if (name === "Contents") {
-      // Searched within its own text: a name missing from it must not send indexOf through the rest.
-      const o = objectOf(xml.slice(start, end));
-      if (o) objects.push(o);
-      return o !== undefined;
-    }
-    if (name === "CommonPrefixes") {
-      let prefix: string | undefined;
-      const ok = eachChild(xml, start, end, (inner, s, e) => {
-        if (inner === "Prefix") prefix = textIn(xml, s, e);
-        return true;
-      });
-      if (ok && prefix !== undefined) commonPrefixes.push(prefix);
-      return ok && prefix !== undefined;
-    }
-    if (name === "IsTruncated") {
-      const t = textIn(xml, start, end);
-      truncated = t === "true" ? true : t === "false" ? false : undefined;
-      return truncated !== undefined;
-    }
-    if (name === "NextContinuationToken") {
-      nextToken = textIn(xml, start, end);
-      return nextToken !== undefined;
-    }
-    // Keys would be URL-encoded: this project never asks for it, so such a page is left to the SDK.
-    return name !== "EncodingType";
-  });
-  if (!read) return undefined;
+  if (rootClose < rootTagEnd || !SPACE.test(xml.slice(rootClose + "</ListBucketResult>".length))) return undefined;
+  return { start: rootTagEnd + 1, end: rootClose };
+}
+
+function finished(parts: PageParts): ListPage | undefined {
+  const { objects, commonPrefixes, truncated, nextToken } = parts;
   if (truncated === undefined || (truncated && !nextToken)) return undefined;
   return { objects, commonPrefixes, truncated, ...(truncated && nextToken ? { nextToken } : {}) };
+}
+
+/** The page, or undefined when the body is not a ListBucketResult this reader fully recognises. */
+export function parseListPage(xml: string): ListPage | undefined {
+  const root = rootOf(xml);
+  if (!root) return undefined;
+  const parts: PageParts = { objects: [], commonPrefixes: [] };
+  const read = eachChild(xml, root.start, root.end, (name, start, end) => readElement(xml, name, start, end, parts));
+  return read ? finished(parts) : undefined;
+}
+
+/**
+ * A page body as bytes, split so that no large string is made: `outer` is the document without its run of
+ * Contents elements (every other element, the continuation token among them: S3 does not document their
+ * order), and the run itself is decoded in slices of about 64 KiB cut after a `</Contents>`. A 1,000-key
+ * page decoded whole is a string of some 250 KB, which V8 keeps in its large-object space until a full
+ * collection: over a long listing the process grows by tens of MB; slices stay in the young generation.
+ */
+export interface PageBody {
+  readonly outer: string;
+  readonly slices: () => Iterable<string>;
+}
+
+const OPEN_CONTENTS = new TextEncoder().encode("<Contents>");
+const CLOSE_CONTENTS = new TextEncoder().encode("</Contents>");
+const SLICE_BYTES = 64 * 1024;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Where `needle` starts in `bytes` at or after `from` (or, with `backwards`, at or before it); -1 if nowhere. */
+function findBytes(bytes: Uint8Array, needle: Uint8Array, from: number, backwards = false): number {
+  const last = bytes.length - needle.length;
+  for (let i = backwards ? Math.min(from, last) : from; backwards ? i >= 0 : i <= last; backwards ? i-- : i++) {
+    let j = 0;
+    while (j < needle.length && bytes[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+/** The body split for reading (see PageBody); undefined when it is not UTF-8. */
+export function pageBody(bytes: Uint8Array): PageBody | undefined {
+  try {
+    const first = findBytes(bytes, OPEN_CONTENTS, 0);
+    const lastClose = first < 0 ? -1 : findBytes(bytes, CLOSE_CONTENTS, bytes.length, true);
+    if (first < 0 || lastClose < first) return { outer: utf8.decode(bytes), slices: () => [] };
+    const runEnd = lastClose + CLOSE_CONTENTS.length;
+    const outer = utf8.decode(bytes.subarray(0, first)) + utf8.decode(bytes.subarray(runEnd));
+    return {
+      outer,
+      *slices() {
+        for (let at = first; at < runEnd;) {
+          const cut =
+            at + SLICE_BYTES >= runEnd
+              ? runEnd - CLOSE_CONTENTS.length
+              : findBytes(bytes, CLOSE_CONTENTS, at + SLICE_BYTES);
+          const end = cut < 0 || cut >= runEnd ? runEnd : cut + CLOSE_CONTENTS.length;
+          yield utf8.decode(bytes.subarray(at, end));
+          at = end;
+        }
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page a body holds, read slice by slice; undefined when this reader does not fully recognise it. */
+export function parseListPageBody(body: PageBody): ListPage | undefined {
+  const root = rootOf(body.outer);
+  if (!root) return undefined;
+  const parts: PageParts = { objects: [], commonPrefixes: [] };
+  const xml = body.outer;
+  if (!eachChild(xml, root.start, root.end, (name, start, end) => readElement(xml, name, start, end, parts)))
+    return undefined;
+  try {
+    for (const slice of body.slices())
+      if (!eachChild(slice, 0, slice.length, (name, start, end) => readElement(slice, name, start, end, parts)))
+        return undefined;
+  } catch {
+    return undefined;
+  }
+  return finished(parts);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Readable } from "node:stream";
 import { ListObjectsV2Command, S3Client, type _Object } from "@aws-sdk/client-s3";
 import { listedFromSdk, listPage, listPages } from "../../aws/listing";
-import { decodeXmlText, parseListPage, peekNextToken } from "../../core/list-page";
+import { decodeXmlText, pageBody, parseListPage, parseListPageBody, peekNextToken } from "../../core/list-page";
 
 /** A client whose every request is answered with `bodies` in turn (status 200), recording the tokens asked. */
 function answering(bodies: string[]): { s3: S3Client; asked: (string | null)[] } {
@@ -78,12 +78,12 @@ const PIECES = [
 ];
 const CLASSES = [undefined, "STANDARD", "GLACIER", "DEEP_ARCHIVE", "INTELLIGENT_TIERING", "GLACIER_IR"];
 
-function generatedPage(seed: number): string {
+function generatedPage(seed: number, size = 40): string {
   const next = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const ws = next() < 0.5 ? "\n    " : "";
   const contents: string[] = [];
-  const n = Math.floor(next() * 40);
+  const n = Math.floor(next() * size);
   for (let i = 0; i < n; i++) {
     const key = Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(PIECES)).join("") + String(i);
     // Numeric references for some characters, as an XML writer may choose.
@@ -132,8 +132,45 @@ describe("core/list-page.ts against the SDK's parser", () => {
       expect(mine!.truncated).toBe(sdk.truncated);
       expect(mine!.nextToken).toBe(sdk.nextToken);
       if (sdk.truncated) expect(peekNextToken(body)).toBe(sdk.nextToken);
+      // Read from bytes, in slices, as aws/listing.ts reads a response: the same page.
+      expect(parseListPageBody(pageBody(Buffer.from(body))!)).toEqual(mine);
     },
   );
+
+  it.each([101, 102, 103])(
+    "a page of up to 3,000 keys read in slices gives the SDK's objects (seed %i)",
+    async (seed) => {
+      const body = generatedPage(seed, 3000);
+      const split = pageBody(Buffer.from(body))!;
+      expect([...split.slices()].length).toBeGreaterThan(1);
+      const mine = parseListPageBody(split);
+      const sdk = await sdkRead(body);
+      expect(mine!.objects).toEqual(sdk.objects);
+      expect(mine!.commonPrefixes).toEqual(sdk.commonPrefixes);
+      expect(peekNextToken(split.outer)).toBe(sdk.nextToken);
+    },
+  );
+
+  it("reads directories between the Contents, and the token after them, from the slices and the rest", () => {
+    const contents = (from: number) =>
+      Array.from({ length: 400 }, (_, i) => `<Contents><Key>k${from + i} データ</Key><Size>1</Size></Contents>`).join(
+        "",
+      );
+    const body = `<ListBucketResult>${contents(0)}<CommonPrefixes><Prefix>d/</Prefix></CommonPrefixes>${contents(400)}<IsTruncated>true</IsTruncated><NextContinuationToken>t</NextContinuationToken></ListBucketResult>`;
+    const page = parseListPageBody(pageBody(Buffer.from(body))!);
+    expect(page).toMatchObject({ commonPrefixes: ["d/"], truncated: true, nextToken: "t" });
+    expect(page!.objects.map((o) => o.key)).toEqual(Array.from({ length: 800 }, (_, i) => `k${i} データ`));
+  });
+
+  it("leaves a body that is not UTF-8 to the SDK", () => {
+    const bytes = Buffer.concat([
+      Buffer.from("<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>"),
+      Buffer.from([0xff]),
+      Buffer.from("</Key></Contents></ListBucketResult>"),
+    ]);
+    const body = pageBody(bytes);
+    expect(body === undefined || parseListPageBody(body) === undefined).toBe(true);
+  });
 
   it("reads the documented example's shape (pretty-printed, empty <Prefix/>, STANDARD)", () => {
     const body = `<?xml version="1.0" encoding="UTF-8"?>
