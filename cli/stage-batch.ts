@@ -20,7 +20,7 @@ import {
 import { GlacierRestoreError } from "../core/errors";
 import { tierFor, type Archive, type Tier } from "../core/restore-rules";
 import { batchJobCost, type Prices } from "../cost/pricing";
-import { clientOptions, stackDirectory, type Io, type ResolvedLocation } from "./context";
+import { awsFailure, clientOptions, stackDirectory, type Io, type ResolvedLocation } from "./context";
 import { priceArchive, type BatchJobPlan, type StagePlan } from "./stage-plan";
 
 export interface BatchSettings {
@@ -168,15 +168,26 @@ export async function createJobs(
   client: S3ControlClient,
   jobs: readonly { family: string; tasks: number; request: AnyRestoreJobRequest }[],
   region: string,
-  onFailure: (err: unknown, created: CreatedJob[]) => never,
+  where: string,
+  /** Told the number of CreateJob requests made so far, before each one. */
+  onRequest?: (made: number) => void,
 ): Promise<CreatedJob[]> {
   const created: CreatedJob[] = [];
   for (const job of jobs) {
     let jobId: string;
+    onRequest?.(created.length + 1);
     try {
       jobId = await createRestoreJob(client, job.request);
     } catch (err) {
-      onFailure(err, created);
+      // A job already created is named, so a failure of the next one loses nothing.
+      const already = created.length
+        ? ` (already created: ${created.map((c) => `${c.family} job ${c.jobId}`).join(", ")})`
+        : "";
+      awsFailure(
+        err,
+        `${where}: CreateJob${already}`,
+        "the credentials need s3:CreateJob, and iam:PassRole on the job role",
+      );
     }
     const reportBucket = job.request.Report.Bucket.replace(/^arn:[^:]+:s3:::/, "");
     created.push({

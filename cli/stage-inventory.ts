@@ -380,17 +380,7 @@ async function makeJobs(
   const client = s3ControlClient(region, io);
   try {
     const ready = p.jobs.map((j) => ({ family: j.family, tasks: j.tasks, request: j.request! }));
-    const created = await createJobs(client, ready, region, (err, made: CreatedJob[]) => {
-      requests.createJob = made.length + 1;
-      const already = made.length
-        ? ` (already created: ${made.map((c) => `${c.family} job ${c.jobId}`).join(", ")})`
-        : "";
-      awsFailure(
-        err,
-        `${where}: CreateJob${already}`,
-        "the credentials need s3:CreateJob, and iam:PassRole on the job role",
-      );
-    });
+    const created = await createJobs(client, ready, region, where, (made) => (requests.createJob = made));
     requests.createJob = created.length;
     return created;
   } finally {

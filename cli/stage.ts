@@ -15,7 +15,7 @@ import { TIERS } from "../core/restore-rules";
 import { loadPrices } from "../cost/price-table";
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
-import { batchSettings, createJobs, planJobs, s3ControlClient, type CreatedJob } from "./stage-batch";
+import { batchSettings, createJobs, planJobs, s3ControlClient } from "./stage-batch";
 import { eachObject, listLocation, parallelFlag } from "./listing";
 import { ListingSpool, SPOOL_LIMIT } from "./spool";
 import { stageFromInventory } from "./stage-inventory";
@@ -354,17 +354,7 @@ async function restoreDirectly(
 async function stageWithJobs(p: StagePlan, region: string, s: Spending, io: Io): Promise<void> {
   const { where, json } = s;
   const client = s3ControlClient(region, io);
-  const jobs = await createJobs(client, p.jobs ?? [], region, (err, created: CreatedJob[]) => {
-    // A job already created is named, so a failure of the next one loses nothing.
-    const made = created.length
-      ? ` (already created: ${created.map((c) => `${c.family} job ${c.jobId}`).join(", ")})`
-      : "";
-    awsFailure(
-      err,
-      `${where}: CreateJob${made}`,
-      "the credentials need s3:CreateJob, and iam:PassRole on the job role",
-    );
-  });
+  const jobs = await createJobs(client, p.jobs ?? [], region, where);
   const url = `s3://${p.location.bucket}/${p.location.prefix}`;
   io.stdout.write(
     json

@@ -151,10 +151,7 @@ export function failureRisk(t: FamilyTally): string | undefined {
   if (t.tasks >= JOB_FAILURE_MIN_TASKS && t.expectedFailures > orderProofLimit)
     return `${t.expectedFailures} of its ${t.tasks} tasks will fail (restore already running, or Intelligent-Tiering objects not archived); S3 runs tasks in no guaranteed order and fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on, so the job may fail if they run early; restore these with --direct, or stage again once they are restored`;
   // The same for the objects of unknown tier, in any task order (listed in order or not).
-  if (
-    t.tasks >= JOB_FAILURE_MIN_TASKS &&
-    t.expectedFailures + t.unknownTier > orderProofLimit
-  )
+  if (t.tasks >= JOB_FAILURE_MIN_TASKS && t.expectedFailures + t.unknownTier > orderProofLimit)
     return `${t.unknownTier} Intelligent-Tiering objects have an access tier the listing does not show; if they are not archived, ${t.expectedFailures + t.unknownTier} of its ${t.tasks} tasks fail, and S3 runs tasks in no guaranteed order and fails a job once more than 50 % of the tasks run so far have failed, from 1,000 tasks on: --deep counts them first`;
   return undefined;
 }

@@ -7,29 +7,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { exampleConfig } from "../../testing/config";
 import { size } from "../../cli/output";
-import { localAwsEnv, runProcess } from "../../testing/process";
-import { S3Emulator } from "../../testing/s3-emulator";
+import { commandAgainstEmulator } from "../../testing/cli";
 
-const root = path.join(__dirname, "..", "..");
-const emulator = new S3Emulator();
-let endpoint = "";
-
-beforeAll(async () => {
-  endpoint = await emulator.start();
-});
-afterAll(() => emulator.stop());
-beforeEach(() => emulator.reset());
-
-/** Runs the command (asynchronously: the emulator answers from this process). */
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runProcess(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
-    cwd: root,
-    env: localAwsEnv({ AWS_ENDPOINT_URL_S3: endpoint, ...env }),
-  });
-}
+const { emulator, cli } = commandAgainstEmulator();
 
 function dataset() {
   emulator.put("fsx4l-store", "raw/run-1/a.bam", "GLACIER", undefined, 100);

@@ -3,26 +3,10 @@
  * `--parallel N` gives the same figures as one stream, every object once, with a bounded request count;
  * `stage` lists the location once (its restores read the plan's listing back), and says so in --json.
  */
-import * as path from "node:path";
-import { localAwsEnv, runProcess } from "../../testing/process";
-import { S3Emulator } from "../../testing/s3-emulator";
+import { commandAgainstEmulator } from "../../testing/cli";
+import type { S3Emulator } from "../../testing/s3-emulator";
 
-const root = path.join(__dirname, "..", "..");
-const emulator = new S3Emulator();
-let endpoint = "";
-
-beforeAll(async () => {
-  endpoint = await emulator.start();
-});
-afterAll(() => emulator.stop());
-beforeEach(() => emulator.reset());
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runProcess(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
-    cwd: root,
-    env: localAwsEnv({ AWS_ENDPOINT_URL_S3: endpoint }),
-  });
-}
+const { emulator, cli } = commandAgainstEmulator();
 
 /** A tree: direct objects, 12 directories of 1,100 objects (two pages each), one nested level, odd names. */
 function tree(): number {

@@ -11,42 +11,15 @@ import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { createRestoreJob, describeJob } from "../../aws/batch-job";
 import { restoreJobRequest } from "../../core/batch-jobs";
 import { exampleConfig } from "../../testing/config";
-import { localAwsEnv, runProcess } from "../../testing/process";
-import { S3Emulator } from "../../testing/s3-emulator";
+import { commandAgainstEmulator } from "../../testing/cli";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 require("../../testing/localhost-dns.cjs");
 
-const root = path.join(__dirname, "..", "..");
-const preload = path.join(root, "testing", "localhost-dns.cjs");
-const emulator = new S3Emulator();
-let endpoint = "";
-let control = "";
+const { emulator, cli, endpoint } = commandAgainstEmulator();
+const control = () => endpoint().replace("127.0.0.1", "localhost");
 const ROLE = "arn:aws:iam::123456789012:role/glacier-restore-genomics-raw-batch";
 const REPORTS = "s3://gr-genomics-raw-batch-20261128/batch/";
-
-beforeAll(async () => {
-  endpoint = await emulator.start();
-  control = endpoint.replace("127.0.0.1", "localhost");
-});
-afterAll(() => emulator.stop());
-beforeEach(() => emulator.reset());
-
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-  cwd = root,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runProcess(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
-    cwd,
-    env: localAwsEnv({
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ENDPOINT_URL_S3_CONTROL: control,
-      NODE_OPTIONS: `--require ${preload}`,
-      ...env,
-    }),
-  });
-}
 
 function mixed() {
   emulator.put("fsx4l-store", "raw/m/a.nc", "GLACIER", undefined, 100);
@@ -150,7 +123,7 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
 
   it("follows a job with DescribeJob, and S3 fails a job whose tasks mostly fail after 1,000", async () => {
     for (let i = 0; i < 1200; i++) emulator.put("fsx4l-store", `it/${i}.nc`, "INTELLIGENT_TIERING", undefined, 1);
-    process.env.AWS_ENDPOINT_URL_S3_CONTROL = control;
+    process.env.AWS_ENDPOINT_URL_S3_CONTROL = control();
     const client = new S3ControlClient({
       region: "us-east-1",
       credentials: { accessKeyId: "a", secretAccessKey: "b" },
@@ -185,7 +158,7 @@ describe("glacier-restore stage with S3 Batch Operations", () => {
 
   it("fails a job whose expected bucket owner is another account, and refuses one that is not an account ID", async () => {
     mixed();
-    process.env.AWS_ENDPOINT_URL_S3_CONTROL = control;
+    process.env.AWS_ENDPOINT_URL_S3_CONTROL = control();
     const client = new S3ControlClient({
       region: "us-east-1",
       credentials: { accessKeyId: "a", secretAccessKey: "b" },

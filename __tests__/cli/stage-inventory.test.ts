@@ -5,18 +5,13 @@
  * from the manifest the command uploaded, so the tasks show what the manifest held.
  */
 import { gzipSync } from "node:zlib";
-import * as path from "node:path";
-import { localAwsEnv, runProcess } from "../../testing/process";
-import { S3Emulator, type StorageClass } from "../../testing/s3-emulator";
+import { commandAgainstEmulator } from "../../testing/cli";
+import type { StorageClass } from "../../testing/s3-emulator";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 require("../../testing/localhost-dns.cjs");
 
-const root = path.join(__dirname, "..", "..");
-const preload = path.join(root, "testing", "localhost-dns.cjs");
-const emulator = new S3Emulator();
-let endpoint = "";
-let control = "";
+const { emulator, cli } = commandAgainstEmulator();
 const ROLE = "arn:aws:iam::123456789012:role/glacier-restore-genomics-raw-batch";
 const REPORTS_BUCKET = "gr-genomics-raw-batch-20261128";
 const REPORTS = `s3://${REPORTS_BUCKET}/batch/`;
@@ -25,24 +20,6 @@ const DEST = "inv-bucket";
 const MANIFEST_KEY = `inventory/${SOURCE}/daily/2024-01-07T01-00Z/manifest.json`;
 const MANIFEST = `s3://${DEST}/${MANIFEST_KEY}`;
 const batchArgs = ["--batch", "--role-arn", ROLE, "--reports", REPORTS, "--inventory", MANIFEST];
-
-beforeAll(async () => {
-  endpoint = await emulator.start();
-  control = endpoint.replace("127.0.0.1", "localhost");
-});
-afterAll(() => emulator.stop());
-beforeEach(() => emulator.reset());
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runProcess(process.execPath, [path.join(root, "dist", "cli", "main.js"), ...args], {
-    cwd: root,
-    env: localAwsEnv({
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ENDPOINT_URL_S3_CONTROL: control,
-      NODE_OPTIONS: `--require ${preload}`,
-    }),
-  });
-}
 
 interface Row {
   key: string;
