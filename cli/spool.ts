@@ -13,6 +13,23 @@ import type { ListedObject } from "../core/dataset";
 /** Objects kept at most: about 150 bytes each on disk. */
 export const SPOOL_LIMIT = 2_000_000;
 
+/**
+ * Spools not yet disposed. An interrupt (Ctrl-C, a scheduler's SIGTERM) ends Node.js without running
+ * `finally` blocks: while one exists, these signals remove them first, then end the process as the
+ * signal would have (exit status 128 + its number).
+ */
+const live = new Set<ListingSpool>();
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+function onSignal(signal: keyof typeof SIGNALS): void {
+  for (const spool of [...live]) spool.dispose();
+  process.exit(128 + SIGNALS[signal]);
+}
+function watchSignals(on: boolean): void {
+  for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[])
+    if (on) process.on(signal, onSignal);
+    else process.off(signal, onSignal);
+}
+
 type Line = [
   key: string,
   size: number,
@@ -32,7 +49,10 @@ export class ListingSpool {
   /** False once more than `limit` objects were offered: the spool then holds only a part. */
   complete = true;
 
-  constructor(private readonly limit = SPOOL_LIMIT) {}
+  constructor(private readonly limit = SPOOL_LIMIT) {
+    if (live.size === 0) watchSignals(true);
+    live.add(this);
+  }
 
   add(o: ListedObject): void {
     if (!this.complete) return;
@@ -91,5 +111,11 @@ export class ListingSpool {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     rmSync(this.dir, { recursive: true, force: true });
+    if (live.delete(this) && live.size === 0) watchSignals(false);
+  }
+
+  /** Where the spool keeps its file (for tests). */
+  get directory(): string {
+    return this.dir;
   }
 }

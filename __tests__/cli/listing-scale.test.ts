@@ -3,10 +3,15 @@
  * `--parallel N` gives the same figures as one stream, every object once, with a bounded request count;
  * `stage` lists the location once (its restores read the plan's listing back), and says so in --json.
  */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { commandAgainstEmulator } from "../../testing/cli";
+import { localAwsEnv } from "../../testing/process";
 import type { S3Emulator } from "../../testing/s3-emulator";
 
-const { emulator, cli } = commandAgainstEmulator();
+const { emulator, cli, root, endpoint } = commandAgainstEmulator();
 
 /** A tree: direct objects, 12 directories of 1,100 objects (two pages each), one nested level, odd names. */
 function tree(): number {
@@ -107,5 +112,30 @@ describe("glacier-restore stage lists once", () => {
     expect(emulator.count("list")).toBe(2);
     expect(out.plan).toMatchObject({ unknownTier: 0, toRestore: { objects: 1505 } });
     expect(emulator.count("restore")).toBe(1505);
+  });
+});
+
+describe("glacier-restore stage interrupted", () => {
+  it("leaves no kept listing behind on Ctrl-C, and exits as the signal would (130)", async () => {
+    for (let i = 0; i < 3000; i++)
+      emulator.put("hpc-archive", `slow/${String(i).padStart(5, "0")}.nc`, "GLACIER", undefined, 5);
+    emulator.latencyMs = 400;
+    const tmp = mkdtempSync(path.join(tmpdir(), "gr-interrupt-"));
+    const child = spawn(
+      process.execPath,
+      [path.join(root, "dist", "cli", "main.js"), "stage", "s3://hpc-archive/slow/", "--dry-run"],
+      {
+        env: localAwsEnv({ AWS_ENDPOINT_URL_S3: endpoint(), TMPDIR: tmp }),
+        stdio: "ignore",
+      },
+    );
+    // Interrupt once the plan's spool exists (the first page is on its way).
+    for (let waited = 0; readdirSync(tmp).length === 0 && waited < 10_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(tmp)).toEqual([expect.stringMatching(/^glacier-restore-stage-/)]);
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
