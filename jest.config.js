@@ -9,7 +9,5 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/testing/jest-setup.ts"],
   testTimeout: 30000,
   maxWorkers: 2,
-  // The terraform layer first: on a fresh clone jest has no timings to order by (testing/sequencer.cjs).
-  testSequencer: "<rootDir>/testing/sequencer.cjs",
   maxConcurrency: 2,
 };
