@@ -160,15 +160,14 @@ export async function* listPages(
   }
 }
 
-/** With `deep`, an Intelligent-Tiering object completed by HeadObject (its access tier, its restore). */
+/** An Intelligent-Tiering object completed by HeadObject (its access tier, its restore); others as they are. */
 export async function withAccessTier(
   s3: S3Client,
   bucket: string,
   o: ListedObject,
-  deep: boolean | undefined,
   counters: ListingCounters,
 ): Promise<ListedObject> {
-  if (!deep || o.storageClass !== "INTELLIGENT_TIERING") return o;
+  if (o.storageClass !== "INTELLIGENT_TIERING") return o;
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key }));
   counters.head += 1;
   return {
@@ -197,13 +196,18 @@ export async function* listBatches(
     yield options.deep ? await withAccessTiers(s3, location.bucket, page.objects, counters) : page.objects;
 }
 
+/** Batches one object at a time. */
+export async function* eachObject(batches: AsyncIterable<ListedObject[]>): AsyncGenerator<ListedObject> {
+  for await (const batch of batches) yield* batch;
+}
+
 /** listBatches one object at a time. */
-export async function* listDataset(
+export function listDataset(
   s3: S3Client,
   location: Location,
   options: { deep?: boolean; counters?: ListingCounters; delimiter?: string } = {},
 ): AsyncGenerator<ListedObject> {
-  for await (const batch of listBatches(s3, location, options)) yield* batch;
+  return eachObject(listBatches(s3, location, options));
 }
 
 /** A page's objects with the Intelligent-Tiering ones completed by HeadObject, one after another. */
@@ -214,7 +218,7 @@ async function withAccessTiers(
   counters: ListingCounters,
 ): Promise<ListedObject[]> {
   const done: ListedObject[] = [];
-  for (const o of objects) done.push(await withAccessTier(s3, bucket, o, true, counters));
+  for (const o of objects) done.push(await withAccessTier(s3, bucket, o, counters));
   return done;
 }
 
@@ -227,7 +231,7 @@ export interface ListingProgress {
 
 /**
  * Every object under the location, a page at a time, listed by up to `parallel` concurrent streams, in no particular order
- * (callers that need the listing order use listDataset). The location is split over its common prefixes:
+ * (callers that need the listing order use listBatches). The location is split over its common prefixes:
  * a part's first page is asked with the "/" delimiter, which gives its direct objects and, when they fit
  * in that page, its sub-directories as new parts, while fewer than `parallel` × 4 parts are known and the
  * tree is at most 8 levels deep below the location; other parts are listed whole, without a delimiter
@@ -270,43 +274,34 @@ export async function* listParallel(
     signal();
     while (ready.length >= maxReady && !stopped) await new Promise<void>((r) => roomWaiters.push(r));
   };
+  /** A stream's pages to the reader, less the objects already given (`given`). */
+  const deliverAll = async (pages: AsyncIterable<ListPage>, given?: Set<string>): Promise<void> => {
+    for await (const page of pages) {
+      if (stopped) return;
+      await deliver(given ? { ...page, objects: page.objects.filter((o) => !given.has(o.key)) } : page);
+    }
+  };
   const listPart = async (part: { prefix: string; depth: number; split: boolean }): Promise<void> => {
     const where = { bucket: location.bucket, prefix: part.prefix };
-    if (part.split) {
-      // One page with the delimiter shows the directories. More than fits in a page: too wide to split
-      // (each would cost a request); the part is listed whole instead, less what that page already gave.
-      const first = await listPage(s3, where, { delimiter: "/" });
-      counters.list += 1;
-      if (stopped) return;
-      if (!first.truncated) {
-        for (const prefix of first.commonPrefixes) {
-          const depth = part.depth + 1;
-          parts.push({ prefix, depth, split: progress.parts < splitWhileBelow && depth < maxDepth });
-          progress.parts += 1;
-        }
-        return deliver({ ...first, commonPrefixes: [] });
+    if (!part.split) return deliverAll(listPages(s3, where, { counters }));
+    // One page with the delimiter shows the directories. More than fits in a page: too wide to split
+    // (each would cost a request); the part is listed whole instead, less what that page already gave.
+    const first = await listPage(s3, where, { delimiter: "/" });
+    counters.list += 1;
+    if (stopped) return;
+    if (!first.truncated)
+      for (const prefix of first.commonPrefixes) {
+        const depth = part.depth + 1;
+        parts.push({ prefix, depth, split: progress.parts < splitWhileBelow && depth < maxDepth });
+        progress.parts += 1;
       }
-      await deliver({ ...first, commonPrefixes: [] });
-      const last = first.objects.at(-1)?.key;
-      if (first.commonPrefixes.length === 0 && last !== undefined) {
-        // Files only so far: every key up to the last one was given, so go on after it (StartAfter).
-        for await (const page of listPages(s3, where, { counters, startAfter: last })) {
-          if (stopped) return;
-          await deliver(page);
-        }
-        return;
-      }
-      const given = new Set(first.objects.map((o) => o.key));
-      for await (const page of listPages(s3, where, { counters })) {
-        if (stopped) return;
-        await deliver({ ...page, objects: page.objects.filter((o) => !given.has(o.key)) });
-      }
-      return;
-    }
-    for await (const page of listPages(s3, where, { counters })) {
-      if (stopped) return;
-      await deliver(page);
-    }
+    await deliver({ ...first, commonPrefixes: [] });
+    if (!first.truncated) return;
+    const last = first.objects.at(-1)?.key;
+    // Files only so far: every key up to the last one was given, so go on after it (StartAfter).
+    if (first.commonPrefixes.length === 0 && last !== undefined)
+      return deliverAll(listPages(s3, where, { counters, startAfter: last }));
+    return deliverAll(listPages(s3, where, { counters }), new Set(first.objects.map((o) => o.key)));
   };
   const worker = async (): Promise<void> => {
     for (let part = parts.shift(); part && !stopped; part = parts.shift()) {

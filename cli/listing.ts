@@ -73,11 +73,6 @@ export async function* listLocation(
   }
 }
 
-/** Batches one object at a time (for the restores, which pace themselves anyway). */
-export async function* eachObject(batches: AsyncIterable<ListedObject[]>): AsyncGenerator<ListedObject> {
-  for await (const batch of batches) yield* batch;
-}
-
 /** The summary with its storage classes in name order, so its JSON does not depend on listing order. */
 export function inClassOrder(summary: DatasetSummary): DatasetSummary {
   const sorted = Object.fromEntries(Object.entries(summary.storageClasses).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -45,7 +45,14 @@ import {
   type BatchSettings,
   type CreatedJob,
 } from "./stage-batch";
-import { planTotals, priceArchive, type BatchJobPlan, type StagePlan } from "./stage-plan";
+import {
+  archiveLine,
+  planTotals,
+  priceArchive,
+  stopBeforeSpending,
+  type BatchJobPlan,
+  type StagePlan,
+} from "./stage-plan";
 
 export interface InventoryStageArgs {
   readonly location: ResolvedLocation;
@@ -128,7 +135,8 @@ export async function stageFromInventory(args: InventoryStageArgs, io: Io): Prom
     }
     const day = args.newJob ? new Date().toISOString() : new Date().toISOString().slice(0, 10);
     const plan = inventoryPlan(args, tally, settings, { report, day });
-    if (stopBeforeSpending(plan, args, where, requests, io)) return;
+    const gate = { plan, nothing: plan.jobs.length === 0, text: inventoryPlanText(plan), verb: "restored" };
+    if (stopBeforeSpending(gate, { json: args.json, dryRun: args.dryRun, yes: args.yes, where, requests }, io)) return;
 
     const written = await writeManifests(s3, uploads, manifest, plan, settings, requests, io).catch((err: unknown) =>
       err instanceof ManifestWriteFailure
@@ -249,19 +257,12 @@ export function inventoryPlan(
   };
 }
 
-function hours(h: number): string {
-  return h < 1 ? `${Math.round(h * 60)} min` : `${h} h`;
-}
-
 export function inventoryPlanText(p: InventoryStagePlan): string {
   const s = p.source;
   const lines = [
     `s3://${p.location.bucket}/${p.location.prefix}: ${p.toRestore.objects} objects to restore (${p.toRestore.bytes} bytes), ${p.alreadyReadable} readable${p.unknownTier ? `, ${p.unknownTier} of unknown state (left out)` : ""}, from the S3 Inventory report of ${s.asOf} (${s.manifest})`,
   ];
-  for (const [archive, a] of Object.entries(p.archives))
-    lines.push(
-      `  ${archive.padEnd(34)} ${String(a.objects).padStart(8)} objects  ${a.tier.padEnd(9)} ready in ${hours(a.readyWithinHours.min)}-${hours(a.readyWithinHours.max)}  ${a.usd.toFixed(2)} USD (${a.priced})`,
-    );
+  for (const [archive, a] of Object.entries(p.archives)) lines.push(archiveLine(archive, a));
   for (const why of s.unknownReasons) lines.push(`  unknown: ${why}`);
   lines.push(`  with S3 Batch Operations (${p.modeReason}), a manifest per job made from the report:`);
   for (const j of p.jobs)
@@ -274,28 +275,6 @@ export function inventoryPlanText(p: InventoryStagePlan): string {
     `  total ${p.usd.toFixed(2)} USD at most; restored copies kept ${p.days} days (their storage is billed too)`,
   );
   return `${lines.join("\n")}\n`;
-}
-
-/** Prints the plan and stops on --dry-run, on nothing to do, or above --max-cost without --yes (exit 1). */
-function stopBeforeSpending(
-  p: InventoryStagePlan,
-  a: Pick<InventoryStageArgs, "dryRun" | "yes" | "json">,
-  where: string,
-  requests: InventoryStageRequests,
-  io: Io,
-): boolean {
-  const overBudget = p.usd > p.maxCost && !a.yes;
-  if (!a.dryRun && !overBudget && p.jobs.length > 0) {
-    if (!a.json) io.stdout.write(inventoryPlanText(p));
-    return false;
-  }
-  io.stdout.write(a.json ? `${JSON.stringify({ plan: p, dryRun: a.dryRun, requests })}\n` : inventoryPlanText(p));
-  if (overBudget && !a.dryRun)
-    throw new GlacierRestoreError(
-      "external",
-      `${where}: the plan costs ${p.usd.toFixed(2)} USD, above --max-cost ${p.maxCost}: nothing was restored (rerun with --yes, or a higher --max-cost)`,
-    );
-  return true;
 }
 
 /** A failed upload, told apart from a failed read of the report. */

@@ -3,13 +3,14 @@
  * archive, with tier, ready window and cost) and what a Batch Operations job per family would meet.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { withAccessTier, type ListingCounters } from "../aws/listing";
+import { eachObject, withAccessTier, type ListingCounters } from "../aws/listing";
 import { addToFamilies, type BatchFamily, type CreateRestoreJobRequest, type FamilyTally } from "../core/batch-jobs";
 import { stateOf, type ListedObject } from "../core/dataset";
 import { archiveOf, expectedReadyHours, type Archive, type Tier } from "../core/restore-rules";
 import { restoreCost, type Prices } from "../cost/pricing";
+import { GlacierRestoreError } from "../core/errors";
 import type { Io } from "./context";
-import { eachObject, listLocation } from "./listing";
+import { listLocation } from "./listing";
 import type { ListingSpool } from "./spool";
 
 export interface ArchivePlan {
@@ -153,7 +154,7 @@ export async function forEachListed(
   for await (const listed of objects) {
     const o =
       source.from && source.deep && listed.archiveStatus === undefined
-        ? await withAccessTier(s3, location.bucket, listed, true, source.counters)
+        ? await withAccessTier(s3, location.bucket, listed, source.counters)
         : listed;
     source.keep?.add(o);
     visit(o);
@@ -218,14 +219,16 @@ function hours(h: number): string {
   return h < 1 ? `${Math.round(h * 60)} min` : `${h} h`;
 }
 
+/** One archive's line of a plan: objects, tier, ready window, cost and how it was priced. */
+export function archiveLine(archive: string, a: ArchivePlan): string {
+  return `  ${archive.padEnd(34)} ${String(a.objects).padStart(8)} objects  ${a.tier.padEnd(9)} ready in ${hours(a.readyWithinHours.min)}-${hours(a.readyWithinHours.max)}  ${a.usd.toFixed(2)} USD (${a.priced})`;
+}
+
 export function planText(p: StagePlan): string {
   const lines = [
     `s3://${p.location.bucket}/${p.location.prefix}: ${p.toRestore.objects} objects to restore (${p.toRestore.bytes} bytes), ${p.alreadyRestoring} already restoring, ${p.alreadyReadable} readable${p.unknownTier ? `, ${p.unknownTier} Intelligent-Tiering objects of unlisted tier` : ""}`,
   ];
-  for (const [archive, a] of Object.entries(p.archives))
-    lines.push(
-      `  ${archive.padEnd(34)} ${String(a.objects).padStart(8)} objects  ${a.tier.padEnd(9)} ready in ${hours(a.readyWithinHours.min)}-${hours(a.readyWithinHours.max)}  ${a.usd.toFixed(2)} USD (${a.priced})`,
-    );
+  for (const [archive, a] of Object.entries(p.archives)) lines.push(archiveLine(archive, a));
   if (p.mode === "batch") {
     lines.push(`  with S3 Batch Operations (${p.modeReason}):`);
     for (const j of p.jobs ?? [])
@@ -235,4 +238,42 @@ export function planText(p: StagePlan): string {
   } else if (p.modeReason) lines.push(`  directly, one RestoreObject per object (${p.modeReason})`);
   lines.push(`  total ${p.usd.toFixed(2)} USD; restored copies kept ${p.days} days (their storage is billed too)`);
   return `${lines.join("\n")}\n`;
+}
+
+/** What stopBeforeSpending weighs: a plan's cost and limit, whether it has anything to do, its text. */
+export interface SpendingGate {
+  readonly plan: { readonly usd: number; readonly maxCost: number };
+  readonly nothing: boolean;
+  readonly text: string;
+  /** What the command would have done: "restored", "refreshed". */
+  readonly verb: string;
+}
+
+/** The flags and context of a spending command. */
+export interface Spending {
+  readonly json: boolean;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly where: string;
+  /** The requests the command made, for --json. */
+  readonly requests: object;
+}
+
+/**
+ * Prints the plan (text, or with --json only when it stops here) and stops on --dry-run, on nothing to
+ * do, or above --max-cost without --yes (exit 1).
+ */
+export function stopBeforeSpending(g: SpendingGate, s: Spending, io: Pick<Io, "stdout">): boolean {
+  const overBudget = g.plan.usd > g.plan.maxCost && !s.yes;
+  if (!s.dryRun && !overBudget && !g.nothing) {
+    if (!s.json) io.stdout.write(g.text);
+    return false;
+  }
+  io.stdout.write(s.json ? `${JSON.stringify({ plan: g.plan, dryRun: s.dryRun, requests: s.requests })}\n` : g.text);
+  if (overBudget && !s.dryRun)
+    throw new GlacierRestoreError(
+      "external",
+      `${s.where}: the plan costs ${g.plan.usd.toFixed(2)} USD, above --max-cost ${g.plan.maxCost}: nothing was ${g.verb} (rerun with --yes, or a higher --max-cost)`,
+    );
+  return true;
 }

@@ -16,11 +16,20 @@ import { loadPrices } from "../cost/price-table";
 import { flagHelp, HELP_FLAG, parseArgs, type FlagTable, type FlagValues } from "./args";
 import { awsFailure, resolveLocation, s3Client, type Io } from "./context";
 import { batchSettings, createJobs, planJobs, s3ControlClient } from "./stage-batch";
-import { eachObject, listLocation, parallelFlag } from "./listing";
+import { eachObject } from "../aws/listing";
+import { listLocation, parallelFlag } from "./listing";
 import { ListingSpool, SPOOL_LIMIT } from "./spool";
 import { stageFromInventory } from "./stage-inventory";
 import { restoreAll, type Selection, type StageOutcome } from "./stage-direct";
-import { listPlan, planText, type PlanSource, type StagePlan } from "./stage-plan";
+import {
+  listPlan,
+  planText,
+  stopBeforeSpending,
+  type PlanSource,
+  type Spending,
+  type SpendingGate,
+  type StagePlan,
+} from "./stage-plan";
 import { expiringCopy, listRefreshPlan, refreshOutcomeText, refreshPlanText } from "./stage-refresh";
 
 const FLAGS = {
@@ -223,7 +232,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
       } catch (err) {
         awsFailure(err, where);
       }
-      if (stopBeforeSpending(plan, spending, io)) return;
+      if (stopBeforeSpending(gate(plan), spending, io)) return;
       const select = (o: ListedObject) => expiringCopy(o, refresh.before);
       return await restoreDirectly(s3, plan, objectsToRestore(false), { concurrency, perSecond, select }, spending, io);
     }
@@ -268,7 +277,7 @@ export async function stage(argv: readonly string[], io: Io): Promise<void> {
       }
     }
 
-    if (stopBeforeSpending(thePlan, spending, io)) return;
+    if (stopBeforeSpending(gate(thePlan), spending, io)) return;
     if (thePlan.mode === "batch") return await stageWithJobs(thePlan, await jobRegion(), spending, io);
     return await restoreDirectly(s3, thePlan, objectsToRestore(true), { concurrency, perSecond }, spending, io);
   } finally {
@@ -289,31 +298,14 @@ function refreshWindow(flags: FlagValues<typeof FLAGS>): { within: string; befor
   return { within: flags.within.text, before: new Date(Date.now() + flags.within.ms) };
 }
 
-interface Spending {
-  readonly json: boolean;
-  readonly dryRun: boolean;
-  readonly yes: boolean;
-  readonly where: string;
-  /** ListObjectsV2 and HeadObject requests of the whole command, for --json. */
-  readonly requests: ListingCounters;
-}
-
-/** Prints the plan and stops on --dry-run, on nothing to do, or above --max-cost without --yes (exit 1). */
-function stopBeforeSpending(p: StagePlan, s: Spending, io: Io): boolean {
-  const overBudget = p.usd > p.maxCost && !s.yes;
-  const nothing = p.mode === "batch" ? (p.jobs ?? []).length === 0 : p.toRestore.objects === 0;
-  const text = p.refresh ? refreshPlanText({ ...p, refresh: p.refresh }) : planText(p);
-  if (!s.dryRun && !overBudget && !nothing) {
-    if (!s.json) io.stdout.write(text);
-    return false;
-  }
-  io.stdout.write(s.json ? `${JSON.stringify({ plan: p, dryRun: s.dryRun, requests: s.requests })}\n` : text);
-  if (overBudget && !s.dryRun)
-    throw new GlacierRestoreError(
-      "external",
-      `${s.where}: the plan costs ${p.usd.toFixed(2)} USD, above --max-cost ${p.maxCost}: nothing was ${p.refresh ? "refreshed" : "restored"} (rerun with --yes, or a higher --max-cost)`,
-    );
-  return true;
+/** The plan as stopBeforeSpending weighs it. */
+function gate(p: StagePlan): SpendingGate {
+  return {
+    plan: p,
+    nothing: p.mode === "batch" ? (p.jobs ?? []).length === 0 : p.toRestore.objects === 0,
+    text: p.refresh ? refreshPlanText({ ...p, refresh: p.refresh }) : planText(p),
+    verb: p.refresh ? "refreshed" : "restored",
+  };
 }
 
 /** One RestoreObject per selected object (stage-direct.ts), then the outcome; failures exit 1. */

@@ -92,6 +92,12 @@ function field(xml: string, name: string, from: number, to: number): string | un
   return end < 0 || end > to ? undefined : xml.slice(start, end);
 }
 
+/** The decoded text of the first `<name>` element inside xml[from, to); undefined when none or not text. */
+function fieldText(xml: string, name: string, from: number, to: number): string | undefined {
+  const raw = field(xml, name, from, to);
+  return raw === undefined || raw.includes("<") ? undefined : decodeXmlText(raw);
+}
+
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 /**
@@ -100,8 +106,7 @@ const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
  */
 function objectOf(block: string): ListedObject | undefined {
   const end = block.length;
-  const rawKey = field(block, "Key", 0, end);
-  const key = rawKey === undefined || rawKey.includes("<") ? undefined : decodeXmlText(rawKey);
+  const key = fieldText(block, "Key", 0, end);
   if (key === undefined) return undefined;
   const sizeText = field(block, "Size", 0, end);
   if (sizeText !== undefined && !/^\d+$/.test(sizeText)) return undefined;
@@ -283,6 +288,5 @@ export function parseListPageBody(body: PageBody): ListPage | undefined {
  * or undefined. The caller checks it against the parsed page's own token.
  */
 export function peekNextToken(xml: string): string | undefined {
-  const raw = field(xml, "NextContinuationToken", 0, xml.length);
-  return raw === undefined || raw.includes("<") ? undefined : decodeXmlText(raw);
+  return fieldText(xml, "NextContinuationToken", 0, xml.length);
 }
